@@ -1,0 +1,1 @@
+"""Pure workshop logic: scoring, ranking, timers, parsing. No Textual, no SQL."""

@@ -1,0 +1,1 @@
+"""Exports of a workshop: Markdown, HTML, CSV and JSON."""

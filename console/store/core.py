@@ -1,0 +1,356 @@
+"""The workshop store: one connection, atomic user actions, revisions, live changes and undo."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from console import __version__
+from console.store.files import (
+    StoreError,
+    check_existing_file,
+    check_new_path,
+    connect,
+    create_empty_file,
+)
+from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, SYNCED_TABLES, migrations
+
+Clock = Callable[[], datetime]
+Row = dict[str, Any]
+
+UNDO_DEPTH = 50
+"""How many destructive actions of one console can be undone."""
+
+
+def utc_now() -> datetime:
+    """Return the current instant in UTC."""
+    return datetime.now(UTC)
+
+
+def iso(instant: datetime) -> str:
+    """Format an instant as ISO 8601 UTC text with microseconds, the file's timestamp format."""
+    return instant.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse a timestamp written by `iso`."""
+    return datetime.fromisoformat(text)
+
+
+def describe_sqlite_error(error: sqlite3.Error) -> str:
+    """Turn an SQLite error into a sentence a facilitator can act on."""
+    text = str(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return "the workshop file stayed busy for 10 seconds; try again."
+    if "full" in lowered:
+        return "the disk is full; free some space and try again."
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the workshop file has become read-only."
+    if "malformed" in lowered or "not a database" in lowered:
+        return "the workshop file is damaged."
+    if "disk i/o" in lowered:
+        return "the disk could not be written (I/O error)."
+    return f"{text}."
+
+
+def new_id() -> str:
+    """Return a new id that stays unique across workshop files."""
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Transaction:
+    """One user action in progress: its revision, instant and the undo record it builds."""
+
+    store: WorkshopStore
+    rev: int
+    now: str
+    undo_changes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def db(self) -> Database:
+        """Return the sqlite-utils database the action writes through."""
+        return self.store.db
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> str:
+        """Insert one row with fresh audit columns and return its id."""
+        row = dict(values)
+        row.setdefault("id", new_id())
+        row.setdefault("created_at", self.now)
+        row.setdefault("created_by", self.store.instance_id)
+        row["updated_at"] = self.now
+        row["updated_by"] = self.store.instance_id
+        row["rev"] = self.rev
+        self.db.table(table).insert(row)
+        return str(row["id"])
+
+    def update(
+        self, table: str, row_id: str, values: Mapping[str, Any], *, undoable: bool = False
+    ) -> None:
+        """Update one row's columns, stamping its audit columns; record the old values for undo."""
+        if undoable:
+            names = ", ".join(f'"{name}"' for name in values)
+            before = self.db.execute(
+                f"SELECT {names} FROM {table} WHERE id = ?", [row_id]
+            ).fetchone()
+            if before is None:
+                raise StoreError(f"That {table[:-1].replace('_', ' ')} no longer exists.")
+            self.undo_changes.append(
+                {"table": table, "id": row_id, "values": dict(zip(values, before, strict=True))}
+            )
+        stamped = {**values, "updated_at": self.now, "updated_by": self.store.instance_id}
+        stamped["rev"] = self.rev
+        assignments = ", ".join(f'"{name}" = ?' for name in stamped)
+        self.db.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", [*stamped.values(), row_id]
+        )
+
+    def soft_delete(self, table: str, row_id: str) -> None:
+        """Mark a row deleted so that it can be undone."""
+        self.update(table, row_id, {"deleted_at": self.now}, undoable=True)
+
+    def insert_undoable(self, table: str, values: Mapping[str, Any]) -> str:
+        """Insert a row that undo removes again (by soft-deleting it)."""
+        row_id = self.insert(table, values)
+        self.undo_changes.append({"table": table, "id": row_id, "values": {"deleted_at": self.now}})
+        return row_id
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """A destructive action of one console that can be undone."""
+
+    id: str
+    label: str
+    created_at: str
+
+
+class WorkshopStore:
+    """A workshop file opened for reading and writing by one console instance."""
+
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        *,
+        role: str = "console",
+        clock: Clock = utc_now,
+    ) -> None:
+        self.path = path
+        self.connection = connection
+        self.db = Database(connection, execute_plugins=False)
+        self.role = role
+        self.clock = clock
+        self.instance_id = new_id()
+        self._seen_data_version = self.data_version()
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, role: str = "console", clock: Clock = utc_now
+    ) -> WorkshopStore:
+        """Open an existing workshop file, upgrading its format if it is older."""
+        path = Path(path)
+        check_existing_file(path)
+        try:
+            connection = connect(path)
+        except sqlite3.Error as error:
+            raise StoreError(f"{path} cannot be opened: {error}.") from None
+        store = cls(path, connection, role=role, clock=clock)
+        store._migrate()
+        store._register_instance()
+        return store
+
+    @classmethod
+    def create(
+        cls, path: Path | str, *, role: str = "console", clock: Clock = utc_now
+    ) -> WorkshopStore:
+        """Create a new, empty workshop file (0600) with the current format."""
+        path = Path(path)
+        check_new_path(path)
+        try:
+            create_empty_file(path)
+        except OSError as error:
+            raise StoreError(f"{path} cannot be created: {error.strerror}.") from None
+        try:
+            connection = connect(path)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            store = cls(path, connection, role=role, clock=clock)
+            store._migrate()
+            store._register_instance()
+        except BaseException:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection; the last one out folds the journal back into the file."""
+        self.connection.close()
+
+    def __enter__(self) -> WorkshopStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self, undo_label: str | None = None) -> Iterator[Transaction]:
+        """Run one user action as one `BEGIN IMMEDIATE` transaction with a fresh revision.
+
+        Starting with IMMEDIATE takes the write lock up front, so a read-then-write never fails
+        with SQLITE_BUSY when another console writes at the same moment (see limits.md).
+        """
+        if self.connection.in_transaction:
+            raise RuntimeError("write() does not nest: one user action is one transaction")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+            rev = self.connection.execute(
+                "UPDATE revision SET rev = rev + 1 WHERE id = 1 RETURNING rev"
+            ).fetchone()[0]
+            transaction = Transaction(self, int(rev), iso(self.clock()))
+            yield transaction
+            if undo_label and transaction.undo_changes:
+                self._record_undo(transaction, undo_label)
+            self.connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._rollback()
+            raise StoreError(f"Not saved: {describe_sqlite_error(error)}") from error
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if the error left one."""
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """Read several queries from one consistent state of the file."""
+        if self.connection.in_transaction:
+            yield self.db
+            return
+        self.connection.execute("BEGIN")
+        try:
+            yield self.db
+        finally:
+            self.connection.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """Run a read query and return its rows as dicts."""
+        return list(self.db.query(sql, params))
+
+    # Live changes ---------------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Return SQLite's data version: it changes when another connection commits."""
+        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """Tell whether another connection committed since the last call."""
+        version = self.data_version()
+        changed = version != self._seen_data_version
+        self._seen_data_version = version
+        return changed
+
+    def current_rev(self) -> int:
+        """Return the revision of the last committed action."""
+        return int(self.connection.execute("SELECT rev FROM revision").fetchone()[0])
+
+    def changed_tables(self, since_rev: int) -> set[str]:
+        """Return the tables with rows written after since_rev."""
+        union = " UNION ALL ".join(
+            f"SELECT '{table}' FROM (SELECT 1 FROM {table} WHERE rev > :rev LIMIT 1)"
+            for table in SYNCED_TABLES
+        )
+        return {row[0] for row in self.connection.execute(union, {"rev": since_rev})}
+
+    # Undo -----------------------------------------------------------------------------------
+
+    def undo_entries(self) -> list[UndoEntry]:
+        """Return this console's undoable actions, newest first."""
+        rows = self.query(
+            "SELECT id, label, created_at FROM undo_log WHERE actor = ? AND undone_at IS NULL "
+            "ORDER BY created_at DESC, rowid DESC LIMIT ?",
+            [self.role, UNDO_DEPTH],
+        )
+        return [UndoEntry(row["id"], row["label"], row["created_at"]) for row in rows]
+
+    def undo_last(self) -> str | None:
+        """Undo this console's newest destructive action and return its label, if any."""
+        with self.write() as transaction:
+            row = self.connection.execute(
+                "SELECT id, label, changes FROM undo_log WHERE actor = ? AND undone_at IS NULL "
+                "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                [self.role],
+            ).fetchone()
+            if row is None:
+                return None
+            entry_id, label, changes = row
+            for change in reversed(json.loads(changes)):
+                transaction.update(change["table"], change["id"], change["values"])
+            self.connection.execute(
+                "UPDATE undo_log SET undone_at = ? WHERE id = ?", [transaction.now, entry_id]
+            )
+        return str(label)
+
+    def _record_undo(self, transaction: Transaction, label: str) -> None:
+        """Keep an action's old values so this console can undo it, also after a restart."""
+        self.db.table("undo_log").insert(
+            {
+                "id": new_id(),
+                "actor": self.role,
+                "instance_id": self.instance_id,
+                "label": label,
+                "changes": json.dumps(transaction.undo_changes),
+                "created_at": transaction.now,
+                "undone_at": None,
+            }
+        )
+
+    # Set-up -----------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Apply pending migration steps in one immediate transaction."""
+        try:
+            if not migrations.pending(self.db):
+                return
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                migrations.apply(self.db)
+                self.connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+                self.connection.execute("COMMIT")
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self.close()
+            raise StoreError(f"{self.path} could not be prepared: {error}.") from None
+
+    def _register_instance(self) -> None:
+        """Record this console instance, so merged rows can say who wrote them."""
+        with self.write():
+            self.db.table("instances").insert(
+                {
+                    "id": self.instance_id,
+                    "role": self.role,
+                    "started_at": iso(self.clock()),
+                    "pid": os.getpid(),
+                    "hostname": platform.node(),
+                    "console_version": __version__,
+                }
+            )

@@ -1,0 +1,133 @@
+"""Opening workshop files safely: every bad file is refused before a byte of it is written."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from console.store.migrations import APPLICATION_ID, FORMAT_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """A problem with a workshop file, told to the user in one line."""
+
+
+def check_new_path(path: Path) -> None:
+    """Refuse a path where a new workshop file cannot be created."""
+    folder = path.parent
+    if path.exists():
+        raise StoreError(f"{path} already exists: choose another name, or open it instead.")
+    if not folder.is_dir():
+        raise StoreError(f"Folder {folder} does not exist.")
+    if not _writable(folder):
+        raise StoreError(f"Folder {folder} is read-only: a workshop file cannot be created there.")
+
+
+def check_existing_file(path: Path) -> None:
+    """Refuse anything but a writable workshop file of a format this console reads.
+
+    Read-only files and folders are refused rather than opened read-only: a console that
+    cannot save would lose the facilitator's next keystroke.
+    """
+    if not path.parent.is_dir():
+        raise StoreError(f"Folder {path.parent} does not exist.")
+    if not path.exists():
+        raise StoreError(f"{path} does not exist: create it with `facilitate new {path}`.")
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a workshop file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError:
+        raise StoreError(f"{path} cannot be read: permission denied.") from None
+    except OSError as error:
+        raise StoreError(f"{path} cannot be read: {error.strerror}.") from None
+    if not header:
+        raise StoreError(f"{path} is empty: it is not a workshop file.")
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise StoreError(f"{path} is not a workshop file (it is not an SQLite database).")
+    _check_not_truncated(path, header)
+    application_id, user_version = _read_identity(path)
+    if application_id != APPLICATION_ID:
+        raise StoreError(f"{path} is an SQLite database but not a workshop file.")
+    if user_version > FORMAT_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer console (file format {user_version}; this console "
+            f"reads up to {FORMAT_VERSION}): upgrade the console to open it."
+        )
+    if not _writable(path):
+        raise StoreError(
+            f"{path} is read-only: the console must be able to save. "
+            "Make it writable (chmod u+w) or open a copy."
+        )
+    if not _writable(path.parent):
+        raise StoreError(
+            f"Folder {path.parent} is read-only: the console needs to write its journal "
+            "beside the workshop file. Move the file to a writable folder."
+        )
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open a read-write connection with the pragmas that keep every commit safe."""
+    connection = sqlite3.connect(
+        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        connection.close()
+        raise StoreError(f"{path} cannot use a write-ahead log (is it on a network drive?).")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def create_empty_file(path: Path) -> None:
+    """Create an empty file only its owner can read and write."""
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+
+
+def _writable(path: Path) -> bool:
+    """Tell whether the owner may write to path, also when running as root."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and bool(mode & stat.S_IWUSR)
+
+
+def _check_not_truncated(path: Path, header: bytes) -> None:
+    """Refuse a file shorter than its own header says it is."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter = header[24:28]
+    valid_for = header[92:96]
+    page_count = int.from_bytes(header[28:32], "big")
+    if page_size < 512 or page_size & (page_size - 1):
+        raise StoreError(f"{path} is damaged: its header is not valid.")
+    if change_counter == valid_for and path.stat().st_size < page_count * page_size:
+        raise StoreError(f"{path} is damaged: the file is truncated.")
+
+
+def _read_identity(path: Path) -> tuple[int, int]:
+    """Read the application id and format version without writing to the file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path} cannot be opened: {error}.") from None
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        user_version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} is damaged: {error}.") from None
+    finally:
+        connection.close()
+    return int(application_id), int(user_version)

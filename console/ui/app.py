@@ -1,0 +1,189 @@
+"""The facilitation console: four panes over one workshop file, kept live across consoles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from console.store.agenda import current_item
+from console.store.core import Clock, StoreError, WorkshopStore, utc_now
+from console.store.workshop import workshop_details
+from console.ui.details import WorkshopDetailsScreen
+from console.ui.header import WorkshopHeader
+from console.ui.help import HelpScreen
+from console.ui.panes.agenda import AgendaPane
+from console.ui.panes.base import Pane
+from console.ui.panes.cards import CardsPane
+from console.ui.panes.inventory import InventoryPane
+from console.ui.panes.takeaways import TakeawaysPane
+from console.ui.themes import CONSOLE_THEME, PROJECTOR_THEME
+
+POLL_SECONDS = 0.25
+"""How often the console looks for other consoles' changes (PRAGMA data_version)."""
+
+PANES: tuple[tuple[str, str, type[Pane]], ...] = (
+    ("agenda", "Agenda", AgendaPane),
+    ("inventory", "Inventory", InventoryPane),
+    ("cards", "Cards", CardsPane),
+    ("takeaways", "Takeaways", TakeawaysPane),
+)
+
+
+class ConsoleApp(App[None]):
+    """The facilitator's console on one workshop file."""
+
+    CSS_PATH: ClassVar = ["global.tcss", "app.tcss"]
+    TITLE = "Facilitation console"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar = [
+        Binding("f2", "show_pane('agenda')", "Agenda"),
+        Binding("f3", "show_pane('inventory')", "Inventory"),
+        Binding("f4", "show_pane('cards')", "Cards"),
+        Binding("f5", "show_pane('takeaways')", "Takeaways"),
+        Binding("a", "show_pane('agenda')", "Agenda", show=False),
+        Binding("i", "show_pane('inventory')", "Inventory", show=False),
+        Binding("c", "show_pane('cards')", "Cards", show=False),
+        Binding("t", "show_pane('takeaways')", "Takeaways", show=False),
+        Binding("f6,w", "workshop_details", "Details"),
+        Binding("f8", "toggle_projector_theme", "Projector theme", show=False),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: WorkshopStore,
+        *,
+        first_pane: str = "agenda",
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.first_pane = first_pane
+        self.clock = clock
+        self.seen_rev = store.current_rev()
+        self.register_theme(PROJECTOR_THEME)
+        self.theme = CONSOLE_THEME
+
+    def compose(self) -> ComposeResult:
+        yield WorkshopHeader(id="header")
+        with ContentSwitcher(initial=self.first_pane, id="panes"):
+            for pane_id, _title, pane_class in PANES:
+                yield pane_class(self.store, id=pane_id)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_workshop()
+        self.action_show_pane(self.first_pane)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
+        self.set_interval(1.0, self._tick)
+
+    @on(Pane.Edited)
+    def _pane_edited(self) -> None:
+        self.sync()
+
+    def poll_changes(self) -> None:
+        """Bring the console up to date when another console has committed."""
+        try:
+            if self.store.changed_elsewhere():
+                self.sync()
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+
+    def sync(self) -> None:
+        """Show everything written since the last sync, touching only the rows that changed."""
+        new_rev = self.store.current_rev()
+        if new_rev == self.seen_rev:
+            return
+        changed = self.store.changed_tables(self.seen_rev)
+        for pane in self.query(Pane):
+            pane.sync(self.seen_rev, changed)
+        if changed & {"workshop"}:
+            self._show_workshop()
+        if changed & {"agenda_items", "timer_events", "agenda_days"}:
+            self._show_current_item()
+        self.seen_rev = new_rev
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for pane_id, title, _pane_class in PANES:
+            yield SystemCommand(
+                f"Show {title}",
+                f"Switch to the {title} pane",
+                lambda p=pane_id: self.action_show_pane(p),
+            )
+        yield SystemCommand(
+            "Workshop details",
+            "Edit title, venue, dates, vote defaults, participants",
+            self.action_workshop_details,
+        )
+        yield SystemCommand("Undo", "Undo this console's last delete", self.action_undo)
+        yield SystemCommand(
+            "Projector theme", "High contrast on or off", self.action_toggle_projector_theme
+        )
+        yield SystemCommand("Keys", "Show every key of the console", self.action_help)
+
+    def action_show_pane(self, pane_id: str) -> None:
+        """Switch to a pane."""
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = pane_id
+        pane = self.query_one(f"#{pane_id}", Pane)
+        self.query_one(WorkshopHeader).pane_title = pane.TITLE
+        pane.focus_default()
+
+    def action_workshop_details(self) -> None:
+        """Open the workshop details screen."""
+        self.push_screen(WorkshopDetailsScreen(self.store), lambda _saved: self.sync())
+
+    def action_toggle_projector_theme(self) -> None:
+        """Switch between the console theme and the high-contrast projector theme."""
+        self.theme = CONSOLE_THEME if self.theme == PROJECTOR_THEME.name else PROJECTOR_THEME.name
+
+    def action_undo(self) -> None:
+        """Undo this console's last destructive action."""
+        try:
+            label = self.store.undo_last()
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        if label is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        self.sync()
+        self.notify(f"Undone: {label}.")
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen())
+
+    def _show_workshop(self) -> None:
+        details = workshop_details(self.store)
+        self.query_one(WorkshopHeader).workshop_title = details.title
+        self.title = details.title
+        self._show_current_item()
+
+    def _show_current_item(self) -> None:
+        header = self.query_one(WorkshopHeader)
+        header.current = current_item(self.store)
+        header.tick(self.clock())
+
+    def _tick(self) -> None:
+        self.query_one(WorkshopHeader).tick(self.clock())
+
+
+def make_app(
+    store: WorkshopStore, *, first_pane: str = "agenda", clock: Clock = utc_now
+) -> ConsoleApp:
+    """Build the console app; the CLI and the tests both call this."""
+    return ConsoleApp(store, first_pane=first_pane, clock=clock)
+
+
+__all__ = ["ConsoleApp", "make_app"]

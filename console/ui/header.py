@@ -1,0 +1,62 @@
+"""The console's header: workshop title, the current agenda item and its remaining time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from console.domain.timers import TimerPhase, format_clock, timer_state
+from console.store.agenda import CurrentItem
+from console.ui.text import literal
+
+
+class WorkshopHeader(Horizontal):
+    """Shows what the room is on and how much time it has left, on every pane."""
+
+    workshop_title: reactive[str] = reactive("")
+    pane_title: reactive[str] = reactive("")
+    current: reactive[CurrentItem | None] = reactive(None)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-title")
+        yield Static(id="header-item")
+        yield Static(id="header-clock")
+
+    def watch_workshop_title(self) -> None:
+        self._show_title()
+
+    def watch_pane_title(self) -> None:
+        self._show_title()
+
+    def watch_current(self) -> None:
+        item = self.current
+        text = (
+            literal(item.title, width=60) if item else Text("No agenda item running", style="dim")
+        )
+        self.query_one("#header-item", Static).update(text)
+
+    def tick(self, now: datetime) -> None:
+        """Recompute the remaining time from the stored timer events."""
+        clock = self.query_one("#header-clock", Static)
+        for phase in TimerPhase:
+            clock.remove_class(f"phase-{phase.value}")
+        if self.current is None:
+            clock.update("")
+            return
+        state = timer_state(self.current.events, now)
+        shown = format_clock(state.remaining_seconds)
+        if state.status.value == "paused":
+            shown += " paused"
+        clock.update(shown)
+        clock.add_class(f"phase-{state.phase.value}")
+
+    def _show_title(self) -> None:
+        title = literal(self.workshop_title, width=48)
+        if self.pane_title:
+            title.append(f"  ·  {self.pane_title}", style="bold")
+        self.query_one("#header-title", Static).update(title)

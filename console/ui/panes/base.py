@@ -1,0 +1,112 @@
+"""What every pane shares: a table kept in step with the file by updating rows in place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from console.store.core import Row, WorkshopStore
+from console.ui.text import literal
+
+
+class Pane(Widget):
+    """A pane of the console: shows rows of one kind and stays in step with the file."""
+
+    TITLE: ClassVar[str] = ""
+    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset()
+    """Tables whose changes this pane shows; a change elsewhere does not touch it."""
+
+    @dataclass
+    class Edited(Message):
+        """A pane saved something: the app brings every pane up to date."""
+
+    def __init__(self, store: WorkshopStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+
+    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+        """Show what was written after since_rev."""
+
+    def focus_default(self) -> None:
+        """Put the keyboard focus where the facilitator most likely wants it."""
+        self.focus()
+
+
+class TablePane(Pane):
+    """A pane whose main content is a table of rows keyed by id."""
+
+    COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = ()
+    """Column labels and widths (None: as wide as the content)."""
+
+    EMPTY_HINT: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.TITLE, classes="pane-title")
+        table: DataTable[Any] = DataTable(
+            cursor_type="row", zebra_stripes=True, id=f"{self.id}-table"
+        )
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width, key=label)
+        yield table
+        yield Static(self.EMPTY_HINT, classes="pane-hint")
+
+    def on_mount(self) -> None:
+        self.sync(0, set(self.WATCHED_TABLES))
+
+    @property
+    def table(self) -> DataTable[Any]:
+        """Return the pane's table."""
+        return self.query_one(DataTable)
+
+    def fetch(self, since_rev: int) -> list[Row]:
+        """Return the rows written after since_rev, deleted ones included."""
+        raise NotImplementedError
+
+    def cells(self, row: Row) -> Sequence[Text | str]:
+        """Return a row's cells as shown."""
+        raise NotImplementedError
+
+    def is_gone(self, row: Row) -> bool:
+        """Tell whether a row should leave the table."""
+        return row.get("deleted_at") is not None
+
+    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+        """Add, update or remove only the rows that changed."""
+        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+            return
+        table = self.table
+        for row in self.fetch(since_rev):
+            key = row["id"]
+            present = key in table.rows
+            if self.is_gone(row):
+                if present:
+                    table.remove_row(key)
+                continue
+            cells = self.cells(row)
+            if present:
+                for column, value in zip(table.columns, cells, strict=True):
+                    table.update_cell(key, column, value)
+            else:
+                table.add_row(*cells, key=key)
+
+    def focus_default(self) -> None:
+        self.table.focus()
+
+    def selected_id(self) -> str | None:
+        """Return the id of the row under the cursor."""
+        table = self.table
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+
+def cell(text: object, width: int | None = None) -> Text:
+    """Return a literal cell, truncated to width cells."""
+    return literal(text, width=width)

@@ -1,0 +1,80 @@
+"""A pane with a capture line above its table: Enter saves, the line clears for the next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from console.store.core import StoreError
+from console.ui.panes.base import TablePane
+
+MAX_PASTE_CHARS = 10_000
+
+
+class CapturePane(TablePane):
+    """A table pane with a capture input that commits each line durably."""
+
+    BINDINGS: ClassVar = [
+        Binding("delete", "delete_row", "Delete"),
+        Binding("enter", "focus_capture", "Capture", show=False),
+    ]
+
+    PLACEHOLDER: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.TITLE, classes="pane-title")
+        yield Input(placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input")
+        yield from list(super().compose())[1:]
+
+    @property
+    def capture_input(self) -> Input:
+        """Return the capture line."""
+        return self.query_one(Input)
+
+    def save(self, text: str) -> None:
+        """Save one captured line; raise ValueError or StoreError with a message."""
+        raise NotImplementedError
+
+    def delete(self, row_id: str) -> None:
+        """Delete one row (undoably)."""
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def capture(self, event: Input.Submitted) -> None:
+        """Save the typed line and clear the input for the next one."""
+        event.stop()
+        if not event.value.strip():
+            self.notify("Nothing to save: type the text first.", severity="warning")
+            return
+        if self._attempt(self.save, event.value):
+            event.input.value = ""
+
+    def focus_default(self) -> None:
+        self.capture_input.focus()
+
+    def action_focus_capture(self) -> None:
+        """Go back to the capture line."""
+        self.capture_input.focus()
+
+    def action_delete_row(self) -> None:
+        """Delete the selected row; Ctrl+Z brings it back."""
+        if not isinstance(self.app.focused, DataTable):
+            return
+        row_id = self.selected_id()
+        if row_id is not None and self._attempt(self.delete, row_id):
+            self.notify("Deleted. Ctrl+Z undoes it.")
+
+    def _attempt(self, action: Callable[..., Any], *args: Any) -> bool:
+        """Run a user action; show a one-line message instead of failing."""
+        try:
+            action(*args)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return False
+        self.post_message(self.Edited())
+        return True

@@ -1,0 +1,1 @@
+"""Templates, decks and reference rankings shipped with the console."""

@@ -1,0 +1,236 @@
+"""Tests for console.domain.capture: inline tokens for pain points and takeaways."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from console.domain.capture import (
+    PainPointDraft,
+    TakeawayDraft,
+    TakeawayKind,
+    parse_due_date,
+    parse_pain_point,
+    parse_takeaway,
+)
+from console.domain.text import TextError
+
+WEDNESDAY = date(2026, 3, 4)
+
+
+def test_plain_pain_point() -> None:
+    assert parse_pain_point("  Blame culture ") == PainPointDraft("Blame culture", None, None)
+
+
+def test_theme_and_person_tokens_are_removed_from_text() -> None:
+    draft = parse_pain_point("Everything has the highest priority #priorities @Alice")
+    assert draft == PainPointDraft("Everything has the highest priority", "priorities", "Alice")
+
+
+def test_tokens_anywhere_in_the_text() -> None:
+    draft = parse_pain_point("@12 Not my #ownership responsibility")
+    assert draft == PainPointDraft("Not my responsibility", "ownership", "12")
+
+
+def test_quoted_and_underscored_multiword_values() -> None:
+    assert parse_pain_point('Silos #"People and culture"').theme == "People and culture"
+    assert parse_pain_point("Silos #People_and_culture").theme == "People and culture"
+    assert parse_pain_point("Silos #“People and culture”").theme == "People and culture"
+    assert parse_pain_point('Silos @"Jan Schilt"').raised_by == "Jan Schilt"
+
+
+def test_last_token_wins() -> None:
+    draft = parse_pain_point("Blame culture #one #two @Ann @Bob")
+    assert (draft.theme, draft.raised_by) == ("two", "Bob")
+
+
+def test_email_and_csharp_are_not_tokens() -> None:
+    draft = parse_pain_point("Mail a@b.com about C# builds")
+    assert draft == PainPointDraft("Mail a@b.com about C# builds", None, None)
+
+
+def test_hash_number_is_not_a_theme() -> None:
+    assert parse_pain_point("Everything is #1 priority") == PainPointDraft(
+        "Everything is #1 priority", None, None
+    )
+
+
+def test_lone_sigils_and_unclosed_quotes_stay_text() -> None:
+    assert parse_pain_point("Use # and @ freely").text == "Use # and @ freely"
+    assert parse_pain_point('Odd #"unclosed theme').text == 'Odd #"unclosed theme'
+    assert parse_pain_point('Empty #"" theme').theme is None
+
+
+def test_trailing_punctuation_is_not_part_of_a_token() -> None:
+    draft = parse_pain_point("Ask @Alice, then #budget.")
+    assert draft == PainPointDraft("Ask then", "budget", "Alice")
+
+
+def test_only_tokens_is_empty() -> None:
+    with pytest.raises(TextError, match=r"^Text is empty: type something first\.$"):
+        parse_pain_point("#theme @Bob")
+    with pytest.raises(TextError, match=r"^Text is empty: type something first\.$"):
+        parse_pain_point("   ")
+
+
+def test_control_chars_are_cleaned_in_pain_points() -> None:
+    assert parse_pain_point("\x1b[31mRed\x1b[0m #x").text == "Red"
+
+
+def test_pain_point_too_long() -> None:
+    with pytest.raises(TextError) as caught:
+        parse_pain_point("z" * 1_000_000)
+    assert str(caught.value) == "Text is too long (1,000,000 characters; the limit is 10,000)."
+
+
+def takeaway(raw: str, **options: object) -> TakeawayDraft:
+    """Parse a takeaway with today fixed to a Wednesday."""
+    return parse_takeaway(raw, today=WEDNESDAY, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("i: flow matters", TakeawayKind.INSIGHT),
+        ("I:flow matters", TakeawayKind.INSIGHT),
+        ("q: flow matters", TakeawayKind.QUOTE),
+        ("d: flow matters", TakeawayKind.DECISION),
+        ("D : flow matters", TakeawayKind.DECISION),
+        ("o: flow matters", TakeawayKind.QUESTION),
+        ("?: flow matters", TakeawayKind.QUESTION),
+        ("a: flow matters", TakeawayKind.ACTION),
+        ("flow matters", TakeawayKind.INSIGHT),
+    ],
+)
+def test_takeaway_prefixes(raw: str, kind: TakeawayKind) -> None:
+    draft = takeaway(raw)
+    assert draft.kind is kind
+    assert draft.text == "flow matters"
+
+
+def test_default_kind_applies_without_prefix() -> None:
+    assert takeaway("we ship", default_kind=TakeawayKind.DECISION).kind is TakeawayKind.DECISION
+
+
+def test_words_with_colons_are_not_prefixes() -> None:
+    assert takeaway("note: this").text == "note: this"
+    assert takeaway("http://x.example").text == "http://x.example"
+
+
+def test_quote_with_double_dash_speaker() -> None:
+    draft = takeaway(
+        "q: Improving daily work is more important than doing daily work -- Mike Orzen"
+    )
+    assert draft == TakeawayDraft(
+        kind=TakeawayKind.QUOTE,
+        text="Improving daily work is more important than doing daily work",
+        speaker="Mike Orzen",
+        owner=None,
+        due=None,
+        tags=(),
+    )
+
+
+@pytest.mark.parametrize("separator", [" -- ", " — ", " ~ ", " – "])
+def test_quote_separators_and_quotes_removed(separator: str) -> None:
+    draft = takeaway(f'q: "Flow first"{separator}Gene Kim')
+    assert (draft.text, draft.speaker) == ("Flow first", "Gene Kim")
+
+
+def test_quote_uses_last_speaker_when_none_given() -> None:
+    draft = takeaway("q: “Ask why”", last_speaker="Gene Kim")
+    assert (draft.text, draft.speaker) == ("Ask why", "Gene Kim")
+    assert takeaway("q: Ask why").speaker is None
+
+
+def test_explicit_speaker_beats_last_speaker() -> None:
+    assert takeaway("q: Ask -- Ann", last_speaker="Gene").speaker == "Ann"
+
+
+def test_hyphenated_words_are_not_speaker_separators() -> None:
+    draft = takeaway("q: Low-risk releases--always")
+    assert draft.text == "Low-risk releases--always"
+
+
+def test_last_speaker_ignored_for_other_kinds() -> None:
+    assert takeaway("i: fast feedback", last_speaker="Gene").speaker is None
+
+
+def test_action_owner_and_iso_due() -> None:
+    draft = takeaway("a: write the charter @Alice !2026-12-01")
+    assert draft == TakeawayDraft(
+        kind=TakeawayKind.ACTION,
+        text="write the charter",
+        speaker=None,
+        owner="Alice",
+        due=date(2026, 12, 1),
+        tags=(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("today", date(2026, 3, 4)),
+        ("TODAY", date(2026, 3, 4)),
+        ("tomorrow", date(2026, 3, 5)),
+        ("+7", date(2026, 3, 11)),
+        ("+0", date(2026, 3, 4)),
+        ("fri", date(2026, 3, 6)),
+        ("friday", date(2026, 3, 6)),
+        ("wed", date(2026, 3, 11)),
+        ("mon", date(2026, 3, 9)),
+        ("2026-3-5", date(2026, 3, 5)),
+    ],
+)
+def test_due_date_specs(spec: str, expected: date) -> None:
+    assert takeaway(f"a: do it !{spec}").due == expected
+    assert parse_due_date(spec, today=WEDNESDAY) == expected
+
+
+def test_impossible_date_is_refused() -> None:
+    with pytest.raises(TextError) as caught:
+        takeaway("a: plan !2026-02-30")
+    assert str(caught.value) == "No such date: 2026-02-30."
+
+
+def test_relative_due_too_far() -> None:
+    with pytest.raises(TextError) as caught:
+        takeaway("a: plan !+99999")
+    assert str(caught.value) == "Due date is too far ahead (+99999 days; the limit is +3660)."
+
+
+def test_unknown_bang_words_stay_text() -> None:
+    draft = takeaway("a: fix it !urgent")
+    assert (draft.text, draft.due) == ("fix it !urgent", None)
+
+
+def test_bang_tokens_only_count_for_actions() -> None:
+    draft = takeaway("i: ship !today")
+    assert (draft.text, draft.due) == ("ship !today", None)
+
+
+def test_last_due_wins() -> None:
+    assert takeaway("a: x !today !tomorrow").due == date(2026, 3, 5)
+
+
+def test_tags_collected_in_order_without_duplicates() -> None:
+    draft = takeaway('i: be brave #Courage #"Business Value Optimization" #Courage #team_work')
+    assert draft.text == "be brave"
+    assert draft.tags == ("Courage", "Business Value Optimization", "team work")
+
+
+def test_at_name_on_insight_is_the_speaker() -> None:
+    draft = takeaway("i: small batches @Gene_Kim")
+    assert (draft.speaker, draft.owner) == ("Gene Kim", None)
+
+
+def test_takeaway_with_only_a_prefix_is_empty() -> None:
+    with pytest.raises(TextError, match=r"^Text is empty: type something first\.$"):
+        takeaway("a: @Bob !today")
+
+
+def test_email_in_action_is_not_owner() -> None:
+    draft = takeaway("a: mail ops@example.com @Ann")
+    assert (draft.text, draft.owner) == ("mail ops@example.com", "Ann")
