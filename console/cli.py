@@ -73,14 +73,14 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command("open")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def open_command(path: Path) -> None:
     """Open the console on the workshop file PATH."""
     _run_console(path)
 
 
 @cli.command("new")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--template",
     "template",

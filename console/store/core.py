@@ -327,7 +327,8 @@ class WorkshopStore:
     def _migrate(self) -> None:
         """Apply pending migration steps in one immediate transaction."""
         try:
-            if not migrations.pending(self.db):
+            version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+            if version == FORMAT_VERSION and not migrations.pending(self.db):
                 return
             self.connection.execute("BEGIN IMMEDIATE")
             try:

@@ -1,0 +1,52 @@
+"""The layers stay apart: domain and store never load Textual; only the store speaks SQL."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import console
+import console.domain
+import console.store
+
+PACKAGE = Path(console.__file__).parent
+
+
+def module_names(package) -> list[str]:
+    """Return the importable modules of a package."""
+    return [f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(package.__path__)]
+
+
+def test_domain_and_store_import_without_textual_or_rich() -> None:
+    modules = module_names(console.domain) + module_names(console.store) + ["console.cli"]
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_domain_imports_nothing_but_the_standard_library_and_itself() -> None:
+    allowed = set(sys.stdlib_module_names) | {"console"}
+    for path in (PACKAGE / "domain").glob("*.py"):
+        for line in path.read_text("utf-8").splitlines():
+            match = re.match(r"\s*(?:from|import) ([a-zA-Z_]\w*)", line)
+            if match:
+                assert match.group(1) in allowed | {"__future__"}, f"{path.name}: {line}"
+
+
+def test_the_ui_holds_no_sql() -> None:
+    pattern = re.compile(
+        r"\.execute\(|\bSELECT\b|\bINSERT INTO\b|\bUPDATE [a-z_]+ SET\b|sqlite_utils|import sqlite3"
+    )
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            assert not pattern.search(line), f"{path.relative_to(PACKAGE)}:{number}: {line}"
