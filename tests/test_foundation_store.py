@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import make_workshop
 
 from console.store.core import WorkshopStore
 from console.store.files import StoreError
@@ -21,7 +22,6 @@ from console.store.workshop import (
     update_workshop_details,
     workshop_details,
 )
-from conftest import make_workshop
 
 ABC_TITLES = (Path(__file__).parent.parent / "data" / "decks" / "abc.csv").read_text("utf-8")
 
