@@ -48,6 +48,15 @@ def corrupt(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def damaged_deep_inside(path: Path) -> None:
+    make_workshop(path)
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    last_page = len(data) // page_size - 1
+    data[last_page * page_size : (last_page + 1) * page_size] = b"\xff" * page_size
+    path.write_bytes(bytes(data))
+
+
 def foreign(path: Path) -> None:
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
@@ -72,6 +81,7 @@ BAD_FILES: dict[str, tuple[Callable[[Path], None], str]] = {
     "empty file": (empty, "is empty: it is not a workshop file."),
     "truncated": (truncated, "is damaged: the file is truncated."),
     "corrupt": (corrupt, "is damaged"),
+    "damaged deep inside": (damaged_deep_inside, "is damaged"),
     "foreign sqlite": (foreign, "is an SQLite database but not a workshop file."),
     "newer format": (newer, "was written by a newer console"),
     "read-only file": (read_only, "is read-only: the console must be able to save."),

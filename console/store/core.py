@@ -252,7 +252,14 @@ class WorkshopStore:
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
         """Run a read query and return its rows as dicts."""
-        return list(self.db.query(sql, params))
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.OperationalError as error:
+            if "no such" in str(error) or "syntax" in str(error):
+                raise
+            raise StoreError(f"Could not read: {describe_sqlite_error(error)}") from error
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"Could not read: {describe_sqlite_error(error)}") from error
 
     # Live changes ---------------------------------------------------------------------------
 

@@ -126,6 +126,13 @@ def _read_identity(path: Path) -> tuple[int, int]:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         user_version = connection.execute("PRAGMA user_version").fetchone()[0]
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if application_id == APPLICATION_ID:
+            # A full read of the file's structure (about 25 ms for 12 MB): damage found now is
+            # one clear line, instead of an error in the middle of the session.
+            problems = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problems != "ok":
+                detail = " ".join(str(problems).replace("*** in database main ***", "").split())
+                raise StoreError(f"{path} is damaged: {detail.rstrip('.')}.")
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path} is damaged: {error}.") from None
     finally:
