@@ -1,32 +1,468 @@
-"""The agenda pane: days, items, timeboxes and status."""
+"""The agenda pane: days, items, timeboxes, the running timer and how far the day has drifted."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
 
-from console.store.agenda import agenda_rows
-from console.store.core import Row
+from console.domain.schedule import format_drift
+from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
+from console.store.agenda import (
+    Agenda,
+    AgendaDay,
+    AgendaItem,
+    CurrentItem,
+    add_day,
+    add_item,
+    current_item,
+    day_plan,
+    delete_day,
+    delete_item,
+    extend_timer,
+    load_agenda,
+    move_item,
+    next_item,
+    parse_minutes,
+    start_item,
+    stop_timer,
+    toggle_pause,
+    toggle_skip,
+    update_day,
+    update_item,
+)
+from console.store.core import StoreError
+from console.ui.agenda_dialogs import DayDialog, ItemDialog, PresetDialog
 from console.ui.panes.base import TablePane, cell
+
+DAY_KEY_PREFIX = "day:"
+STATUS_STYLES = {
+    "planned": "",
+    "running": "bold green",
+    "paused": "bold yellow",
+    "done": "dim",
+    "skipped": "dim strike",
+}
+
+Cells = tuple[str, str, str, str, str, str, str]
+"""Number, planned start, title, kind, planned minutes, status, actual time: as plain text."""
+
+
+def _order_key(number: str) -> tuple[int, ...]:
+    """Sort '2' (a day) before '2.1', '2.2', ... (its items)."""
+    return tuple(int(part) for part in str(number).split("."))
+
+
+def _clock_time(instant: datetime) -> str:
+    """Show an instant as local HH:MM."""
+    return instant.astimezone().strftime("%H:%M")
+
+
+def _day_label(day: AgendaDay) -> str:
+    """Name a day as 'Day 2 · Afternoon · 2026-11-27', not repeating a title like 'Day 2'."""
+    named = day.title.casefold().startswith("day")
+    label = day.title if named else " · ".join(filter(None, [f"Day {day.ordinal}", day.title]))
+    return label + (f" · {day.date}" if day.date else "")
 
 
 class AgendaPane(TablePane):
-    """The agenda over one or more days."""
+    """The agenda over one or more days, with the timer of the item the room is on."""
+
+    BINDINGS: ClassVar = [
+        Binding("s", "start", "Start"),
+        Binding("space", "pause", "Pause/resume"),
+        Binding("plus,1", "extend(60)", "+1 min"),
+        Binding("5", "extend(300)", "+5 min"),
+        Binding("n", "next_item", "Next"),
+        Binding("S", "stop", "Stop"),
+        Binding("o,insert", "add_item", "New item"),
+        Binding("e", "edit", "Edit"),
+        Binding("D", "add_day", "New day", show=False),
+        Binding("x", "skip", "Skip", show=False),
+        Binding("shift+up", "move(-1)", "Move up", show=False),
+        Binding("shift+down", "move(1)", "Move down", show=False),
+        Binding("delete", "delete_row", "Delete", show=False),
+    ]
 
     TITLE = "Agenda"
     WATCHED_TABLES = frozenset({"agenda_items", "agenda_days", "timer_events"})
-    COLUMNS = (("Day", 4), ("Item", None), ("Kind", 11), ("Min", 5), ("Status", 9))
-    EMPTY_HINT = "The agenda of the workshop, day by day."
+    COLUMNS = (
+        ("#", 5),
+        ("Start", 5),
+        ("Item", None),
+        ("Kind", 10),
+        ("Plan", 5),
+        ("Status", 8),
+        ("Actual", 7),
+    )
+    EMPTY_HINT = (
+        "s start · space pause · + / 5 add time · n next · S stop · o new item · e edit · "
+        "D new day · x skip · Shift+↑↓ move · Delete"
+    )
 
-    def fetch(self, since_rev: int) -> list[Row]:
-        return agenda_rows(self.store, since_rev)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agenda = Agenda((), ())
+        self.current: CurrentItem | None = None
+        self._shown: dict[str, Cells] = {}
+        self._order: list[str] = []
 
-    def cells(self, row: Row) -> Sequence[Text | str]:
-        return (
-            str(row["day_number"]),
-            cell(row["title"], 60),
-            row["kind"],
-            str(row["planned_minutes"]),
-            row["status"],
+    def compose(self) -> ComposeResult:
+        parts = list(super().compose())
+        yield parts[0]
+        yield Static(id="agenda-now")
+        yield Static(id="agenda-drift")
+        yield from parts[1:]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(1.0, self.tick)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    # Showing ------------------------------------------------------------------------------
+
+    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+        """Bring rows up to date in place; starts and numbers depend on every earlier item."""
+        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+            return
+        # An agenda is at most a few hundred rows, and one moved or resized item shifts the
+        # planned start of every later one, so the whole (small) agenda is read and diffed.
+        self.agenda = load_agenda(self.store)
+        self.current = current_item(self.store)
+        wanted = self._all_cells()
+        table = self.table
+        for key in list(self._shown):
+            if key not in wanted:
+                table.remove_row(key)
+                del self._shown[key]
+        for key, values in wanted.items():
+            shown = self._shown.get(key)
+            if shown == values:
+                continue
+            rendered = self._render_cells(key, values)
+            if shown is None:
+                table.add_row(*rendered, key=key)
+            else:
+                for column, old, new, value in zip(
+                    table.columns, shown, values, rendered, strict=True
+                ):
+                    if old != new:
+                        table.update_cell(key, column, value)
+            self._shown[key] = values
+        order = list(wanted)
+        if order != self._order:
+            selected = self.selected_key()
+            table.sort("#", key=_order_key)
+            self._order = order
+            if selected in wanted:
+                table.move_cursor(row=table.get_row_index(selected))
+        self.tick()
+
+    def tick(self) -> None:
+        """Show the running timer and the day's drift as of now."""
+        now = self.store.clock()
+        now_line = self.query_one("#agenda-now", Static)
+        for phase in TimerPhase:
+            now_line.remove_class(f"phase-{phase.value}")
+        current = self.current
+        if current is None:
+            now_line.update(Text("No timer running: select an item and press s.", style="dim"))
+            self.query_one("#agenda-drift", Static).update(self._drift_text(None, now))
+            return
+        state = timer_state(current.events, now)
+        line = Text("Now: ", style="bold")
+        line.append_text(cell(current.title, 60))
+        if state.remaining_seconds >= 0:
+            line.append(f"  {format_clock(state.remaining_seconds)} left")
+        else:
+            line.append(f"  {format_clock(state.remaining_seconds)} over time")
+        if state.status is TimerStatus.PAUSED:
+            line.append("  (paused)")
+        now_line.update(line)
+        now_line.add_class(f"phase-{state.phase.value}")
+        key = current.id
+        if key in self._shown:
+            self.table.update_cell(key, "Actual", format_clock(state.elapsed_seconds))
+        self.query_one("#agenda-drift", Static).update(self._drift_text(current, now))
+
+    def _drift_text(self, current: CurrentItem | None, now: datetime) -> Text:
+        """Describe how far the running day is ahead or behind plan, and when it will end."""
+        day = self._running_day(current)
+        if day is None:
+            return Text("")
+        schedule = day_plan(self.agenda, day.id, now, current)
+        text = Text(f"Day {day.ordinal}: ", style="bold")
+        drift = format_drift(schedule.drift_seconds)
+        style = "green" if "ahead" in drift else "red" if "behind" in drift else ""
+        text.append(drift, style=style)
+        text.append(
+            f" · projected end {_clock_time(schedule.projected_end)}"
+            f" (planned {_clock_time(schedule.planned_end)})"
         )
+        return text
+
+    def _running_day(self, current: CurrentItem | None) -> AgendaDay | None:
+        """Return the day of the running item, or else the last day with a finished item."""
+        item = self.agenda.item(current.id) if current else None
+        if item is None:
+            finished = [i for i in self.agenda.items if i.status == "done"]
+            item = finished[-1] if finished else None
+        return self.agenda.day(item.day_id) if item else None
+
+    def _all_cells(self) -> dict[str, Cells]:
+        """Return every row's cells in agenda order, keyed by row key."""
+        now = self.store.clock()
+        rows: dict[str, Cells] = {}
+        for day in self.agenda.days:
+            items = self.agenda.items_of(day.id)
+            title = _day_label(day)
+            total = sum(item.planned_minutes for item in items)
+            rows[DAY_KEY_PREFIX + day.id] = (
+                str(day.ordinal),
+                day.start_time,
+                title,
+                "",
+                str(total),
+                "",
+                "",
+            )
+            starts = {
+                slot.item_id: slot.planned_start
+                for slot in day_plan(self.agenda, day.id, now).items
+            }
+            for number, item in enumerate(items, start=1):
+                actual = "" if item.actual_seconds is None else format_clock(item.actual_seconds)
+                rows[item.id] = (
+                    f"{day.ordinal}.{number}",
+                    _clock_time(starts[item.id]),
+                    item.title,
+                    item.kind,
+                    str(item.planned_minutes),
+                    item.status,
+                    actual,
+                )
+        return rows
+
+    def _render_cells(self, key: str, values: Cells) -> tuple[Text | str, ...]:
+        """Turn plain cell values into what the table shows (user text stays literal)."""
+        number, start, title, kind, minutes, status, actual = values
+        if key.startswith(DAY_KEY_PREFIX):
+            shown_title = cell(title, 70)
+            shown_title.stylize("bold")
+            return (Text(number, style="bold"), start, shown_title, kind, minutes, status, actual)
+        return (
+            number,
+            start,
+            cell(title, 70),
+            kind,
+            minutes,
+            Text(status, style=STATUS_STYLES.get(status, "")),
+            actual,
+        )
+
+    # Selection ----------------------------------------------------------------------------
+
+    def selected_key(self) -> str | None:
+        """Return the key of the row under the cursor."""
+        return self.selected_id()
+
+    def selected_item(self) -> AgendaItem | None:
+        """Return the selected agenda item (None on a day row)."""
+        key = self.selected_key()
+        return self.agenda.item(key) if key else None
+
+    def selected_day(self) -> AgendaDay | None:
+        """Return the selected day, or the day of the selected item."""
+        key = self.selected_key()
+        if key is None:
+            return None
+        if key.startswith(DAY_KEY_PREFIX):
+            return self.agenda.day(key.removeprefix(DAY_KEY_PREFIX))
+        item = self.agenda.item(key)
+        return self.agenda.day(item.day_id) if item else None
+
+    def select_key(self, key: str) -> None:
+        """Put the cursor on a row."""
+        if key in self.table.rows:
+            self.table.move_cursor(row=self.table.get_row_index(key))
+
+    # Actions ------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        """Start the selected item's timer after choosing its length."""
+        item = self.selected_item()
+        if item is None:
+            self.notify("Select an agenda item (not a day) to start it.", severity="warning")
+            return
+        seen = self.current.id if self.current else None
+
+        def started(seconds: int | None) -> None:
+            if seconds is not None and self._attempt(
+                start_item, self.store, item.id, seconds, seen_running=seen
+            ):
+                self.notify(f"Started: {item.title} ({format_clock(seconds)}).")
+
+        self.app.push_screen(PresetDialog(item.title, item.planned_minutes), started)
+
+    def action_pause(self) -> None:
+        """Pause the running timer, or resume the paused one."""
+        self._attempt(toggle_pause, self.store)
+
+    def action_extend(self, seconds: int) -> None:
+        """Add time to the running timer."""
+        if self._attempt(extend_timer, self.store, seconds):
+            self.notify(f"Added {seconds // 60} min.")
+
+    def action_next_item(self) -> None:
+        """End the current item and start the next planned one."""
+        try:
+            title = next_item(self.store)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.post_message(self.Edited())
+        if title is None:
+            self.notify("That was the last item: the agenda is done.")
+        else:
+            self.notify(f"Now: {title}.")
+
+    def action_stop(self) -> None:
+        """Stop the timer and mark its item done."""
+        try:
+            title = stop_timer(self.store)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.post_message(self.Edited())
+        self.notify(f"Done: {title}.")
+
+    def action_add_item(self) -> None:
+        """Add an item after the selected one (or at the end of the selected day)."""
+        day = self.selected_day() or (self.agenda.days[-1] if self.agenda.days else None)
+        if day is None:
+            self.notify("Add a day first (D).", severity="warning")
+            return
+        after = self.selected_item()
+
+        def save(title: str, kind: str, minutes: str) -> None:
+            new_id = add_item(
+                self.store,
+                day.id,
+                title=title,
+                kind=kind,
+                minutes=parse_minutes(minutes),
+                after_item_id=after.id if after else None,
+            )
+            self._saved(new_id)
+
+        self.app.push_screen(ItemDialog(f"New item on day {day.ordinal}", save))
+
+    def action_add_day(self) -> None:
+        """Add a day after the last one."""
+
+        def save(start_time: str, date: str, title: str) -> None:
+            day_id = add_day(self.store, start_time=start_time, date_text=date, title=title)
+            self._saved(DAY_KEY_PREFIX + day_id)
+
+        self.app.push_screen(DayDialog("New day", save))
+
+    def action_edit(self) -> None:
+        """Edit the selected item or day."""
+        item = self.selected_item()
+        if item is not None:
+
+            def save_item(title: str, kind: str, minutes: str) -> None:
+                update_item(
+                    self.store, item.id, title=title, kind=kind, minutes=parse_minutes(minutes)
+                )
+                self._saved(item.id)
+
+            self.app.push_screen(
+                ItemDialog(
+                    "Edit agenda item",
+                    save_item,
+                    title=item.title,
+                    kind=item.kind,
+                    minutes=item.planned_minutes,
+                )
+            )
+            return
+        day = self.selected_day()
+        if day is None:
+            return
+
+        def save_day(start_time: str, date: str, title: str) -> None:
+            update_day(self.store, day.id, start_time=start_time, date_text=date, title=title)
+            self._saved(DAY_KEY_PREFIX + day.id)
+
+        self.app.push_screen(
+            DayDialog(
+                f"Day {day.ordinal}",
+                save_day,
+                start_time=day.start_time,
+                date=day.date or "",
+                title=day.title,
+            )
+        )
+
+    def action_delete_row(self) -> None:
+        """Delete the selected item (or empty day); Ctrl+Z brings it back."""
+        key = self.selected_key()
+        if key is None:
+            return
+        if key.startswith(DAY_KEY_PREFIX):
+            done = self._attempt(delete_day, self.store, key.removeprefix(DAY_KEY_PREFIX))
+        else:
+            done = self._attempt(delete_item, self.store, key)
+        if done:
+            self.notify("Deleted. Ctrl+Z undoes it.")
+
+    def action_move(self, step: int) -> None:
+        """Move the selected item up or down, across days at the edges."""
+        item = self.selected_item()
+        if item is None:
+            self.notify("Select an agenda item to move it.", severity="warning")
+            return
+        try:
+            moved = move_item(self.store, item.id, step)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        if not moved:
+            self.notify("That item is already at the edge of the agenda.", severity="warning")
+            return
+        self._saved(item.id)
+
+    def action_skip(self) -> None:
+        """Skip the selected item, or bring a skipped one back."""
+        item = self.selected_item()
+        if item is None:
+            self.notify("Select an agenda item to skip it.", severity="warning")
+            return
+        self._attempt(toggle_skip, self.store, item.id)
+
+    def _saved(self, key: str) -> None:
+        """Show a saved change at once and keep the cursor on the row it concerns."""
+        self.sync(0, set())
+        self.select_key(key)
+        self.post_message(self.Edited())
+
+    def _attempt(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Run a user action; show a one-line message instead of failing."""
+        try:
+            action(*args, **kwargs)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return False
+        self.post_message(self.Edited())
+        return True
