@@ -84,6 +84,11 @@ def _display_key(item: Scored) -> tuple[float, int, int, str, str, str, str]:
     )
 
 
+def display_key(item: Scored) -> tuple[float, int, int, str, str, str, str]:
+    """Return the sort key of the documented order, for lists that re-rank incrementally."""
+    return _display_key(item)
+
+
 def rank_items(items: Iterable[Scored]) -> list[Ranked]:
     """Rank items by score, voters, capture order, label then id, sharing ranks on exact ties."""
     scored = list(items)

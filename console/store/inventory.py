@@ -1,46 +1,229 @@
-"""Pain points and their themes."""
+"""Pain points and their themes: capture, edit, delete, merge duplicates, group into themes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from console.domain.capture import parse_pain_point
-from console.store.core import Row, WorkshopStore
+from console.domain.text import clean_user_text
+from console.store.core import Row, StoreError, Transaction, WorkshopStore
+
+MAX_THEME_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A live theme (not deleted, not merged into another)."""
+
+    id: str
+    name: str
+    position: int
+    created_at: str
 
 
 def pain_point_rows(store: WorkshopStore, since_rev: int = 0) -> list[Row]:
-    """Return pain points written after since_rev (deleted ones included, to remove them)."""
+    """Return pain points written after since_rev (deleted and merged ones included)."""
     return store.query(
         "SELECT p.id, p.text, p.position, p.raised_by, p.deleted_at, p.merged_into_id, "
-        "t.name AS theme FROM pain_points p LEFT JOIN themes t ON t.id = p.theme_id "
+        "p.theme_id, p.created_at, p.agenda_item_id, t.name AS theme "
+        "FROM pain_points p LEFT JOIN themes t ON t.id = p.theme_id "
         "WHERE p.rev > ? ORDER BY p.position",
         [since_rev],
     )
 
 
+def live_themes(store: WorkshopStore) -> list[Theme]:
+    """Return the themes that are neither deleted nor merged, in their order."""
+    rows = store.query(
+        "SELECT id, name, position, created_at FROM themes "
+        "WHERE deleted_at IS NULL AND merged_into_id IS NULL ORDER BY position, created_at"
+    )
+    return [Theme(**row) for row in rows]
+
+
+def theme_names(store: WorkshopStore) -> dict[str, str]:
+    """Return every theme's name by id (merged and deleted ones too, for old rows)."""
+    return {row["id"]: row["name"] for row in store.query("SELECT id, name FROM themes")}
+
+
 def capture_pain_point(store: WorkshopStore, raw: str) -> str:
-    """Save one pain point typed by the facilitator (with optional #theme and @name tokens)."""
+    """Save one pain point typed by the facilitator (with optional #theme and @name tokens).
+
+    The pain point is tied to the running (or paused) agenda item, if there is one.
+    """
     draft = parse_pain_point(raw)
     with store.write() as transaction:
         position = store.query("SELECT coalesce(max(position), 0) + 1 AS next FROM pain_points")[0]
-        theme_id = None
-        if draft.theme:
-            theme_id = _theme_id(store, draft.theme) or transaction.insert(
-                "themes", {"name": draft.theme, "position": _next_theme_position(store)}
-            )
+        theme_id = _theme_for(store, transaction, draft.theme) if draft.theme else None
+        running = store.query(
+            "SELECT id FROM agenda_items WHERE status IN ('running', 'paused') "
+            "AND deleted_at IS NULL ORDER BY updated_at DESC LIMIT 1"
+        )
+        raised_by = draft.raised_by or ""
         return transaction.insert(
             "pain_points",
             {
                 "text": draft.text,
                 "theme_id": theme_id,
-                "raised_by": draft.raised_by or "",
+                "raised_by": raised_by,
+                "participant_id": _participant_for(store, raised_by),
+                "agenda_item_id": running[0]["id"] if running else None,
                 "position": position["next"],
             },
         )
+
+
+def edit_pain_point(store: WorkshopStore, pain_point_id: str, raw: str) -> None:
+    """Replace a pain point's text (undoable); #theme and @name tokens change those too."""
+    draft = parse_pain_point(raw)
+    with store.write("edit pain point") as transaction:
+        _live_pain_point(store, pain_point_id)
+        values: dict[str, object] = {"text": draft.text}
+        if draft.theme:
+            values["theme_id"] = _theme_for(store, transaction, draft.theme)
+        if draft.raised_by:
+            values["raised_by"] = draft.raised_by
+            values["participant_id"] = _participant_for(store, draft.raised_by)
+        transaction.update("pain_points", pain_point_id, values, undoable=True)
 
 
 def delete_pain_point(store: WorkshopStore, pain_point_id: str) -> None:
     """Soft-delete a pain point so that it can be undone."""
     with store.write("delete pain point") as transaction:
         transaction.soft_delete("pain_points", pain_point_id)
+
+
+def merge_pain_points(store: WorkshopStore, survivor_id: str, duplicate_ids: Sequence[str]) -> int:
+    """Merge duplicates into the survivor as its variants (undoable); return how many merged.
+
+    Variants keep their text and votes; the survivor's score includes their votes. Variants of a
+    merged duplicate become variants of the survivor, so variants are never nested.
+    """
+    others = list(dict.fromkeys(item for item in duplicate_ids if item != survivor_id))
+    if not others:
+        raise ValueError(
+            "A pain point cannot be merged with itself: mark its duplicates with Space, "
+            "then press m on the one to keep."
+        )
+    with store.write(f"merge {len(others) + 1} pain points") as transaction:
+        _live_pain_point(store, survivor_id)
+        for other in others:
+            _live_pain_point(store, other)
+        for variant in _variants_of(store, others):
+            transaction.update(
+                "pain_points", variant, {"merged_into_id": survivor_id}, undoable=True
+            )
+        for other in others:
+            transaction.update("pain_points", other, {"merged_into_id": survivor_id}, undoable=True)
+    return len(others)
+
+
+def variant_texts(store: WorkshopStore, pain_point_id: str) -> list[str]:
+    """Return the texts merged into a pain point, in capture order."""
+    rows = store.query(
+        "SELECT text FROM pain_points WHERE merged_into_id = ? AND deleted_at IS NULL "
+        "ORDER BY position",
+        [pain_point_id],
+    )
+    return [row["text"] for row in rows]
+
+
+def assign_theme(store: WorkshopStore, pain_point_ids: Sequence[str], theme_id: str | None) -> None:
+    """Put pain points (and their variants) into a theme, or none (undoable)."""
+    if not pain_point_ids:
+        raise ValueError("Select a pain point first.")
+    with store.write("assign theme") as transaction:
+        if theme_id is not None:
+            _live_theme(store, theme_id)
+        for item in pain_point_ids:
+            _live_pain_point(store, item)
+        for item in [*pain_point_ids, *_variants_of(store, pain_point_ids)]:
+            transaction.update("pain_points", item, {"theme_id": theme_id}, undoable=True)
+
+
+def create_theme(store: WorkshopStore, name: str) -> str:
+    """Create a theme, or return the live one with that name."""
+    with store.write() as transaction:
+        return _theme_for(store, transaction, name)
+
+
+def rename_theme(store: WorkshopStore, theme_id: str, name: str) -> None:
+    """Rename a theme (undoable); refuse a name another live theme has."""
+    cleaned = clean_user_text(name, max_chars=MAX_THEME_CHARS, field="Theme name")
+    with store.write("rename theme") as transaction:
+        _live_theme(store, theme_id)
+        other = _theme_id(store, cleaned)
+        if other is not None and other != theme_id:
+            raise ValueError(
+                f"A theme called {cleaned!r} already exists: merge the two themes instead (m)."
+            )
+        transaction.update("themes", theme_id, {"name": cleaned}, undoable=True)
+
+
+def merge_themes(store: WorkshopStore, source_id: str, target_id: str) -> int:
+    """Merge a theme into another (undoable): its pain points move; return how many moved."""
+    if source_id == target_id:
+        raise ValueError("A theme cannot be merged with itself: choose another theme.")
+    with store.write("merge themes") as transaction:
+        _live_theme(store, source_id)
+        _live_theme(store, target_id)
+        moved = store.query("SELECT id FROM pain_points WHERE theme_id = ?", [source_id])
+        for row in moved:
+            transaction.update("pain_points", row["id"], {"theme_id": target_id}, undoable=True)
+        earlier = store.query("SELECT id FROM themes WHERE merged_into_id = ?", [source_id])
+        for row in earlier:
+            transaction.update("themes", row["id"], {"merged_into_id": target_id}, undoable=True)
+        transaction.update("themes", source_id, {"merged_into_id": target_id}, undoable=True)
+    return len(moved)
+
+
+def _variants_of(store: WorkshopStore, pain_point_ids: Sequence[str]) -> list[str]:
+    """Return the ids of the rows merged into any of the given pain points."""
+    found: list[str] = []
+    for start in range(0, len(pain_point_ids), 500):
+        chunk = list(pain_point_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        rows = store.query(
+            f"SELECT id FROM pain_points WHERE merged_into_id IN ({marks}) ORDER BY position",
+            chunk,
+        )
+        found.extend(row["id"] for row in rows)
+    return found
+
+
+def _live_pain_point(store: WorkshopStore, pain_point_id: str) -> Row:
+    """Return a pain point that can be changed, or raise a one-line StoreError."""
+    rows = store.query(
+        "SELECT id, position, deleted_at, merged_into_id FROM pain_points WHERE id = ?",
+        [pain_point_id],
+    )
+    if not rows:
+        raise StoreError("That pain point no longer exists.")
+    row = rows[0]
+    if row["deleted_at"] is not None:
+        raise StoreError(f"Pain point #{row['position']} was deleted; Ctrl+Z brings it back.")
+    if row["merged_into_id"] is not None:
+        raise StoreError(f"Pain point #{row['position']} was merged into another one.")
+    return row
+
+
+def _live_theme(store: WorkshopStore, theme_id: str) -> None:
+    """Raise a one-line StoreError unless the theme is live."""
+    rows = store.query(
+        "SELECT 1 FROM themes WHERE id = ? AND deleted_at IS NULL AND merged_into_id IS NULL",
+        [theme_id],
+    )
+    if not rows:
+        raise StoreError("That theme was merged or deleted.")
+
+
+def _theme_for(store: WorkshopStore, transaction: Transaction, name: str) -> str:
+    """Return the live theme with this name, creating it inside the transaction if needed."""
+    cleaned = clean_user_text(name, max_chars=MAX_THEME_CHARS, field="Theme name")
+    return _theme_id(store, cleaned) or transaction.insert(
+        "themes", {"name": cleaned, "position": _next_theme_position(store)}
+    )
 
 
 def _theme_id(store: WorkshopStore, name: str) -> str | None:
@@ -50,6 +233,24 @@ def _theme_id(store: WorkshopStore, name: str) -> str | None:
         "AND lower(name) = lower(?) LIMIT 1",
         [name],
     )
+    return rows[0]["id"] if rows else None
+
+
+def _participant_for(store: WorkshopStore, raised_by: str) -> str | None:
+    """Return the participant a raiser names: a delegate number or a name, ignoring case."""
+    if not raised_by:
+        return None
+    if raised_by.isdigit():
+        rows = store.query(
+            "SELECT id FROM participants WHERE number = ? AND deleted_at IS NULL LIMIT 1",
+            [int(raised_by)],
+        )
+    else:
+        rows = store.query(
+            "SELECT id FROM participants WHERE lower(name) = lower(?) AND name != '' "
+            "AND deleted_at IS NULL LIMIT 1",
+            [raised_by],
+        )
     return rows[0]["id"] if rows else None
 
 

@@ -1,42 +1,666 @@
-"""The inventory pane: pain points captured as fast as people talk."""
+"""The inventory pane: pain points captured as fast as people talk, themed, merged and scored."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Static
 
-from console.store.core import Row
-from console.store.inventory import capture_pain_point, delete_pain_point, pain_point_rows
-from console.ui.panes.base import cell
-from console.ui.panes.capture import CapturePane
+from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
+from console.store.core import StoreError
+from console.store.display import set_display
+from console.store.inventory import (
+    Theme,
+    assign_theme,
+    capture_pain_point,
+    create_theme,
+    delete_pain_point,
+    edit_pain_point,
+    live_themes,
+    merge_pain_points,
+    merge_themes,
+    pain_point_rows,
+    rename_theme,
+    theme_names,
+    variant_texts,
+)
+from console.store.inventory_votes import (
+    Round,
+    Tally,
+    ThemeStanding,
+    ballot_count,
+    ballot_of,
+    bump_hand_count,
+    open_round,
+    parse_ballot,
+    rounds,
+    save_ballot,
+    set_hand_count,
+    set_revealed,
+    theme_standings,
+    theme_totals,
+    vote_rows,
+    voted_items_since,
+    voters_in,
+)
+from console.store.workshop import Participant, participants, workshop_details
+from console.ui.inventory_ballot import BallotBar, BallotInput
+from console.ui.inventory_dialogs import (
+    ProjectorChoice,
+    ProjectorModal,
+    PromptModal,
+    RoundModal,
+    RoundSettings,
+    ThemeChoice,
+    ThemeChooser,
+)
+from console.ui.inventory_list import InventoryList, header_line
+from console.ui.panes.base import Pane, cell
+from console.ui.panes.capture import MAX_PASTE_CHARS
+from console.ui.text import literal
+
+HINT = (
+    "Enter saves at once · n new · e edit · Space mark · m merge · g theme · v round · "
+    "b ballots · +/- hands · R reveal · p projector · ? all keys"
+)
 
 
-class InventoryPane(CapturePane):
-    """The pain-point inventory."""
+class InventoryPane(Pane):
+    """The pain-point inventory: capture, themes, duplicates, voting rounds and the ranking."""
 
     TITLE = "Inventory"
-    WATCHED_TABLES = frozenset({"pain_points", "themes", "pain_point_votes", "voting_rounds"})
-    COLUMNS = (("#", 5), ("Pain point", None), ("Theme", 20), ("By", 12))
+    WATCHED_TABLES = frozenset(
+        {"pain_points", "themes", "pain_point_votes", "voting_rounds", "participants"}
+    )
     PLACEHOLDER = "Pain point, then Enter   (#theme sets the theme, @name who raised it)"
-    EMPTY_HINT = "Enter saves the pain point at once; Delete removes the selected row."
 
-    def fetch(self, since_rev: int) -> list[Row]:
-        return pain_point_rows(self.store, since_rev)
+    BINDINGS: ClassVar = [
+        Binding("n", "focus_capture", "New"),
+        Binding("enter", "focus_capture", "Capture", show=False),
+        Binding("escape", "leave_input", "To the list", show=False),
+        Binding("e", "edit", "Edit"),
+        Binding("delete", "delete", "Delete"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("m", "merge", "Merge"),
+        Binding("g", "group", "Theme"),
+        Binding("r", "rename_theme", "Rename theme", show=False),
+        Binding("v", "new_round", "Round"),
+        Binding("b", "ballots", "Ballots"),
+        Binding("plus,equals_sign", "bump(1)", "+1 hand", show=False),
+        Binding("minus", "bump(-1)", "-1 hand", show=False),
+        Binding("h", "type_count", "Hand count", show=False),
+        Binding("R", "reveal", "Reveal"),
+        Binding("p", "projector", "Projector"),
+        Binding("o", "toggle_order", "Order", show=False),
+        Binding("left_square_bracket", "switch_round(-1)", "Previous round", show=False),
+        Binding("right_square_bracket", "switch_round(1)", "Next round", show=False),
+    ]
 
-    def is_gone(self, row: Row) -> bool:
-        return row["deleted_at"] is not None or row["merged_into_id"] is not None
+    def __init__(self, store: Any, *, id: str | None = None) -> None:
+        super().__init__(store, id=id)
+        self.round_id: str | None = None
+        self.all_rounds: list[Round] = []
+        self.delegates: list[Participant] = []
+        self.delegate_index = 0
+        self.projector_top = 10
+        self._reveal_id: str | None = None
+        self.themes: list[Theme] = []
+        self.theme_tallies: dict[str | None, Tally] = {}
+        self.ballots = 0
 
-    def cells(self, row: Row) -> Sequence[Text | str]:
-        return (
-            str(row["position"]),
-            cell(row["text"], 70),
-            cell(row["theme"] or "", 20),
-            cell(row["raised_by"], 12),
+    def compose(self) -> ComposeResult:
+        yield Static(self.TITLE, classes="pane-title", id="inventory-title")
+        yield Input(placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id="inventory-input")
+        with Horizontal(id="inventory-body"):
+            with Vertical(id="inventory-items"):
+                yield Static(id="inventory-header")
+                yield InventoryList(id="inventory-list")
+            with Vertical(id="inventory-side"):
+                yield Static("Themes", classes="inventory-side-title")
+                table: DataTable[Any] = DataTable(
+                    cursor_type="row", zebra_stripes=True, id="inventory-themes"
+                )
+                for label, width in (("Rank", 4), ("Theme", 16), ("Items", 5), ("Score", 5)):
+                    table.add_column(label, width=width, key=label)
+                yield table
+        yield BallotBar(id="inventory-ballot")
+        yield Static(HINT, classes="pane-hint", id="inventory-hint")
+
+    def on_mount(self) -> None:
+        self.sync(0, set(self.WATCHED_TABLES))
+
+    def on_resize(self) -> None:
+        self._show_header()
+
+    # Views of the widgets ---------------------------------------------------------------------
+
+    @property
+    def capture_input(self) -> Input:
+        """Return the capture line."""
+        return self.query_one("#inventory-input", Input)
+
+    @property
+    def item_list(self) -> InventoryList:
+        """Return the list of pain points."""
+        return self.query_one(InventoryList)
+
+    @property
+    def theme_table(self) -> DataTable[Any]:
+        """Return the table of themes."""
+        return self.query_one("#inventory-themes", DataTable)
+
+    @property
+    def ballot_bar(self) -> BallotBar:
+        """Return the ballot bar."""
+        return self.query_one(BallotBar)
+
+    @property
+    def current_round(self) -> Round | None:
+        """Return the round the pane shows scores for."""
+        return next((item for item in self.all_rounds if item.id == self.round_id), None)
+
+    def focus_default(self) -> None:
+        self.capture_input.focus()
+
+    # Keeping in step with the file ------------------------------------------------------------
+
+    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+        """Take in only what changed since since_rev and re-rank."""
+        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+            return
+        listing = self.item_list
+        full = not since_rev
+        touched: set[str] = set()
+        themes_changed = full or "themes" in changed_tables
+        if themes_changed:
+            listing.theme_names = theme_names(self.store)
+            self.themes = live_themes(self.store)
+        if full or "pain_points" in changed_tables:
+            touched = listing.apply_rows(pain_point_rows(self.store, since_rev))
+        round_changed = False
+        if full or "voting_rounds" in changed_tables:
+            round_changed = self._load_rounds()
+        current = self.current_round
+        listing.show_scores = current is not None
+        scores_moved = (
+            themes_changed or round_changed or any(item in listing.tallies for item in touched)
+        )
+        if current is None:
+            listing.count_votes([])
+        elif full or round_changed:
+            listing.count_votes(vote_rows(self.store, current.id))
+        else:
+            if "pain_point_votes" in changed_tables:
+                voted = voted_items_since(self.store, current.id, since_rev)
+                touched |= {listing.survivor_of(item) for item in voted}
+                scores_moved = True
+            if touched:
+                members = listing.members(touched)
+                listing.count_votes(vote_rows(self.store, current.id, members), only=touched)
+                scores_moved = scores_moved or any(item in listing.tallies for item in touched)
+        listing.rerank()
+        if self._reveal_id is not None:
+            listing.show_item(self._reveal_id)
+            self._reveal_id = None
+        if scores_moved:
+            self._count_themes()
+            self.ballots = ballot_count(listing.tallies.values())
+        self._show_themes()
+        self._show_status()
+        if full:
+            self._show_header()
+
+    def _count_themes(self) -> None:
+        """Add up the theme scores from the shown pain points' tallies."""
+        listing = self.item_list
+        self.theme_tallies, _counts = theme_totals(
+            (listing.lines[item].row["theme_id"], listing.tallies.get(item))
+            for item in listing.tallies
+            if item in listing.lines and listing.lines[item].survivor is None
         )
 
-    def save(self, text: str) -> None:
-        capture_pain_point(self.store, text)
+    def _load_rounds(self) -> bool:
+        """Reload the rounds; return True if the pane now shows another round."""
+        before = self.round_id
+        self.all_rounds = rounds(self.store)
+        known = {item.id for item in self.all_rounds}
+        if self.round_id not in known:
+            self.round_id = self.all_rounds[-1].id if self.all_rounds else None
+        return self.round_id != before
 
-    def delete(self, row_id: str) -> None:
-        delete_pain_point(self.store, row_id)
+    def _show_themes(self) -> None:
+        """Redraw the small theme table, keeping the cursor on the same theme."""
+        table = self.theme_table
+        keep = self._theme_under_cursor()
+        listing = self.item_list
+        counts = Counter(
+            line.row["theme_id"] for line in listing.lines.values() if line.survivor is None
+        )
+        standings: list[ThemeStanding] = theme_standings(self.themes, self.theme_tallies, counts)
+        show_scores = self.round_id is not None
+        table.clear()
+        for standing in standings:
+            entry = standing.ranked
+            rank = f"{entry.rank}{'=' if entry.tied else ''}" if show_scores else ""
+            table.add_row(
+                rank,
+                cell(entry.item.label, 16),
+                str(standing.items),
+                str(entry.item.score) if show_scores else "",
+                key=entry.item.item_id,
+            )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+
+    def _show_status(self) -> None:
+        """Show how many pain points there are and the current round."""
+        listing = self.item_list
+        title = Text(f"{self.TITLE}  ·  {listing.row_count} pain points", style="bold")
+        current = self.current_round
+        if current is None:
+            title.append("  ·  no voting round yet (v opens one)", style="dim")
+        else:
+            title.append("  ·  ")
+            title.append_text(literal(current.title, width=40))
+            title.append(f" ({current.describe()})")
+            if current.method is VotingMethod.DOT:
+                ballots = self.ballots
+                title.append(f"  ·  {ballots} ballots")
+            if current.status != "open":
+                title.append("  ·  closed", style="dim")
+            title.append(
+                "  ·  revealed on the projector"
+                if current.revealed
+                else "  ·  hidden on the projector (R reveals)",
+                style="bold" if current.revealed else "italic",
+            )
+        if not listing.by_rank:
+            title.append("  ·  capture order (o)", style="dim")
+        self.query_one("#inventory-title", Static).update(title)
+
+    def _show_header(self) -> None:
+        """Line the column titles up with the list."""
+        width = self.item_list.scrollable_content_region.width
+        self.query_one("#inventory-header", Static).update(Text(header_line(width), style="bold"))
+
+    # Capture and ballots ----------------------------------------------------------------------
+
+    @on(Input.Submitted, "#inventory-input")
+    def _capture(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.notify("Nothing to save: type the pain point first.", severity="warning")
+            return
+        saved: list[str] = []
+        if self._attempt(lambda: saved.append(capture_pain_point(self.store, event.value))):
+            event.input.value = ""
+            self._reveal_id = saved[0]
+
+    @on(Input.Submitted, "#ballot-input")
+    def _ballot_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        current = self.current_round
+        if current is None or not self.delegates:
+            return
+        delegate = self.delegates[self.delegate_index]
+
+        def save() -> None:
+            save_ballot(self.store, current.id, delegate.id, parse_ballot(self.store, event.value))
+
+        if not self._attempt(save):
+            return
+        used = sum(ballot_of(self.store, current.id, delegate.id).values())
+        message = f"{delegate.label}: {used} of {current.budget} dots saved."
+        if self.delegate_index + 1 < len(self.delegates):
+            self._show_delegate(self.delegate_index + 1)
+        else:
+            message += " That was the last delegate: Escape ends ballot entry."
+            self.ballot_bar.ballot_input.value = ""
+        self.query_one("#inventory-hint", Static).update(literal(message))
+
+    @on(BallotInput.Switch)
+    def _switch_delegate(self, event: BallotInput.Switch) -> None:
+        if self.delegates:
+            self._show_delegate((self.delegate_index + event.step) % len(self.delegates))
+
+    @on(BallotInput.Close)
+    def _close_ballots(self) -> None:
+        self.ballot_bar.display = False
+        self.query_one("#inventory-hint", Static).update(HINT)
+        self.item_list.focus()
+
+    def _show_delegate(self, index: int) -> None:
+        """Put a delegate's ballot (as typed numbers) into the ballot line."""
+        current = self.current_round
+        if current is None:
+            return
+        self.delegate_index = index
+        delegate = self.delegates[index]
+        ballot = ballot_of(self.store, current.id, delegate.id)
+        numbers = {
+            item: str(line.row["position"])
+            for item, line in self.item_list.lines.items()
+            if item in ballot
+        }
+        ballot = {item: points for item, points in ballot.items() if item in numbers}
+        who = literal(delegate.label, width=30, style="bold")
+        who.append(f" ({index + 1}/{len(self.delegates)}, {current.budget} dots, ")
+        who.append(f"max {current.cap_per_item} each) ")
+        self.query_one("#ballot-who", Static).update(who)
+        line = self.ballot_bar.ballot_input
+        line.value = format_ballot_entry(ballot, numbers)
+        line.cursor_position = len(line.value)
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_focus_capture(self) -> None:
+        """Go to the capture line."""
+        self.capture_input.focus()
+
+    def action_leave_input(self) -> None:
+        """Leave the capture line for the list; in the list, clear the marks."""
+        if self.app.focused is self.capture_input:
+            self.item_list.focus()
+        elif self.item_list.marked:
+            self.item_list.clear_marks()
+
+    def action_edit(self) -> None:
+        """Edit the pain point under the cursor."""
+        item = self._item_under_cursor()
+        if item is None:
+            return
+        line = self.item_list.lines[item]
+        variants = [f"Variant: {text}" for text in variant_texts(self.store, item)]
+        self._open(
+            PromptModal(
+                f"Edit pain point #{line.row['position']}",
+                line.row["text"],
+                lambda text: edit_pain_point(self.store, item, text),
+                hint="Enter saves (#theme and @name change those too); Escape cancels.",
+                details=variants,
+            )
+        )
+
+    def action_delete(self) -> None:
+        """Delete the pain point under the cursor; Ctrl+Z brings it back."""
+        if self.app.focused is not self.item_list:
+            return
+        item = self._item_under_cursor()
+        if item is None:
+            return
+        number = self.item_list.lines[item].row["position"]
+        if self._attempt(lambda: delete_pain_point(self.store, item)):
+            self.notify(f"Deleted #{number}. Ctrl+Z brings it back.")
+
+    def action_mark(self) -> None:
+        """Mark or unmark the pain point under the cursor for a merge or a theme."""
+        if self.app.focused is self.item_list:
+            self.item_list.toggle_mark()
+
+    def action_merge(self) -> None:
+        """Merge the marked pain points into the one under the cursor, or merge two themes."""
+        if self.app.focused is self.theme_table:
+            self._merge_theme()
+            return
+        survivor = self._item_under_cursor()
+        if survivor is None:
+            return
+        marked = self.item_list.marked
+        if not marked:
+            self.notify(
+                "Mark the duplicates with Space, then press m on the one to keep.",
+                severity="warning",
+            )
+            return
+        number = self.item_list.lines[survivor].row["position"]
+        merged: list[int] = []
+        if self._attempt(lambda: merged.append(merge_pain_points(self.store, survivor, marked))):
+            self.item_list.clear_marks()
+            self.notify(
+                f"Merged {merged[0]} into #{number}: their texts are kept as variants and "
+                "their votes count for it. Ctrl+Z undoes."
+            )
+
+    def action_group(self) -> None:
+        """Put the marked pain points (or the one under the cursor) into a theme."""
+        listing = self.item_list
+        targets = sorted(listing.marked, key=lambda item: listing.lines[item].row["position"])
+        if not targets:
+            item = self._item_under_cursor()
+            targets = [item] if item else []
+        if not targets:
+            return
+
+        def chosen(choice: ThemeChoice | None) -> None:
+            if choice is None:
+                return
+
+            def save() -> None:
+                theme_id = choice.theme_id
+                if choice.new_name:
+                    theme_id = create_theme(self.store, choice.new_name)
+                assign_theme(self.store, targets, theme_id)
+
+            if self._attempt(save):
+                listing.clear_marks()
+                self.notify(f"Theme set on {len(targets)} pain point(s). Ctrl+Z undoes.")
+
+        self.app.push_screen(
+            ThemeChooser(
+                f"Theme for {len(targets)} pain point(s)",
+                live_themes(self.store),
+                allow_none=True,
+                allow_new=True,
+            ),
+            chosen,
+        )
+
+    def action_rename_theme(self) -> None:
+        """Rename the theme under the theme cursor (or of the pain point under the cursor)."""
+        theme_id = self._theme_in_focus()
+        if theme_id is None:
+            self.notify("Pick a theme first (Tab to the theme list).", severity="warning")
+            return
+        name = self.item_list.theme_names.get(theme_id, "")
+        self._open(
+            PromptModal(
+                "Rename theme",
+                name,
+                lambda text: rename_theme(self.store, theme_id, text),
+                max_length=80,
+            )
+        )
+
+    def action_new_round(self) -> None:
+        """Open a new voting round: a dot vote or a hand count."""
+        settings = workshop_details(self.store).settings
+
+        def save(chosen: RoundSettings) -> None:
+            self.round_id = open_round(
+                self.store,
+                chosen.method,
+                title=chosen.title,
+                budget=chosen.budget,
+                cap_per_item=chosen.cap_per_item,
+            )
+
+        self._open(RoundModal(settings.vote_budget, settings.vote_cap, save))
+
+    def action_ballots(self) -> None:
+        """Enter dot-vote ballots, one delegate after another."""
+        current = self.current_round
+        if current is None or current.method is not VotingMethod.DOT:
+            self.notify("Open a dot-vote round first (v).", severity="warning")
+            return
+        if current.status != "open":
+            self.notify(f"{current.title} is closed; open a new round with v.", severity="warning")
+            return
+        self.delegates = participants(self.store)
+        if not self.delegates:
+            self.notify("Add delegates first (w: workshop details).", severity="warning")
+            return
+        done = voters_in(self.store, current.id)
+        first = next(
+            (index for index, person in enumerate(self.delegates) if person.id not in done), 0
+        )
+        self.ballot_bar.display = True
+        self._show_delegate(first)
+        self.query_one("#inventory-hint", Static).update(
+            "Enter saves this ballot and moves on · Up/Down other delegate (re-entering replaces "
+            "a ballot) · Escape ends"
+        )
+        self.ballot_bar.ballot_input.focus()
+
+    def action_bump(self, step: int) -> None:
+        """Add or take away one raised hand on the pain point under the cursor."""
+        current = self.current_round
+        item = self._item_under_cursor()
+        if current is None:
+            self.notify("Open a hand-count round first (v).", severity="warning")
+            return
+        if item is not None:
+            self._attempt(lambda: bump_hand_count(self.store, current.id, item, step))
+
+    def action_type_count(self) -> None:
+        """Type the number of raised hands for the pain point under the cursor."""
+        current = self.current_round
+        item = self._item_under_cursor()
+        if current is None or current.method is not VotingMethod.HAND_COUNT:
+            self.notify("Open a hand-count round first (v).", severity="warning")
+            return
+        if item is None:
+            return
+        count = self.item_list.score_of(item)
+        number = self.item_list.lines[item].row["position"]
+        self._open(
+            PromptModal(
+                f"Raised hands for #{number}",
+                str(count),
+                lambda text: set_hand_count(self.store, current.id, item, parse_hand_count(text)),
+                max_length=8,
+            )
+        )
+
+    def action_reveal(self) -> None:
+        """Reveal the current round's scores on the projector, or hide them again."""
+        current = self.current_round
+        if current is None:
+            self.notify("There is no voting round yet (v opens one).", severity="warning")
+            return
+        if self._attempt(lambda: set_revealed(self.store, current.id, not current.revealed)):
+            shown = "revealed on" if not current.revealed else "hidden again on"
+            self.notify(f"Scores {shown} the projector.")
+
+    def action_projector(self) -> None:
+        """Put the top pain points or themes on the projector."""
+
+        def chosen(choice: ProjectorChoice | None) -> None:
+            if choice is None:
+                return
+            self.projector_top = choice.top
+            payload = {"round_id": self.round_id, "show": choice.show, "top": choice.top}
+            if self._attempt(lambda: set_display(self.store, "inventory", payload)):
+                what = "pain points" if choice.show == "items" else "themes"
+                hidden = "" if self._revealed() else " (scores hidden until you reveal: R)"
+                self.notify(f"On the projector: the top {choice.top} {what}{hidden}.")
+
+        self.app.push_screen(ProjectorModal(self.projector_top), chosen)
+
+    def action_toggle_order(self) -> None:
+        """Switch the list between ranked order and capture order."""
+        self.item_list.by_rank = not self.item_list.by_rank
+        self._show_status()
+
+    def action_switch_round(self, step: int) -> None:
+        """Show the previous or next voting round."""
+        if not self.all_rounds:
+            self.notify("There is no voting round yet (v opens one).", severity="warning")
+            return
+        ids = [item.id for item in self.all_rounds]
+        index = ids.index(self.round_id) if self.round_id in ids else len(ids) - 1
+        self.round_id = ids[max(0, min(len(ids) - 1, index + step))]
+        self.item_list.count_votes(vote_rows(self.store, self.round_id))
+        self.item_list.rerank()
+        self._count_themes()
+        self.ballots = ballot_count(self.item_list.tallies.values())
+        self._show_themes()
+        self._show_status()
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _item_under_cursor(self) -> str | None:
+        """Return the pain point under the list cursor, with a hint when the list is empty."""
+        item = self.item_list.cursor_id
+        if item is None:
+            self.notify("No pain points yet: type one and press Enter.", severity="warning")
+        return item
+
+    def _theme_under_cursor(self) -> str | None:
+        """Return the theme under the theme table's cursor."""
+        table = self.theme_table
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _theme_in_focus(self) -> str | None:
+        """Return the theme the facilitator means: the theme table's, or the pain point's."""
+        if self.app.focused is self.theme_table:
+            return self._theme_under_cursor()
+        item = self.item_list.cursor_id
+        if item is None:
+            return None
+        return self.item_list.lines[item].row["theme_id"]
+
+    def _merge_theme(self) -> None:
+        """Merge the theme under the theme cursor into another theme."""
+        source = self._theme_under_cursor()
+        if source is None:
+            return
+        name = self.item_list.theme_names.get(source, "")
+        others = [theme for theme in live_themes(self.store) if theme.id != source]
+        if not others:
+            self.notify("There is no other theme to merge into.", severity="warning")
+            return
+
+        def chosen(choice: ThemeChoice | None) -> None:
+            if choice is None or choice.theme_id is None:
+                return
+            target = choice.theme_id
+            if self._attempt(lambda: merge_themes(self.store, source, target)):
+                self.notify("Themes merged; their pain points moved. Ctrl+Z undoes.")
+
+        self.app.push_screen(
+            ThemeChooser(f"Merge {name!r} into…", others, allow_none=False, allow_new=False),
+            chosen,
+        )
+
+    def _revealed(self) -> bool:
+        """Tell whether the current round is revealed."""
+        current = self.current_round
+        return current is not None and current.revealed
+
+    def _open(self, modal: Any) -> None:
+        """Open a dialog that saves by itself; sync when it has saved."""
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.post_message(self.Edited())
+
+        self.app.push_screen(modal, closed)
+
+    def _attempt(self, action: Callable[[], object]) -> bool:
+        """Run a user action; show a one-line message instead of failing."""
+        try:
+            action()
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return False
+        self.post_message(self.Edited())
+        return True

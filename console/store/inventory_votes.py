@@ -1,0 +1,484 @@
+"""Voting rounds on pain points: hand counts, dot-vote ballots, reveal, scores and ranking.
+
+Every vote is a row of pain_point_votes (round, pain point, delegate or none for hand counts,
+points, when): hand counts are stored as +/- delta rows, a dot-vote ballot as one row per item
+it gives votes to. A pain point's score adds the votes on the pain points merged into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from console.domain.ranking import Ranked, Scored, rank_items
+from console.domain.text import clean_user_text
+from console.domain.voting import (
+    RuleError,
+    VoteRules,
+    VotingMethod,
+    check_ballot,
+    clamp_hand_count,
+    make_rules,
+    parse_ballot_entry,
+)
+from console.store.core import Row, StoreError, WorkshopStore
+from console.store.inventory import Theme, live_themes
+from console.store.workshop import workshop_details
+
+PAIN_POINT_METHODS = (VotingMethod.DOT, VotingMethod.HAND_COUNT)
+"""The ways a room scores pain points."""
+
+EMPTY_BALLOT_MESSAGE = "Type the pain point numbers of one ballot, e.g. 3 7 7 12."
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Round:
+    """A voting round on pain points."""
+
+    id: str
+    title: str
+    method: VotingMethod
+    budget: int
+    cap_per_item: int
+    status: str
+    revealed_at: str | None
+    position: int
+
+    @property
+    def rules(self) -> VoteRules:
+        """Return the rules every ballot of this round obeys."""
+        return make_rules(self.method, self.budget, self.cap_per_item)
+
+    @property
+    def revealed(self) -> bool:
+        """Tell whether the projector may show the scores."""
+        return self.revealed_at is not None
+
+    def describe(self) -> str:
+        """Return a one-line summary such as 'dot vote, 5 dots, at most 3 per item'."""
+        if self.method is VotingMethod.DOT:
+            return f"dot vote, {self.budget} dots each, at most {self.cap_per_item} on one item"
+        return "hand count"
+
+
+@dataclass(frozen=True)
+class ThemeStanding:
+    """A theme's rank with how many pain points it holds."""
+
+    ranked: Ranked
+    items: int
+
+
+def rounds(store: WorkshopStore) -> list[Round]:
+    """Return the pain-point voting rounds, oldest first."""
+    rows = store.query(
+        "SELECT id, title, method, budget, cap_per_item, status, revealed_at, position "
+        "FROM voting_rounds WHERE target = 'pain_points' AND deleted_at IS NULL "
+        "ORDER BY position, created_at"
+    )
+    return [_round(row) for row in rows]
+
+
+def get_round(store: WorkshopStore, round_id: str) -> Round:
+    """Return one round, or raise a one-line StoreError."""
+    rows = store.query(
+        "SELECT id, title, method, budget, cap_per_item, status, revealed_at, position "
+        "FROM voting_rounds WHERE id = ? AND deleted_at IS NULL",
+        [round_id],
+    )
+    if not rows:
+        raise StoreError("That voting round no longer exists.")
+    return _round(rows[0])
+
+
+def open_round(
+    store: WorkshopStore,
+    method: VotingMethod | str,
+    *,
+    title: str = "",
+    budget: int | None = None,
+    cap_per_item: int | None = None,
+) -> str:
+    """Open a new round (closing the open ones); budget and cap default to the workshop's."""
+    settings = workshop_details(store).settings
+    rules = make_rules(
+        method,
+        settings.vote_budget if budget is None else budget,
+        settings.vote_cap if cap_per_item is None and budget is None else cap_per_item,
+    )
+    if rules.method not in PAIN_POINT_METHODS:
+        raise RuleError("Pain points are scored by dot vote or hand count.")
+    with store.write() as transaction:
+        existing = store.query(
+            "SELECT id, status FROM voting_rounds WHERE target = 'pain_points' "
+            "AND deleted_at IS NULL"
+        )
+        for row in existing:
+            if row["status"] == "open":
+                transaction.update("voting_rounds", row["id"], {"status": "closed"})
+        name = title.strip() and clean_user_text(title, max_chars=120, field="Round title")
+        running = store.query(
+            "SELECT id FROM agenda_items WHERE status IN ('running', 'paused') "
+            "AND deleted_at IS NULL ORDER BY updated_at DESC LIMIT 1"
+        )
+        return transaction.insert(
+            "voting_rounds",
+            {
+                "title": name or f"Round {len(existing) + 1}",
+                "target": "pain_points",
+                "method": rules.method.value,
+                "budget": rules.budget,
+                "cap_per_item": rules.cap_per_item,
+                "pick_count": rules.pick_count,
+                "status": "open",
+                "agenda_item_id": running[0]["id"] if running else None,
+                "position": len(existing) + 1,
+            },
+        )
+
+
+def set_revealed(store: WorkshopStore, round_id: str, revealed: bool) -> None:
+    """Reveal a round's scores on the projector, or hide them again."""
+    with store.write() as transaction:
+        found = get_round(store, round_id)
+        if found.revealed != revealed:
+            value = transaction.now if revealed else None
+            transaction.update("voting_rounds", round_id, {"revealed_at": value})
+
+
+def bump_hand_count(store: WorkshopStore, round_id: str, pain_point_id: str, delta: int) -> int:
+    """Add delta raised hands to a pain point (never below zero); return the new count."""
+    with store.write() as transaction:
+        found = _open_round(store, round_id, VotingMethod.HAND_COUNT)
+        _votable(store, pain_point_id)
+        current = _hand_count(store, found.id, pain_point_id)
+        result = clamp_hand_count(int(current), delta)
+        if delta:
+            transaction.insert(
+                "pain_point_votes",
+                {"round_id": found.id, "pain_point_id": pain_point_id, "points": delta},
+            )
+    return result
+
+
+def set_hand_count(store: WorkshopStore, round_id: str, pain_point_id: str, count: int) -> int:
+    """Set a pain point's raised hands to count, stored as the difference from before."""
+    if count < 0:
+        raise RuleError("A count cannot go below zero.")
+    current = _hand_count(store, round_id, pain_point_id)
+    return bump_hand_count(store, round_id, pain_point_id, count - int(current))
+
+
+def ballot_labels(store: WorkshopStore) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the numbers a ballot may name (number -> votable pain point) and deleted numbers."""
+    rows = store.query(
+        "SELECT p.id, p.position, p.deleted_at, p.merged_into_id, s.deleted_at AS gone "
+        "FROM pain_points p LEFT JOIN pain_points s ON s.id = p.merged_into_id"
+    )
+    labels: dict[str, str] = {}
+    deleted: dict[str, str] = {}
+    for row in rows:
+        number = str(row["position"])
+        if row["deleted_at"] is not None or row["gone"] is not None:
+            deleted[number] = row["id"]
+        else:
+            labels[number] = row["merged_into_id"] or row["id"]
+    return labels, deleted
+
+
+def parse_ballot(store: WorkshopStore, text: str) -> dict[str, int]:
+    """Turn typed pain point numbers such as "3 7 7 12" or "3x2 7" into pain point -> votes."""
+    if not text.strip(" ,;\t"):
+        raise RuleError(EMPTY_BALLOT_MESSAGE)
+    labels, deleted = ballot_labels(store)
+    for token in text.replace(",", " ").replace(";", " ").split():
+        number = token.lower().split("x")[0].split("*")[0].lstrip("#")
+        if number in deleted:
+            raise RuleError(f"Pain point #{number} was deleted; it cannot get votes.")
+    try:
+        return parse_ballot_entry(
+            text.replace("#", ""),
+            labels,
+        )
+    except RuleError as error:
+        message = str(error)
+        if message.startswith("Unknown card code: "):
+            unknown = message.removeprefix("Unknown card code: ").rstrip(".")
+            raise RuleError(f"There is no pain point #{unknown}.") from None
+        raise
+
+
+def save_ballot(
+    store: WorkshopStore, round_id: str, participant_id: str, ballot: Mapping[str, int]
+) -> None:
+    """Save one delegate's dot-vote ballot, replacing their earlier one (undoable)."""
+    with store.write("enter ballot") as transaction:
+        found = _open_round(store, round_id, VotingMethod.DOT)
+        people = store.query(
+            "SELECT number FROM participants WHERE id = ? AND deleted_at IS NULL",
+            [participant_id],
+        )
+        if not people:
+            raise StoreError("That delegate was removed from the workshop.")
+        for item in ballot:
+            _votable(store, item)
+        check_ballot(found.rules, ballot, list(ballot))
+        earlier = store.query(
+            "SELECT id FROM pain_point_votes WHERE round_id = ? AND participant_id = ? "
+            "AND deleted_at IS NULL",
+            [found.id, participant_id],
+        )
+        for row in earlier:
+            transaction.soft_delete("pain_point_votes", row["id"])
+        for item, points in ballot.items():
+            transaction.insert_undoable(
+                "pain_point_votes",
+                {
+                    "round_id": found.id,
+                    "pain_point_id": item,
+                    "participant_id": participant_id,
+                    "points": points,
+                },
+            )
+
+
+def ballot_of(store: WorkshopStore, round_id: str, participant_id: str) -> dict[str, int]:
+    """Return a delegate's current ballot in a round (pain point -> votes)."""
+    rows = store.query(
+        "SELECT pain_point_id, sum(points) AS points FROM pain_point_votes "
+        "WHERE round_id = ? AND participant_id = ? AND deleted_at IS NULL "
+        "GROUP BY pain_point_id ORDER BY min(rowid)",
+        [round_id, participant_id],
+    )
+    return {row["pain_point_id"]: int(row["points"]) for row in rows}
+
+
+def ballot_count(tallies: Iterable[Tally]) -> int:
+    """Return how many delegates have votes in the tallies."""
+    voters: set[str] = set()
+    for entry in tallies:
+        voters |= entry.voters
+    return len(voters)
+
+
+def voters_in(store: WorkshopStore, round_id: str) -> set[str]:
+    """Return the delegates who have a ballot in the round."""
+    rows = store.query(
+        "SELECT DISTINCT participant_id FROM pain_point_votes WHERE round_id = ? "
+        "AND participant_id IS NOT NULL AND deleted_at IS NULL",
+        [round_id],
+    )
+    return {row["participant_id"] for row in rows}
+
+
+@dataclass
+class Tally:
+    """A pain point's (or theme's) score in a round and the delegates who gave it votes."""
+
+    score: int = 0
+    voters: set[str] = field(default_factory=set)
+
+
+def vote_rows(
+    store: WorkshopStore, round_id: str, members: Collection[str] | None = None
+) -> list[Row]:
+    """Return a round's live votes (pain point, delegate, points), optionally on some rows only."""
+    base = (
+        "SELECT pain_point_id, participant_id, points FROM pain_point_votes "
+        "WHERE round_id = ? AND deleted_at IS NULL"
+    )
+    if members is None:
+        return store.query(base, [round_id])
+    found: list[Row] = []
+    chosen = list(members)
+    for start in range(0, len(chosen), _CHUNK):
+        chunk = chosen[start : start + _CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        found.extend(store.query(base + f" AND pain_point_id IN ({marks})", [round_id, *chunk]))
+    return found
+
+
+def tally(votes: Iterable[Row], survivor_of: Mapping[str, str]) -> dict[str, Tally]:
+    """Add votes up per shown pain point; survivor_of maps each live row to the one it counts for.
+
+    Votes on rows missing from survivor_of (deleted ones) do not count.
+    """
+    tallies: dict[str, Tally] = {}
+    for vote in votes:
+        item = survivor_of.get(vote["pain_point_id"])
+        if item is None:
+            continue
+        entry = tallies.get(item)
+        if entry is None:
+            entry = tallies[item] = Tally()
+        entry.score += int(vote["points"])
+        if vote["participant_id"] is not None:
+            entry.voters.add(vote["participant_id"])
+    return tallies
+
+
+def item_scores(
+    store: WorkshopStore, round_id: str, members: Collection[str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Return score and distinct voters per pain point, votes on its variants included.
+
+    With members, only votes cast on those rows count (pass a pain point with its variants).
+    """
+    tallies = tally(vote_rows(store, round_id, members), survivor_map(store))
+    return {item: (entry.score, len(entry.voters)) for item, entry in tallies.items()}
+
+
+def survivor_map(store: WorkshopStore) -> dict[str, str]:
+    """Map every live pain point row (variants too) to the shown pain point it counts for."""
+    rows = store.query(
+        "SELECT p.id, p.merged_into_id FROM pain_points p "
+        "LEFT JOIN pain_points s ON s.id = p.merged_into_id "
+        "WHERE p.deleted_at IS NULL AND s.deleted_at IS NULL"
+    )
+    return {row["id"]: row["merged_into_id"] or row["id"] for row in rows}
+
+
+def voted_items_since(store: WorkshopStore, round_id: str, since_rev: int) -> set[str]:
+    """Return the pain points (as voted on, variants included) whose votes changed."""
+    rows = store.query(
+        "SELECT DISTINCT pain_point_id FROM pain_point_votes WHERE round_id = ? AND rev > ?",
+        [round_id, since_rev],
+    )
+    return {row["pain_point_id"] for row in rows}
+
+
+def scored(row: Row, score: int, voters: int) -> Scored:
+    """Build the ranking entry of a pain point row (id, text, created_at, position)."""
+    return Scored(
+        item_id=row["id"],
+        label=row["text"],
+        score=score,
+        voters=voters,
+        created_at=row["created_at"],
+        position=row["position"],
+    )
+
+
+def rank_pain_points(store: WorkshopStore, round_id: str | None) -> list[Ranked]:
+    """Rank the live pain points by their score in a round, with the documented tie-break."""
+    with store.snapshot():
+        rows = store.query(
+            "SELECT id, text, created_at, position FROM pain_points "
+            "WHERE deleted_at IS NULL AND merged_into_id IS NULL"
+        )
+        tallies = tally(vote_rows(store, round_id), survivor_map(store)) if round_id else {}
+    empty = Tally()
+    return rank_items(
+        scored(row, tallies.get(row["id"], empty).score, len(tallies.get(row["id"], empty).voters))
+        for row in rows
+    )
+
+
+def theme_totals(
+    items: Iterable[tuple[str | None, Tally | None]],
+) -> tuple[dict[str | None, Tally], dict[str | None, int]]:
+    """Add up (theme id, tally) pairs, one per shown pain point: tallies and counts per theme.
+
+    A theme's score adds its pain points' scores; its voters are the union of theirs.
+    """
+    totals: dict[str | None, Tally] = {}
+    counts: dict[str | None, int] = {}
+    for theme_id, entry in items:
+        counts[theme_id] = counts.get(theme_id, 0) + 1
+        if entry is None:
+            continue
+        total = totals.get(theme_id)
+        if total is None:
+            total = totals[theme_id] = Tally()
+        total.score += entry.score
+        total.voters |= entry.voters
+    return totals, counts
+
+
+def theme_standings(
+    themes: Iterable[Theme],
+    totals: Mapping[str | None, Tally],
+    counts: Mapping[str | None, int],
+) -> list[ThemeStanding]:
+    """Rank themes by their totals with the documented tie-break."""
+    empty = Tally()
+    ranked = rank_items(
+        Scored(
+            item_id=theme.id,
+            label=theme.name,
+            score=totals.get(theme.id, empty).score,
+            voters=len(totals.get(theme.id, empty).voters),
+            created_at=theme.created_at,
+            position=theme.position,
+        )
+        for theme in themes
+    )
+    return [ThemeStanding(entry, counts.get(entry.item.item_id, 0)) for entry in ranked]
+
+
+def rank_themes(store: WorkshopStore, round_id: str | None) -> list[ThemeStanding]:
+    """Rank the live themes by the summed score of their pain points, with the same tie-break."""
+    with store.snapshot():
+        themes = live_themes(store)
+        rows = store.query(
+            "SELECT id, theme_id FROM pain_points WHERE deleted_at IS NULL "
+            "AND merged_into_id IS NULL"
+        )
+        tallies = tally(vote_rows(store, round_id), survivor_map(store)) if round_id else {}
+    totals, counts = theme_totals((row["theme_id"], tallies.get(row["id"])) for row in rows)
+    return theme_standings(themes, totals, counts)
+
+
+def _hand_count(store: WorkshopStore, round_id: str, pain_point_id: str) -> int:
+    """Return a pain point's current count in a round, its variants' votes included."""
+    members = [pain_point_id] + [
+        row["id"]
+        for row in store.query(
+            "SELECT id FROM pain_points WHERE merged_into_id = ?", [pain_point_id]
+        )
+    ]
+    return item_scores(store, round_id, members).get(pain_point_id, (0, 0))[0]
+
+
+def _round(row: Row) -> Round:
+    """Build a Round from its row."""
+    return Round(
+        id=row["id"],
+        title=row["title"],
+        method=VotingMethod(row["method"]),
+        budget=int(row["budget"]),
+        cap_per_item=int(row["cap_per_item"]),
+        status=row["status"],
+        revealed_at=row["revealed_at"],
+        position=int(row["position"]),
+    )
+
+
+def _open_round(store: WorkshopStore, round_id: str, method: VotingMethod) -> Round:
+    """Return the round if it is open and uses the method, else raise a one-line error."""
+    found = get_round(store, round_id)
+    if found.status != "open":
+        raise RuleError(f"{found.title} is closed; open a new round with v.")
+    if found.method is not method:
+        if method is VotingMethod.DOT:
+            raise RuleError(f"{found.title} is a hand count: use + and - on a pain point.")
+        raise RuleError(f"{found.title} is a dot vote: enter ballots with b.")
+    return found
+
+
+def _votable(store: WorkshopStore, pain_point_id: str) -> None:
+    """Raise a one-line error unless the pain point can get votes."""
+    rows = store.query(
+        "SELECT position, deleted_at, merged_into_id FROM pain_points WHERE id = ?",
+        [pain_point_id],
+    )
+    if not rows:
+        raise StoreError("That pain point no longer exists.")
+    if rows[0]["deleted_at"] is not None:
+        raise RuleError(f"Pain point #{rows[0]['position']} was deleted; it cannot get votes.")
+    if rows[0]["merged_into_id"] is not None:
+        raise RuleError(
+            f"Pain point #{rows[0]['position']} was merged; vote for the one it was merged into."
+        )

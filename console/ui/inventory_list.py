@@ -1,0 +1,449 @@
+"""A virtual list of pain points: it draws only the visible lines, so 10,000 rows stay instant."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from console.domain.ranking import Scored, display_key
+from console.domain.text import cell_width, one_line_preview
+from console.store.core import Row
+from console.store.inventory_votes import Tally, scored, tally
+
+NUMBER_WIDTH = 6
+RANK_WIDTH = 5
+SCORE_WIDTH = 6
+VARIANTS_WIDTH = 4
+WIDE = 95
+"""From this width on, the theme column is wider and the raiser is shown."""
+
+
+def side_widths(width: int) -> tuple[int, int]:
+    """Return the widths of the theme and raised-by columns for a list this wide."""
+    return (18, 10) if width >= WIDE else (14, 0)
+
+
+@dataclass
+class ItemLine:
+    """One pain point as the list shows it."""
+
+    row: Row
+
+    @property
+    def id(self) -> str:
+        """Return the pain point's id."""
+        return str(self.row["id"])
+
+    @property
+    def survivor(self) -> str | None:
+        """Return the id of the pain point this one was merged into, if any."""
+        return self.row["merged_into_id"]
+
+
+def header_line(width: int) -> str:
+    """Return the column titles lined up with the list's lines."""
+    theme_width, by_width = side_widths(width)
+    text_width = max(10, width - _fixed_width(width))
+    return (
+        "  "
+        + "#".ljust(NUMBER_WIDTH)
+        + "Rank".ljust(RANK_WIDTH)
+        + "Score".rjust(SCORE_WIDTH - 1)
+        + " "
+        + " "
+        + "Pain point".ljust(text_width)
+        + "".ljust(VARIANTS_WIDTH)
+        + "Theme".ljust(theme_width)
+        + "By".ljust(by_width)[:by_width]
+    )
+
+
+def _fixed_width(width: int) -> int:
+    """Return the cells every column but the text takes."""
+    return (
+        2 + NUMBER_WIDTH + RANK_WIDTH + SCORE_WIDTH + 1 + VARIANTS_WIDTH + sum(side_widths(width))
+    )
+
+
+class InventoryList(ScrollView, can_focus=True):
+    """Pain points in ranked (or capture) order with a cursor and marks; only visible lines draw."""
+
+    BINDINGS: ClassVar = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar = {
+        "inventory-list--cursor",
+        "inventory-list--marked",
+        "inventory-list--dim",
+    }
+
+    DEFAULT_CSS = """
+    InventoryList {
+        overflow-x: hidden;
+    }
+    InventoryList > .inventory-list--cursor {
+        background: $accent 40%;
+        text-style: bold;
+    }
+    InventoryList:focus > .inventory-list--cursor {
+        background: $accent;
+        color: $text;
+    }
+    InventoryList > .inventory-list--marked {
+        color: $warning;
+        text-style: bold;
+    }
+    InventoryList > .inventory-list--dim {
+        color: $text-muted;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    by_rank: reactive[bool] = reactive(True)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: dict[str, ItemLine] = {}
+        """Every pain point not deleted, variants included, by id."""
+        self.variants: dict[str, set[str]] = {}
+        self.tallies: dict[str, Tally] = {}
+        self.theme_names: dict[str, str] = {}
+        self.marked: set[str] = set()
+        self.show_scores = False
+        self.ranking = SortedIds(display_key)
+        """The shown pain points in the documented ranking order."""
+        self.captured = SortedIds(_capture_key)
+        """The shown pain points in capture order."""
+        self._dirty: set[str] | None = None
+        """Pain points to place again at the next rerank; None: all of them."""
+
+    # Model ------------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """Return how many pain points the list shows."""
+        return len(self.order)
+
+    @property
+    def cursor_id(self) -> str | None:
+        """Return the id of the pain point under the cursor."""
+        if not self.order:
+            return None
+        return self.order[min(self.cursor, len(self.order) - 1)]
+
+    def shown_ids(self) -> list[str]:
+        """Return the ids in the order the list shows them."""
+        return list(self.order)
+
+    def members(self, item_ids: Iterable[str]) -> list[str]:
+        """Return the pain points with their variants: the rows whose votes make their score."""
+        found: list[str] = []
+        for item in item_ids:
+            found.append(item)
+            found.extend(self.variants.get(item, ()))
+        return found
+
+    def survivor_of(self, item_id: str) -> str:
+        """Return the shown pain point a row counts towards (itself or what it was merged into)."""
+        line = self.lines.get(item_id)
+        if line is None or line.survivor is None:
+            return item_id
+        return line.survivor
+
+    def apply_rows(self, rows: Iterable[Row]) -> set[str]:
+        """Take in changed pain point rows; return the shown ids whose score may change."""
+        touched: set[str] = set()
+        for row in rows:
+            item = str(row["id"])
+            old = self.lines.pop(item, None)
+            if old is not None and old.survivor is not None:
+                self.variants.get(old.survivor, set()).discard(item)
+                touched.add(old.survivor)
+            touched.add(item)
+            if row["deleted_at"] is not None:
+                self.marked.discard(item)
+                continue
+            line = ItemLine(dict(row))
+            self.lines[item] = line
+            if line.survivor is not None:
+                self.variants.setdefault(line.survivor, set()).add(item)
+                self.marked.discard(item)
+                touched.add(line.survivor)
+        self._mark_dirty(touched)
+        return touched
+
+    def survivor_map(self) -> dict[str, str]:
+        """Map every row the list holds (variants too) to the shown pain point it counts for."""
+        return {item: line.survivor or item for item, line in self.lines.items()}
+
+    def count_votes(self, votes: Iterable[Row], only: set[str] | None = None) -> None:
+        """Add up vote rows into the tallies: all of them, or only those of the given items."""
+        survivors = self.survivor_map()
+        if only is None:
+            self.tallies = tally(votes, survivors)
+            self._dirty = None
+            return
+        fresh = tally(votes, {row: item for row, item in survivors.items() if item in only})
+        for item in only:
+            if item in fresh:
+                self.tallies[item] = fresh[item]
+            else:
+                self.tallies.pop(item, None)
+        self._mark_dirty(only)
+
+    def score_of(self, item_id: str) -> int:
+        """Return a shown pain point's score."""
+        entry = self.tallies.get(item_id)
+        return entry.score if entry else 0
+
+    def rank_of(self, item_id: str) -> tuple[int, bool]:
+        """Return a shown pain point's competition rank and whether it shares it."""
+        return self.ranking.rank_of(item_id)
+
+    def rerank(self, *, full: bool = False) -> None:
+        """Place the changed pain points (or all) in the ranking again; redraw the visible lines."""
+        keep = self.cursor_id
+        if full or self._dirty is None:
+            shown = [self._scored(item) for item, line in self.lines.items() if not line.survivor]
+            self.ranking.reset(shown)
+            self.captured.reset(shown)
+        else:
+            for item in self._dirty:
+                line = self.lines.get(item)
+                if line is None or line.survivor is not None:
+                    self.ranking.remove(item)
+                    self.captured.remove(item)
+                else:
+                    entry = self._scored(item)
+                    self.ranking.put(entry)
+                    self.captured.put(entry)
+        self._dirty = set()
+        self.virtual_size = Size(0, len(self.order))
+        index = self._active.index_of(keep) if keep is not None else None
+        self.cursor = index if index is not None else min(self.cursor, max(len(self.order) - 1, 0))
+        self.refresh()
+
+    def show_item(self, item_id: str) -> None:
+        """Put the cursor on a pain point and scroll it into view."""
+        index = self._active.index_of(item_id)
+        if index is not None:
+            self.cursor = index
+
+    @property
+    def order(self) -> list[str]:
+        """Return the shown ids in the order the list shows them (do not change it)."""
+        return self._active.ids
+
+    @property
+    def _active(self) -> SortedIds:
+        """Return the order the list shows."""
+        return self.ranking if self.by_rank else self.captured
+
+    def _mark_dirty(self, items: Iterable[str]) -> None:
+        """Remember pain points to place again at the next rerank."""
+        if self._dirty is not None:
+            self._dirty.update(items)
+
+    def _scored(self, item_id: str) -> Scored:
+        """Return a shown pain point's ranking entry from its row and tally."""
+        found = self.tallies.get(item_id)
+        score, voters = (found.score, len(found.voters)) if found else (0, 0)
+        return scored(self.lines[item_id].row, score, voters)
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the pain point under the cursor."""
+        item = self.cursor_id
+        if item is None:
+            return
+        if item in self.marked:
+            self.marked.discard(item)
+        else:
+            self.marked.add(item)
+        self.refresh()
+
+    def clear_marks(self) -> None:
+        """Unmark every pain point."""
+        self.marked.clear()
+        self.refresh()
+
+    def line_text(self, item_id: str) -> str:
+        """Return a pain point's line as plain text, as the list draws it at its width."""
+        return "".join(segment.text for segment in self._segments(item_id, self._width()))
+
+    # Drawing ----------------------------------------------------------------------------------
+
+    def watch_cursor(self, cursor: int) -> None:
+        """Keep the cursor on a line and in view."""
+        if not self.order:
+            return
+        if cursor < 0 or cursor >= len(self.order):
+            self.cursor = max(0, min(cursor, len(self.order) - 1))
+            return
+        height = max(self.scrollable_content_region.height, 1)
+        top = round(self.scroll_y)
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def watch_by_rank(self) -> None:
+        """Switch between ranked and capture order, keeping the cursor's pain point."""
+        self.rerank()
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line."""
+        index = round(self.scroll_y) + y
+        width = self._width()
+        if index >= len(self.order):
+            return Strip.blank(width, self.rich_style)
+        item = self.order[index]
+        style = self.rich_style
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("inventory-list--cursor")
+        segments = [
+            Segment(segment.text, style + segment.style if segment.style else style)
+            for segment in self._segments(item, width)
+        ]
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _width(self) -> int:
+        """Return the drawing width."""
+        return max(self.scrollable_content_region.width, _fixed_width(0) + 10)
+
+    def _segments(self, item_id: str, width: int) -> list[Segment]:
+        """Return one pain point's cells as segments (user text never parsed as markup)."""
+        line = self.lines[item_id]
+        row = line.row
+        marked = item_id in self.marked
+        mark_style = self.get_component_rich_style("inventory-list--marked") if marked else None
+        dim = self.get_component_rich_style("inventory-list--dim")
+        rank = ""
+        score = ""
+        if self.show_scores:
+            score_value = self.score_of(item_id)
+            place, tied = self.ranking.rank_of(item_id)
+            rank = f"{place}{'=' if tied else ''}"
+            score = str(score_value)
+        variants = len(self.variants.get(item_id, ()))
+        theme_width, by_width = side_widths(width)
+        text_width = max(10, width - _fixed_width(width))
+        theme = self.theme_names.get(row["theme_id"] or "", "")
+        return [
+            Segment("● " if marked else "  ", mark_style),
+            Segment(str(row["position"]).ljust(NUMBER_WIDTH), dim),
+            Segment(rank.ljust(RANK_WIDTH)),
+            Segment(score.rjust(SCORE_WIDTH - 1) + " ", Style(bold=True)),
+            Segment(" "),
+            Segment(_cell(row["text"], text_width), mark_style),
+            Segment(_cell(f"+{variants}" if variants else "", VARIANTS_WIDTH), dim),
+            Segment(_cell(theme, theme_width)),
+            Segment(_cell(row["raised_by"] or "", by_width) if by_width else "", dim),
+        ]
+
+    # Handlers and actions ---------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """Move the cursor to the clicked line."""
+        index = round(self.scroll_y) + event.y
+        if 0 <= index < len(self.order):
+            self.cursor = index
+
+    def action_cursor_up(self) -> None:
+        """Move up one pain point."""
+        self.cursor = max(0, self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        """Move down one pain point."""
+        self.cursor = min(len(self.order) - 1, self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        """Move up one screen."""
+        self.cursor = max(0, self.cursor - max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_down(self) -> None:
+        """Move down one screen."""
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.cursor = min(len(self.order) - 1, self.cursor + step)
+
+    def action_first(self) -> None:
+        """Go to the first pain point."""
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """Go to the last pain point."""
+        self.cursor = max(len(self.order) - 1, 0)
+
+
+def _cell(text: str, width: int) -> str:
+    """Return text on one line cut to width cells, padded to exactly width cells."""
+    shown = one_line_preview(text, width - 1)
+    return shown + " " * max(0, width - cell_width(shown))
+
+
+def _capture_key(entry: Scored) -> tuple[int, str, str]:
+    """Return the sort key of capture order."""
+    return entry.position, entry.created_at, entry.item_id
+
+
+class SortedIds:
+    """Ids kept sorted by a key of their ranking entries, changed one at a time by bisection."""
+
+    def __init__(self, key: Callable[[Scored], tuple[Any, ...]]) -> None:
+        self.key = key
+        self.keys: list[tuple[Any, ...]] = []
+        self.ids: list[str] = []
+        self.key_of: dict[str, tuple[Any, ...]] = {}
+
+    def reset(self, entries: Iterable[Scored]) -> None:
+        """Sort all entries afresh."""
+        keyed = sorted((self.key(entry), entry.item_id) for entry in entries)
+        self.keys = [key for key, _item in keyed]
+        self.ids = [item for _key, item in keyed]
+        self.key_of = dict(zip(self.ids, self.keys, strict=True))
+
+    def put(self, entry: Scored) -> None:
+        """Insert an entry, or move it to where its new key belongs."""
+        self.remove(entry.item_id)
+        key = self.key(entry)
+        index = bisect_left(self.keys, key)
+        self.keys.insert(index, key)
+        self.ids.insert(index, entry.item_id)
+        self.key_of[entry.item_id] = key
+
+    def remove(self, item_id: str) -> None:
+        """Take an id out, if it is there."""
+        key = self.key_of.pop(item_id, None)
+        if key is not None:
+            index = bisect_left(self.keys, key)
+            del self.keys[index]
+            del self.ids[index]
+
+    def index_of(self, item_id: str) -> int | None:
+        """Return where an id is, or None."""
+        key = self.key_of.get(item_id)
+        return None if key is None else bisect_left(self.keys, key)
+
+    def rank_of(self, item_id: str) -> tuple[int, bool]:
+        """Return the competition rank under the display key (equal score and voters tie)."""
+        key = self.key_of[item_id]
+        start = bisect_left(self.keys, (key[0], key[1]))
+        end = bisect_left(self.keys, (key[0], key[1] + 1))
+        return start + 1, end - start > 1
