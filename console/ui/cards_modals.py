@@ -1,0 +1,248 @@
+"""Small dialogs of the cards pane: edit a card, import a deck, open a round, link pain points."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from console.store.cards import (
+    CARD_METHODS,
+    MAX_CODE_CHARS,
+    MAX_DECK_NAME_CHARS,
+    MAX_DESCRIPTION_CHARS,
+    MAX_ROUND_TITLE_CHARS,
+    MAX_TITLE_CHARS,
+    METHOD_NAMES,
+    Card,
+    ImportedDeck,
+    add_card,
+    create_round,
+    deck_rows,
+    import_deck,
+    pain_point_choices,
+    pain_points_for_card,
+    set_card_links,
+    update_card,
+)
+from console.store.core import StoreError, WorkshopStore
+from console.store.workshop import workshop_details
+from console.ui.text import literal
+
+
+class CardModal(ModalScreen[bool]):
+    """Add a card to a deck or edit one; dismisses True when saved."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(
+        self, store: WorkshopStore, deck_id: str, deck_name: str, card: Card | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.deck_id = deck_id
+        self.deck_name = deck_name
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        heading = f"Edit card {card.code}" if card else f"New card in {self.deck_name}"
+        with Vertical(id="card-dialog", classes="dialog"):
+            yield Static(literal(heading), classes="dialog-title")
+            yield Label("Code (unique in the deck)")
+            yield Input(card.code if card else "", id="card-code", max_length=MAX_CODE_CHARS)
+            yield Label("Title")
+            yield Input(card.title if card else "", id="card-title", max_length=MAX_TITLE_CHARS)
+            yield Label("Category: Attitude, Behavior or Culture (A, B, C), or blank")
+            yield Input(card.category or "" if card else "", id="card-category", max_length=20)
+            yield Label("Description (optional)")
+            yield Input(
+                card.description if card else "",
+                id="card-description",
+                max_length=MAX_DESCRIPTION_CHARS,
+            )
+            yield Static("Enter or Ctrl+S saves, Escape cancels.", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        """Save the card."""
+        fields = {
+            name: self.query_one(f"#card-{name}", Input).value
+            for name in ("code", "title", "category", "description")
+        }
+        try:
+            if self.card is None:
+                add_card(self.store, self.deck_id, **fields)
+            else:
+                update_card(self.store, self.card.id, **fields)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)
+
+
+class ImportDeckModal(ModalScreen[ImportedDeck | None]):
+    """Import a deck from a CSV or TOML file given by its path; dismisses with the new deck."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Import")]
+
+    def __init__(self, store: WorkshopStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-deck-dialog", classes="dialog"):
+            yield Static("Import a deck", classes="dialog-title")
+            yield Label(
+                "Path of a .csv or .toml file (columns: code, title, category, description)"
+            )
+            yield Input(id="import-deck-path", max_length=4_000, placeholder="~/decks/my-deck.csv")
+            yield Label("Deck name (blank: from the file name)")
+            yield Input(id="import-deck-name", max_length=MAX_DECK_NAME_CHARS)
+            yield Static(
+                "Enter imports every card or none; a bad line is named. Escape cancels.",
+                classes="dialog-hint",
+            )
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        """Import the file."""
+        path = self.query_one("#import-deck-path", Input).value
+        name = self.query_one("#import-deck-name", Input).value
+        try:
+            imported = import_deck(self.store, path, name or None)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(imported)
+
+    def action_cancel(self) -> None:
+        """Close without importing."""
+        self.dismiss(None)
+
+
+class RoundModal(ModalScreen[str | None]):
+    """Open a voting round on a deck with a chosen method; dismisses with the round's id."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Open round")]
+
+    def __init__(self, store: WorkshopStore, deck_id: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.deck_id = deck_id
+
+    def compose(self) -> ComposeResult:
+        decks = deck_rows(self.store)
+        chosen = self.deck_id if any(d["id"] == self.deck_id for d in decks) else None
+        if chosen is None and decks:
+            chosen = decks[0]["id"]
+        pick_count = workshop_details(self.store).settings.pick_count
+        with Vertical(id="round-dialog", classes="dialog"):
+            yield Static("New voting round on cards", classes="dialog-title")
+            yield Label("Method (arrows, then Enter or Space)")
+            with RadioSet(id="round-method"):
+                for index, method in enumerate(CARD_METHODS):
+                    yield RadioButton(METHOD_NAMES[method], value=index == 0, id=f"method-{method}")
+            yield Label("Cards each delegate picks (pick N)")
+            yield Input(str(pick_count), id="round-pick-count", type="integer", max_length=3)
+            yield Label("Deck")
+            yield Select(
+                [(literal(f"{d['name']} ({d['cards']} cards)"), d["id"]) for d in decks],
+                value=chosen if chosen is not None else Select.NULL,
+                allow_blank=not decks,
+                id="round-deck",
+            )
+            yield Label("Title (blank: from the deck and method)")
+            yield Input(id="round-title", max_length=MAX_ROUND_TITLE_CHARS)
+            yield Static("Ctrl+S or Enter opens the round, Escape cancels.", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        """Open the round."""
+        radio = self.query_one("#round-method", RadioSet)
+        index = radio.pressed_index if radio.pressed_index >= 0 else 0
+        deck = self.query_one("#round-deck", Select).value
+        count = self.query_one("#round-pick-count", Input).value.strip()
+        try:
+            if not isinstance(deck, str):
+                raise ValueError("Import or choose a deck first.")
+            if not count.isdigit():
+                raise ValueError("Cards to pick must be a whole number, e.g. 3.")
+            round_id = create_round(
+                self.store,
+                deck,
+                CARD_METHODS[index],
+                self.query_one("#round-title", Input).value,
+                pick_count=int(count),
+            )
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(round_id)
+
+    def action_cancel(self) -> None:
+        """Close without opening a round."""
+        self.dismiss(None)
+
+
+class LinksModal(ModalScreen[bool]):
+    """Choose the pain points a card explains; dismisses True when saved."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+        # Enter saves rather than ticking: Space ticks, as in every checklist.
+        Binding("enter", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, store: WorkshopStore, card: Card) -> None:
+        super().__init__()
+        self.store = store
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        linked = {row["id"] for row in pain_points_for_card(self.store, self.card.id)}
+        choices = pain_point_choices(self.store)
+        with Vertical(id="links-dialog", classes="dialog"):
+            yield Static(
+                literal(f"Pain points that {self.card.code} explains", width=80),
+                classes="dialog-title",
+            )
+            yield Static(literal(self.card.title, width=80))
+            yield SelectionList[str](
+                *(
+                    Selection(
+                        literal(f"{row['position']}. {row['text']}", width=80),
+                        row["id"],
+                        row["id"] in linked,
+                    )
+                    for row in choices
+                ),
+                id="links-list",
+            )
+            hint = "Space ticks a pain point; Enter or Ctrl+S saves, Escape cancels."
+            if not choices:
+                hint = "No pain points yet: capture them in the Inventory pane (i). Escape closes."
+            yield Static(hint, classes="dialog-hint")
+
+    def action_save(self) -> None:
+        """Save the links."""
+        chosen = self.query_one("#links-list", SelectionList).selected
+        try:
+            set_card_links(self.store, self.card.id, chosen)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)

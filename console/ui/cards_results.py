@@ -1,0 +1,149 @@
+"""Drawing a card round's results: top cards with bars, per category, and beside published ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from console.store.cards import CATEGORIES, CardResult, ReferenceComparison, RoundResults
+from console.ui.text import literal
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(score: float, maximum: float, width: int) -> Text:
+    """Return a horizontal bar of score out of maximum, width cells at most, in eighth steps."""
+    if maximum <= 0 or score <= 0 or width <= 0:
+        return Text("")
+    eighths = round(score / maximum * width * 8)
+    full, rest = divmod(max(1, eighths), 8)
+    return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style="bold", no_wrap=True)
+
+
+def results_table(
+    results: Sequence[CardResult],
+    maximum: int,
+    *,
+    title: str = "",
+    title_width: int = 48,
+    bar_width: int = 20,
+) -> Table:
+    """Return a table of ranked cards: rank, code, title, score and a bar."""
+    table = Table(
+        title=Text(title) if title else None,
+        title_justify="left",
+        title_style="bold",
+        show_header=False,
+        box=None,
+        padding=(0, 1),
+        expand=False,
+    )
+    table.add_column(justify="right", no_wrap=True, min_width=3)
+    table.add_column(no_wrap=True, min_width=5)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True, min_width=2)
+    table.add_column(no_wrap=True)
+    for result in results:
+        rank = f"{result.rank}=" if result.tied else f"{result.rank}."
+        table.add_row(
+            rank,
+            literal(result.card.code, width=12),
+            literal(result.card.title, width=title_width),
+            Text(str(result.score), style="bold"),
+            bar(result.score, maximum, bar_width),
+        )
+    return table
+
+
+def results_renderable(
+    results: RoundResults,
+    top: int,
+    *,
+    title_width: int = 48,
+    bar_width: int = 20,
+    categories: bool = True,
+) -> RenderableType:
+    """Return the round's top cards overall and, where cards have one, per category."""
+    shown = results.top(top)
+    if not shown:
+        return Text("No votes yet.", style="dim")
+    maximum = shown[0].score
+    points = "hands" if results.round.method.value == "hand_count" else "votes"
+    parts: list[RenderableType] = [
+        results_table(
+            shown,
+            maximum,
+            title=f"Top {top} ({points})",
+            title_width=title_width,
+            bar_width=bar_width,
+        )
+    ]
+    if categories:
+        for category in CATEGORIES:
+            in_category = results.top(top, category)
+            if in_category:
+                parts.append(Text(""))
+                parts.append(
+                    results_table(
+                        in_category,
+                        maximum,
+                        title=category,
+                        title_width=title_width,
+                        bar_width=bar_width,
+                    )
+                )
+    return Group(*parts)
+
+
+def comparison_renderable(
+    results: RoundResults, comparisons: Sequence[ReferenceComparison], top: int
+) -> RenderableType:
+    """Return the room's top cards beside each published ranking, and the cards they share."""
+    if not comparisons:
+        return Text("No published rankings for this deck.", style="dim")
+    shown = results.top(top)
+    table = Table(title="Room and published rankings", title_justify="left", box=None)
+    table.title_style = "bold"
+    table.add_column("Room", justify="right", no_wrap=True)
+    table.add_column("Card", no_wrap=True)
+    for comparison in comparisons:
+        heading = str(comparison.year) if comparison.year else comparison.name
+        table.add_column(literal(heading, width=10), justify="right", no_wrap=True)
+    for result in shown:
+        cells: list[Text] = [
+            Text(f"{result.rank}=" if result.tied else str(result.rank)),
+            literal(f"{result.card.code} {result.card.title}", width=30),
+        ]
+        for comparison in comparisons:
+            present, rank = comparison.reference_rank(result.card.id)
+            if not present:
+                cells.append(Text("–", style="dim"))
+            elif rank is None:
+                cells.append(Text("top", style="bold"))
+            else:
+                cells.append(Text(f"#{rank}", style="bold"))
+        table.add_row(*cells)
+    lines: list[RenderableType] = [table] if shown else []
+    for comparison in comparisons:
+        line = Text()
+        year = f" ({comparison.year})" if comparison.year else ""
+        line.append_text(literal(f"{comparison.name}{year}: "))
+        if comparison.shared:
+            codes = ", ".join(_code_of(results, row.item_id) for row in comparison.shared)
+            line.append(f"shares the room's top {top}: ", style="")
+            line.append_text(literal(codes, style="bold"))
+        else:
+            line.append(f"shares none of the room's top {top}.", style="dim")
+        lines.append(line)
+    return Group(*lines)
+
+
+def _code_of(results: RoundResults, card_id: str | None) -> str:
+    """Return the code of a card in the results, or "?" if it is not there."""
+    for result in results.results:
+        if result.card.id == card_id:
+            return result.card.code
+    return "?"

@@ -1,0 +1,76 @@
+"""The projector's cards view: hidden until the reveal, then the top cards live."""
+
+from __future__ import annotations
+
+import io
+
+from conftest import FakeClock
+from rich.console import Console
+from textual.widgets import Static
+
+from console.store.cards import create_round, deck_rows, save_ballot, set_revealed
+from console.store.core import WorkshopStore
+from console.store.display import set_display
+from console.ui.projector.app import make_projector_app
+from console.ui.projector.cards_view import CardsView
+from console.ui.projector.registry import VIEWS
+
+
+def rendered(app, selector: str) -> str:
+    """Return a Static's content as the room reads it."""
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+    console.print(app.query_one(selector, Static).content)
+    return console.export_text()
+
+
+async def test_the_projector_hides_then_reveals_the_top_cards_live(
+    store: WorkshopStore, second_store: WorkshopStore, clock: FakeClock
+) -> None:
+    assert VIEWS["cards"] is CardsView
+    deck_id = deck_rows(store)[0]["id"]
+    round_id = create_round(store, deck_id, "pick_n", "ABC top 3")
+    for number, ballot in enumerate(["1 2 10", "1 2 11", "2 11 3"], start=1):
+        save_ballot(store, round_id, number, ballot)
+    set_display(store, "cards", {"round_id": round_id, "top": 3})
+    app = make_projector_app(second_store, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.view, CardsView)
+        assert rendered(app, "#cards-view-title").strip() == "ABC top 3"
+        body = rendered(app, "#cards-view-body")
+        assert "Results are revealed soon · 3 ballots in" in body
+        assert "ABC02" not in body
+
+        set_revealed(store, round_id, True)
+        await pilot.pause(0.3)
+        await pilot.pause()
+        body = rendered(app, "#cards-view-body")
+        rows = [line.split()[:3] for line in body.splitlines() if "ABC" in line]
+        assert rows == [
+            ["1.", "ABC02", "Everything"],
+            ["2=", "ABC01", "Too"],
+            ["2=", "ABC11", "Blame"],
+        ]
+        assert "█" in body
+
+        save_ballot(store, round_id, 4, "11 12 13")  # Live: a late ballot moves ABC11 up.
+        await pilot.pause(0.3)
+        await pilot.pause()
+        body = rendered(app, "#cards-view-body")
+        rows = [line.split()[:2] for line in body.splitlines() if "ABC" in line]
+        assert rows == [["1=", "ABC02"], ["1=", "ABC11"], ["3.", "ABC01"]]
+
+
+async def test_the_cards_view_with_no_payload_shows_the_newest_round(
+    store: WorkshopStore, second_store: WorkshopStore, clock: FakeClock
+) -> None:
+    deck_id = deck_rows(store)[0]["id"]
+    create_round(store, deck_id, "approval", "Older round")
+    newest = create_round(store, deck_id, "hand_count", "Hands up")
+    set_revealed(store, newest, True)
+    set_display(store, "cards")
+    app = make_projector_app(second_store, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert rendered(app, "#cards-view-title").strip() == "Hands up"
+        assert "No votes yet." in rendered(app, "#cards-view-body")
