@@ -1,42 +1,505 @@
-"""The takeaways pane: the note-taker's stream."""
+"""The takeaways pane: the note-taker's stream, with tags, links, actions and search."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Static
 
-from console.store.core import Row, parse_iso
-from console.store.takeaways import capture_takeaway, delete_takeaway, takeaway_rows
+from console.domain.capture import TakeawayKind
+from console.store.core import Row, StoreError, parse_iso
+from console.store.takeaways import (
+    CapturedTakeaway,
+    Choice,
+    TakeawayFilter,
+    UnknownTagsError,
+    action_counts,
+    capture_takeaway,
+    count_takeaways,
+    delete_takeaway,
+    link_choices,
+    parse_filter,
+    set_action_status,
+    tag_choices,
+    takeaway,
+    takeaway_rows,
+    toggle_link,
+    toggle_tag,
+)
+from console.ui.confirm import ConfirmModal
 from console.ui.panes.base import cell
-from console.ui.panes.capture import CapturePane
+from console.ui.panes.capture import MAX_PASTE_CHARS, CapturePane
+from console.ui.takeaways_edit import TakeawayEditModal
+from console.ui.takeaways_pick import PickModal
+from console.ui.text import literal
+
+MAX_SHOWN = 200
+"""Most rows the list holds: the newest that pass the filter; search finds older ones."""
+
+KINDS = tuple(TakeawayKind)
+STATUS_MARKS = {"open": "○", "done": "✓", "dropped": "✗"}
+
+Order = tuple[str, int]
 
 
 class TakeawaysPane(CapturePane):
-    """Insights, quotes, decisions, questions and actions."""
+    """Insights, quotes, decisions, questions and actions, as the note-taker captures them."""
 
     TITLE = "Takeaways"
-    WATCHED_TABLES = frozenset({"takeaways", "takeaway_competence_areas", "takeaway_themes"})
-    COLUMNS = (("Time", 6), ("Kind", 9), ("Takeaway", None), ("Who", 16))
+    WATCHED_TABLES = frozenset(
+        {"takeaways", "takeaway_competence_areas", "takeaway_themes", "themes", "competence_areas"}
+    )
+    COLUMNS = (
+        ("Time", 5),
+        ("Kind", 9),
+        ("Takeaway", None),
+        ("Who", 16),
+        ("Tags", 18),
+        ("Item", 14),
+    )
+    TEXT_WIDTH = 60
     PLACEHOLDER = (
-        "Takeaway, then Enter   (q: quote -- speaker, a: action @owner !date, d: decision)"
+        "Takeaway, then Enter  (q: quote -- speaker, a: action @owner !date, d: o: i:, #tag)"
+    )
+    SEARCH_PLACEHOLDER = (
+        "Search: words  kind:quote  #tag  @speaker  item:now  status:open   (Ctrl+F)"
     )
     EMPTY_HINT = "Each takeaway is stamped with the time and the running agenda item."
 
-    def fetch(self, since_rev: int) -> list[Row]:
-        return takeaway_rows(self.store, since_rev)
+    BINDINGS: ClassVar = [
+        Binding("f7", "cycle_kind", "Kind"),
+        Binding("alt+i", "set_kind('insight')", "Insight", show=False),
+        Binding("alt+q", "set_kind('quote')", "Quote", show=False),
+        Binding("alt+d", "set_kind('decision')", "Decision", show=False),
+        Binding("alt+o", "set_kind('question')", "Question", show=False),
+        Binding("alt+a", "set_kind('action')", "Action", show=False),
+        Binding("ctrl+f", "search", "Search"),
+        Binding("f9", "toggle_actions", "Actions view"),
+        Binding("e", "edit", "Edit"),
+        Binding("g", "tag", "Tag"),
+        Binding("l", "link", "Link"),
+        Binding("d", "set_status('done')", "Done"),
+        Binding("x", "set_status('dropped')", "Drop"),
+        Binding("o", "set_status('open')", "Reopen"),
+        Binding("s", "show_on_projector", "On projector"),
+        Binding("v", "toggle_actions", "Actions view", show=False),
+        Binding("slash", "search", "Search", show=False),
+    ]
+
+    ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"edit", "tag", "link", "set_status", "show_on_projector", "delete_row"}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = TakeawayKind.INSIGHT
+        self.last_speaker: str | None = None
+        self.actions_only = False
+        self.filter = TakeawayFilter()
+        self.filter_error = ""
+        self._order: dict[str, Order] = {}
+        self._follow: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.TITLE, classes="pane-title", id="takeaways-title")
+        with Horizontal(id="takeaways-capture"):
+            yield Static(id="takeaways-kind")
+            yield Input(
+                placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input"
+            )
+        yield Input(placeholder=self.SEARCH_PLACEHOLDER, max_length=500, id=f"{self.id}-search")
+        table: DataTable[Any] = DataTable(
+            cursor_type="row", zebra_stripes=True, id=f"{self.id}-table"
+        )
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width, key=label)
+        yield table
+        yield Static(self.EMPTY_HINT, classes="pane-hint", id="takeaways-status")
+
+    def on_mount(self) -> None:
+        self._show_kind()
+        super().on_mount()
+
+    @property
+    def capture_input(self) -> Input:
+        """Return the capture line."""
+        return self.query_one(f"#{self.id}-input", Input)
+
+    @property
+    def search_input(self) -> Input:
+        """Return the search line."""
+        return self.query_one(f"#{self.id}-search", Input)
+
+    # Showing rows -------------------------------------------------------------------------
 
     def cells(self, row: Row) -> Sequence[Text | str]:
         local_time = parse_iso(row["captured_at"]).astimezone().strftime("%H:%M")
+        kind = row["kind"]
+        kind_cell = literal(kind)
+        if kind == TakeawayKind.ACTION.value and row["action_status"]:
+            kind_cell = literal(f"{kind} {STATUS_MARKS.get(row['action_status'], '')}")
+            if row["action_status"] != "open":
+                kind_cell.stylize("dim")
         return (
             local_time,
-            row["kind"],
-            cell(row["text"], 80),
-            cell(row["speaker"] or row["owner"], 16),
+            kind_cell,
+            cell(row["text"], self.TEXT_WIDTH),
+            self._who(row),
+            cell(self._tags(row), 18),
+            cell(row["item"] or "", 14),
         )
 
-    def save(self, text: str) -> None:
-        capture_takeaway(self.store, text)
+    def _who(self, row: Row) -> Text:
+        """Return a quote's speaker, or an action's owner and due date (red when overdue)."""
+        if row["kind"] != TakeawayKind.ACTION.value:
+            return cell(row["speaker"], 16)
+        shown = row["owner"] or "no owner"
+        due = date.fromisoformat(row["due_on"]) if row["due_on"] else None
+        if due is not None:
+            shown = f"{shown}, {due.day} {due:%b}"
+        who = cell(shown, 16)
+        if due is not None and row["action_status"] == "open" and due < self.store.clock().date():
+            who.stylize("bold red")
+        return who
+
+    @staticmethod
+    def _tags(row: Row) -> str:
+        """Return a row's areas, themes and links as one line."""
+        parts = [row["areas"], row["themes"], row["pain_point"], row["card"]]
+        return ", ".join(part for part in parts if part)
+
+    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+        """Add, update or remove only the rows written after since_rev (all on the first call)."""
+        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+            return
+        if since_rev == 0:
+            self.reload()
+            return
+        try:
+            rows = takeaway_rows(self.store, since_rev, self.filter)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._apply(rows)
+        self._show_status()
+
+    def reload(self) -> None:
+        """Show the newest takeaways that pass the filter (after the filter changed)."""
+        table = self.table
+        table.clear()
+        self._order.clear()
+        try:
+            rows = takeaway_rows(self.store, 0, self.filter, limit=MAX_SHOWN)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            rows = []
+        for row in rows:
+            table.add_row(*self.cells(row), key=row["id"])
+            self._order[row["id"]] = (row["captured_at"], row["seq"])
+        if rows:
+            table.move_cursor(row=table.row_count - 1)
+        self._show_status()
+
+    def _apply(self, rows: list[Row]) -> None:
+        """Update rows in place, remove those that left, and insert new ones in capture order."""
+        table = self.table
+        added: list[Row] = []
+        for row in rows:
+            key = row["id"]
+            present = key in table.rows
+            if not row["shown"]:
+                if present:
+                    table.remove_row(key)
+                    self._order.pop(key, None)
+                continue
+            if present:
+                for column, value in zip(table.columns, self.cells(row), strict=True):
+                    table.update_cell(key, column, value)
+            else:
+                added.append(row)
+        if added:
+            self._insert(added)
+        self._trim()
+        if self._follow is not None and self._follow in table.rows:
+            table.move_cursor(row=table.get_row_index(self._follow))
+            self._follow = None
+
+    def _insert(self, rows: list[Row]) -> None:
+        """Insert rows in capture order: usually at the end, re-placing the few rows after them."""
+        table = self.table
+        new = [((row["captured_at"], row["seq"]), row["id"], self.cells(row)) for row in rows]
+        earliest = min(order for order, _key, _cells in new)
+        ordered = table.ordered_rows
+        start = len(ordered)
+        while start and self._order[str(ordered[start - 1].key.value)] > earliest:
+            start -= 1
+        moved = []
+        for table_row in ordered[start:]:
+            key = str(table_row.key.value)
+            moved.append((self._order[key], key, table.get_row(key)))
+            table.remove_row(key)
+        for order, key, cells in sorted(moved + new, key=lambda entry: entry[0]):
+            table.add_row(*cells, key=key)
+            self._order[key] = order
+
+    def _trim(self) -> None:
+        """Drop the oldest rows beyond MAX_SHOWN."""
+        table = self.table
+        excess = table.row_count - MAX_SHOWN
+        if excess <= 0:
+            return
+        for table_row in table.ordered_rows[:excess]:
+            key = str(table_row.key.value)
+            table.remove_row(key)
+            self._order.pop(key, None)
+
+    def _show_status(self) -> None:
+        """Say how many takeaways are shown, which filter is on, and the state of the actions."""
+        status = self.query_one("#takeaways-status", Static)
+        if self.filter_error:
+            status.update(literal(self.filter_error, style="bold red"))
+            return
+        try:
+            passing, total = count_takeaways(self.store, self.filter)
+            counts = action_counts(self.store) if self.actions_only else {}
+        except StoreError as error:
+            status.update(literal(str(error), style="bold red"))
+            return
+        if self.filter.active:
+            line = f"{passing} of {total} takeaways · {self.filter.description}"
+        else:
+            line = f"{total} takeaways" if total else self.EMPTY_HINT
+        if passing > MAX_SHOWN:
+            line += f" · the latest {MAX_SHOWN} shown: search to find older ones"
+        if counts:
+            line += " · " + ", ".join(f"{number} {state}" for state, number in counts.items())
+        status.update(literal(line))
+        title = self.TITLE + (" · Actions (F9: all takeaways)" if self.actions_only else "")
+        self.query_one("#takeaways-title", Static).update(title)
+
+    def _show_kind(self) -> None:
+        """Show which kind Enter saves and the speaker a quote will get."""
+        label = Text(self.kind.value, style="bold")
+        if self.kind is TakeawayKind.QUOTE and self.last_speaker:
+            label.append("\n")
+            label.append_text(literal(self.last_speaker, width=12, style="italic"))
+        self.query_one("#takeaways-kind", Static).update(label)
+
+    # Capturing ----------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Save a captured line, or apply the search; the base capture handler stays out."""
+        event.stop()
+        event.prevent_default()
+        if event.input is self.search_input:
+            self.table.focus()
+            return
+        if not event.value.strip():
+            self.notify("Nothing to save: type the takeaway first.", severity="warning")
+            return
+        self._capture(event.value)
+
+    def _capture(self, value: str, *, create_themes: bool = False) -> None:
+        """Save one takeaway; ask before creating themes for unknown #tags."""
+        try:
+            captured = capture_takeaway(
+                self.store,
+                value,
+                default_kind=self.kind,
+                last_speaker=self.last_speaker,
+                create_themes=create_themes,
+            )
+        except UnknownTagsError as error:
+            self._offer_themes(value, error.tags)
+            return
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self._captured(value, captured)
+
+    def _offer_themes(self, value: str, tags: tuple[str, ...]) -> None:
+        """Ask whether unknown #tags should become new themes; otherwise nothing is saved."""
+        names = ", ".join(f"#{tag}" for tag in tags)
+        question = (
+            f"{names} is not a competence area or theme. Create "
+            f"{'these themes' if len(tags) > 1 else 'this theme'} and save the takeaway?\n"
+            "No keeps the line unsaved so you can fix the tag."
+        )
+
+        def answered(create: bool | None) -> None:
+            if create:
+                self._capture(value, create_themes=True)
+                return
+            self.notify(
+                f"Not saved: fix or remove {names}, then press Enter again.", severity="warning"
+            )
+            self.capture_input.focus()
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def _captured(self, value: str, captured: CapturedTakeaway) -> None:
+        """Clear the line, remember the speaker and show the new row."""
+        line = self.capture_input
+        if line.value == value:
+            line.value = ""
+        if captured.kind is TakeawayKind.QUOTE and captured.speaker:
+            self.last_speaker = captured.speaker
+            self._show_kind()
+        if captured.tags:
+            self.notify("Tagged: " + ", ".join(captured.tags) + ".")
+        self._follow = captured.id
+        self.post_message(self.Edited())
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        """Filter the list as the search is typed."""
+        if event.input is not self.search_input:
+            return
+        event.stop()
+        self._set_filter(event.value)
+
+    def _set_filter(self, query: str) -> None:
+        """Apply a typed search; an unknown kind or tag is said on the status line."""
+        try:
+            self.filter = parse_filter(self.store, query, actions_only=self.actions_only)
+            self.filter_error = ""
+        except ValueError as error:
+            self.filter_error = str(error)
+            self._show_status()
+            return
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.reload()
+
+    # Actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer row keys only while the list has the focus (letters type text in a line)."""
+        return not (action in self.ROW_ACTIONS and isinstance(self.app.focused, Input))
+
+    def action_cycle_kind(self) -> None:
+        """Save the next lines as the next kind."""
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self._show_kind()
+
+    def action_set_kind(self, kind: str) -> None:
+        """Save the next lines as this kind."""
+        self.kind = TakeawayKind(kind)
+        self._show_kind()
+
+    def action_search(self) -> None:
+        """Go to the search line."""
+        self.search_input.focus()
+
+    def action_toggle_actions(self) -> None:
+        """Show only the actions, with their status, or everything again."""
+        self.actions_only = not self.actions_only
+        self._set_filter(self.search_input.value)
+        if self.filter_error:
+            self.actions_only = not self.actions_only
+            self.notify(self.filter_error, severity="error")
+            self._set_filter(self.search_input.value)
+
+    def action_edit(self) -> None:
+        """Edit the selected takeaway."""
+        row = self._selected_row()
+        if row is None:
+            return
+        self.app.push_screen(TakeawayEditModal(self.store, row), self._edited)
+
+    def _edited(self, saved: bool | None) -> None:
+        if saved:
+            self.notify("Saved. Ctrl+Z undoes the edit.")
+            self.post_message(self.Edited())
+
+    def action_tag(self) -> None:
+        """Tag the selected takeaway with competence areas or themes, by typing."""
+        row = self._selected_row()
+        if row is None:
+            return
+        takeaway_id = row["id"]
+
+        def choose(choice: Choice) -> str:
+            added = toggle_tag(self.store, takeaway_id, choice)
+            self.post_message(self.Edited())
+            name = choice.label.rsplit(" (", 1)[0] if choice.kind != "new-theme" else choice.id
+            return f"Tagged with {name}." if added else f"Tag {name} removed."
+
+        self.app.push_screen(
+            PickModal(
+                "Tag the takeaway",
+                "Type a competence area (or an alias) or a theme; Enter sets or removes it; "
+                "Escape closes.",
+                lambda typed: tag_choices(self.store, typed, takeaway_id),
+                choose,
+                close_after_choice=False,
+            )
+        )
+
+    def action_link(self) -> None:
+        """Link the selected takeaway to a pain point or a card, by typing."""
+        row = self._selected_row()
+        if row is None:
+            return
+        takeaway_id = row["id"]
+
+        def choose(choice: Choice) -> str:
+            linked = toggle_link(self.store, takeaway_id, choice)
+            self.post_message(self.Edited())
+            name = choice.label.split(":", 1)[0]
+            return f"Linked to {name}." if linked else f"Link to {name} removed."
+
+        self.app.push_screen(
+            PickModal(
+                "Link the takeaway",
+                "Type words of a pain point or a card (or its number or code); Enter links it "
+                "(again: unlinks); Escape closes.",
+                lambda typed: link_choices(self.store, typed, takeaway_id),
+                choose,
+                close_after_choice=True,
+            )
+        )
+
+    def action_set_status(self, status: str) -> None:
+        """Mark the selected action open, done or dropped."""
+        row_id = self.selected_id()
+        if row_id is not None and self._attempt(set_action_status, self.store, row_id, status):
+            self.notify(f"Action marked {status}. Ctrl+Z undoes it.")
+
+    def action_show_on_projector(self) -> None:
+        """Put the selected takeaway on the projector in large type."""
+        row_id = self.selected_id()
+        if row_id is None:
+            return
+        # Imported on use: the projector is not needed for the console's first paint.
+        from console.store.display import set_display
+
+        if self._attempt(set_display, self.store, "takeaway", {"takeaway_id": row_id}):
+            self.notify("On the projector now (p chooses another view).")
 
     def delete(self, row_id: str) -> None:
         delete_takeaway(self.store, row_id)
+
+    def _selected_row(self) -> Row | None:
+        """Return the selected live takeaway, or None (with a message) if there is none."""
+        row_id = self.selected_id()
+        if row_id is None:
+            self.notify("No takeaway selected.", severity="warning")
+            return None
+        try:
+            row = takeaway(self.store, row_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return None
+        if row is None:
+            self.notify("That takeaway no longer exists.", severity="error")
+        return row

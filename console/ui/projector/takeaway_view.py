@@ -1,0 +1,77 @@
+"""The projector's takeaway view: one takeaway or quote, in large type; a quote with its speaker."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from console.store.takeaways import latest_takeaway, takeaway
+from console.ui.projector.base import ProjectorView
+from console.ui.text import literal
+
+
+class TakeawayProjectorView(ProjectorView):
+    """Shows the takeaway the facilitator chose, or the newest quote when none is chosen."""
+
+    MODE: ClassVar[str] = "takeaway"
+    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset({"takeaways"})
+
+    # The projector app's stylesheet belongs to the projector; this view brings its own look.
+    DEFAULT_CSS = """
+    TakeawayProjectorView {
+        height: auto;
+        width: 1fr;
+    }
+    #projector-takeaway-kind {
+        width: 1fr;
+        text-align: center;
+        color: $secondary;
+        margin-bottom: 1;
+    }
+    #projector-takeaway-text {
+        width: 1fr;
+        text-align: center;
+        text-style: bold;
+        color: $foreground;
+        padding: 1 4;
+    }
+    #projector-takeaway-speaker {
+        width: 1fr;
+        text-align: center;
+        text-style: italic;
+        color: $primary;
+        margin-top: 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="projector-takeaway-kind")
+        yield Static(id="projector-takeaway-text")
+        yield Static(id="projector-takeaway-speaker")
+
+    def show(self, payload: dict[str, Any]) -> None:
+        """Read the chosen takeaway from the file and redraw it."""
+        chosen = payload.get("takeaway_id")
+        row = (
+            takeaway(self.store, chosen) if isinstance(chosen, str) else latest_takeaway(self.store)
+        )
+        kind_line = self.query_one("#projector-takeaway-kind", Static)
+        text_line = self.query_one("#projector-takeaway-text", Static)
+        speaker_line = self.query_one("#projector-takeaway-speaker", Static)
+        if row is None:
+            kind_line.update("")
+            text_line.update(Text("Nothing to show yet.", style="dim"))
+            speaker_line.update("")
+            return
+        if row["kind"] == "quote":
+            kind_line.update("")
+            text_line.update(literal(f"“{row['text']}”"))
+            speaker_line.update(literal(f"— {row['speaker']}") if row["speaker"] else "")
+            return
+        kind_line.update(literal(row["kind"].capitalize()))
+        text_line.update(literal(row["text"]))
+        owner = row["owner"] if row["kind"] == "action" else row["speaker"]
+        speaker_line.update(literal(f"— {owner}") if owner else "")

@@ -1,0 +1,83 @@
+"""The dialog that edits one takeaway: kind, text, speaker, and an action's owner, date, status."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from console.store.core import Row, StoreError, WorkshopStore
+from console.store.takeaways import MAX_NAME_CHARS, update_takeaway
+from console.ui.panes.capture import MAX_PASTE_CHARS
+from console.ui.text import literal
+
+FIELDS: tuple[tuple[str, str, int], ...] = (
+    ("kind", "Kind: insight, quote, decision, question or action (i q d o a)", 20),
+    ("text", "Text", MAX_PASTE_CHARS),
+    ("speaker", "Speaker (for a quote)", MAX_NAME_CHARS),
+    ("owner", "Owner (for an action)", MAX_NAME_CHARS),
+    ("due", "Due (for an action): 2026-12-01, today, tomorrow, +7, friday; blank for none", 40),
+    ("status", "Status (for an action): open, done or dropped", 20),
+    ("done_means", "Done means (for an action): how the room will know it is done", 2_000),
+)
+
+
+class TakeawayEditModal(ModalScreen[bool]):
+    """Edit one takeaway; dismisses True when saved, False when cancelled."""
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, store: WorkshopStore, row: Row) -> None:
+        super().__init__()
+        self.store = store
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        values = {
+            "kind": row["kind"],
+            "text": row["text"],
+            "speaker": row["speaker"],
+            "owner": row["owner"],
+            "due": row["due_on"] or "",
+            "status": row["action_status"] or "",
+            "done_means": row["done_means"],
+        }
+        with Vertical(id="takeaway-edit-dialog", classes="dialog"):
+            yield Static("Edit takeaway", classes="dialog-title")
+            for name, label, limit in FIELDS:
+                yield Label(label)
+                yield Input(values[name], id=f"takeaway-edit-{name}", max_length=limit)
+            yield Static(
+                literal("Enter or Ctrl+S saves, Escape cancels. Ctrl+Z in the list undoes it."),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#takeaway-edit-text", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save the takeaway, or say in one line what is wrong and stay open."""
+        fields = {
+            name: self.query_one(f"#takeaway-edit-{name}", Input).value for name, _, _ in FIELDS
+        }
+        try:
+            update_takeaway(self.store, self.row["id"], fields)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)
