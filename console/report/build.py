@@ -1,0 +1,68 @@
+"""Exports of one workshop: each read in one consistent snapshot, each written atomically."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from console.report.csv_export import csv_files
+from console.report.html import render_html
+from console.report.json_export import workshop_json
+from console.report.markdown import render_markdown
+from console.report.model import Report
+from console.report.output import write_atomic, write_folder_atomic
+from console.store.core import utc_now
+from console.store.export import dump_workshop, spreadsheet_tables
+from console.store.report import build_report
+
+FORMATS = ("md", "html", "csv", "json")
+
+
+def default_output(workshop: Path, fmt: str) -> Path:
+    """Return where an export goes by default: next to the workshop file."""
+    stem = workshop.with_suffix("") if workshop.suffix else workshop
+    return {
+        "md": Path(f"{stem}-report.md"),
+        "html": Path(f"{stem}-report.html"),
+        "csv": Path(f"{stem}-csv"),
+        "json": Path(f"{stem}.json"),
+    }[fmt]
+
+
+def read_report(reader: Any, now: datetime | None = None) -> Report:
+    """Return the report of a workshop (a WorkshopStore or a read-only file) in one snapshot."""
+    if now is None:
+        clock = getattr(reader, "clock", utc_now)
+        now = clock()
+    with reader.snapshot():
+        return build_report(reader, now)
+
+
+def export(reader: Any, workshop: Path, fmt: str, out: Path | None = None) -> Path:
+    """Write one export of the workshop and return where it went."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    target = Path(out) if out is not None else default_output(workshop, fmt)
+    if fmt == "md":
+        return write_atomic(target, render_markdown(read_report(reader)))
+    if fmt == "html":
+        return write_atomic(target, render_html(read_report(reader)))
+    with reader.snapshot():
+        if fmt == "csv":
+            tables = spreadsheet_tables(reader)
+        else:
+            dump = dump_workshop(reader)
+    if fmt == "csv":
+        return write_folder_atomic(target, csv_files(tables))
+    return write_atomic(target, workshop_json(dump))
+
+
+def export_report_files(
+    reader: Any, workshop: Path, *, report: Report | None = None
+) -> tuple[Path, Path]:
+    """Write the Markdown and HTML reports next to the workshop file, from one snapshot."""
+    report = report if report is not None else read_report(reader)
+    markdown = write_atomic(default_output(workshop, "md"), render_markdown(report))
+    html = write_atomic(default_output(workshop, "html"), render_html(report))
+    return markdown, html

@@ -1,0 +1,243 @@
+"""The report of one workshop as plain data: what every renderer (Markdown, HTML) shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """One agenda item with its planned and actual time."""
+
+    title: str
+    kind: str
+    status: str
+    planned_minutes: int
+    actual_seconds: float | None
+    running: bool = False
+
+    @property
+    def actual_minutes(self) -> float | None:
+        """Return the actual time in minutes, when the item has run (or is running)."""
+        return None if self.actual_seconds is None else self.actual_seconds / 60
+
+
+@dataclass(frozen=True)
+class AgendaDayReport:
+    """One day of the agenda."""
+
+    number: int
+    title: str
+    date: str | None
+    start_time: str
+    items: tuple[AgendaLine, ...]
+
+    @property
+    def planned_minutes(self) -> int:
+        """Return the day's planned minutes, skipped items left out."""
+        return sum(item.planned_minutes for item in self.items if item.status != "skipped")
+
+    @property
+    def actual_minutes(self) -> float:
+        """Return the minutes the items that ran took."""
+        return sum(item.actual_minutes or 0 for item in self.items)
+
+
+@dataclass(frozen=True)
+class PainPointLine:
+    """One surviving pain point with its score and the variants merged into it."""
+
+    rank: int
+    tied: bool
+    position: int
+    text: str
+    score: int
+    voters: int
+    raised_by: str
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeReport:
+    """One surviving theme: its rank, score and its pain points, best first."""
+
+    rank: int
+    tied: bool
+    name: str
+    description: str
+    score: int
+    voters: int
+    items: tuple[PainPointLine, ...]
+    merged_themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One card's result in a round, with how published rankings place it."""
+
+    rank: int
+    tied: bool
+    code: str
+    title: str
+    category: str | None
+    score: int
+    voters: int
+    reference_ranks: tuple[str, ...]
+    global_top: bool
+    pain_points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """One row of a comparison between the room and one published ranking."""
+
+    label: str
+    room_rank: int | None
+    reference_rank: int | None
+    in_room_top: bool
+    in_reference: bool
+
+
+@dataclass(frozen=True)
+class ReferenceReport:
+    """The room's result compared with one published ranking."""
+
+    name: str
+    year: int | None
+    ordered: bool
+    rows: tuple[ReferenceRow, ...]
+    shared_top: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CardRoundReport:
+    """One card round's results and its comparisons."""
+
+    title: str
+    deck: str
+    method: str
+    status: str
+    revealed: bool
+    ballots: int
+    cards: tuple[CardLine, ...]
+    references: tuple[ReferenceReport, ...]
+
+
+@dataclass(frozen=True)
+class TakeawayLine:
+    """One takeaway as the report shows it."""
+
+    kind: str
+    text: str
+    speaker: str
+    agenda_item: str
+    captured_at: str
+    themes: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """One action: what, who, when, status and what done means."""
+
+    what: str
+    who: str
+    when: str
+    status: str
+    done_means: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """Takeaways under one heading (a theme or a competence area)."""
+
+    name: str
+    takeaways: tuple[TakeawayLine, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a published report of one workshop holds."""
+
+    title: str
+    event: str
+    venue: str
+    starts_on: str | None
+    ends_on: str | None
+    generated_at: str
+    pain_point_round: str | None
+    agenda: tuple[AgendaDayReport, ...]
+    themes: tuple[ThemeReport, ...]
+    pain_point_count: int
+    card_rounds: tuple[CardRoundReport, ...]
+    by_theme: tuple[Group, ...]
+    by_area: tuple[Group, ...]
+    insights: tuple[TakeawayLine, ...]
+    quotes: tuple[TakeawayLine, ...]
+    decisions: tuple[TakeawayLine, ...]
+    questions: tuple[TakeawayLine, ...]
+    actions: tuple[ActionLine, ...]
+    tie_break_rule: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def dates(self) -> str:
+        """Return the workshop's dates as one short text."""
+        if self.starts_on and self.ends_on and self.ends_on != self.starts_on:
+            return f"{self.starts_on} – {self.ends_on}"
+        return self.starts_on or self.ends_on or ""
+
+
+@dataclass(frozen=True)
+class PortfolioCard:
+    """One card across many workshops."""
+
+    rank: int
+    tied: bool
+    deck: str
+    code: str
+    title: str
+    points: int
+    workshops: int
+    top3: int
+    by_year: dict[int, int]
+
+
+@dataclass(frozen=True)
+class PortfolioTheme:
+    """One pain-point theme (by normalised name) across many workshops."""
+
+    rank: int
+    tied: bool
+    name: str
+    points: int
+    workshops: int
+    pain_points: int
+    by_year: dict[int, int]
+
+
+@dataclass(frozen=True)
+class PortfolioWorkshop:
+    """One workshop file's counts in a portfolio."""
+
+    file: str
+    title: str
+    year: int
+    pain_points: int
+    themes: int
+    card_votes: int
+    takeaways: int
+    top_card: str
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Many workshops combined: rankings of cards and themes, counts and trends by year."""
+
+    workshops: tuple[PortfolioWorkshop, ...]
+    cards: tuple[PortfolioCard, ...]
+    themes: tuple[PortfolioTheme, ...]
+    years: tuple[int, ...]
+    skipped: tuple[str, ...]
+    top_cards_by_year: dict[int, tuple[str, ...]]
+    tie_break_rule: str = ""

@@ -1,0 +1,166 @@
+"""Reading whole workshops: read-only opening of other files, and every table as rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from console.store.files import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_MAGIC,
+    StoreError,
+    _check_not_truncated,
+    _read_identity,
+)
+from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, SYNCED_TABLES
+
+Row = dict[str, Any]
+
+JSON_KIND = "facilitation-console workshop"
+"""The `kind` of a whole-workshop JSON export, so other JSON files are refused on import."""
+
+
+class Reader(Protocol):
+    """Anything that answers read queries on a workshop: a WorkshopStore or a read-only file."""
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """Run a read query and return its rows as dicts."""
+        ...
+
+
+def check_readable_workshop(path: Path) -> int:
+    """Refuse anything but a readable workshop file this console understands; return its format."""
+    if not path.exists():
+        raise StoreError(f"{path} does not exist.")
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a workshop file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError:
+        raise StoreError(f"{path} cannot be read: permission denied.") from None
+    except OSError as error:
+        raise StoreError(f"{path} cannot be read: {error.strerror}.") from None
+    if not header:
+        raise StoreError(f"{path} is empty: it is not a workshop file.")
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise StoreError(f"{path} is not a workshop file (it is not an SQLite database).")
+    _check_not_truncated(path, header)
+    application_id, user_version = _read_identity(path)
+    if application_id != APPLICATION_ID:
+        raise StoreError(f"{path} is an SQLite database but not a workshop file.")
+    if user_version > FORMAT_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer console (file format {user_version}; this console "
+            f"reads up to {FORMAT_VERSION}): upgrade the console to read it."
+        )
+    return user_version
+
+
+class ReadOnlyWorkshop:
+    """A workshop file opened read-only: nothing can be written to it through this object."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, format_version: int) -> None:
+        self.path = path
+        self.connection = connection
+        self.connection.row_factory = sqlite3.Row
+        self.format_version = format_version
+        self._columns: dict[str, list[str]] = {}
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """Run a read query and return its rows as dicts."""
+        try:
+            return [dict(row) for row in self.connection.execute(sql, params)]
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path} could not be read: {error}.") from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[ReadOnlyWorkshop]:
+        """Read several queries from one consistent state of the file."""
+        self.connection.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.connection.execute("COMMIT")
+
+    def columns(self, table: str) -> list[str]:
+        """Return the columns of a table of this file (empty if the table does not exist)."""
+        if table not in self._columns:
+            rows = self.connection.execute(f'PRAGMA table_info("{table}")').fetchall()
+            self._columns[table] = [row[1] for row in rows]
+        return self._columns[table]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def __enter__(self) -> ReadOnlyWorkshop:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_read_only(path: Path | str) -> ReadOnlyWorkshop:
+    """Open a workshop file so that nothing is ever written to it; raise StoreError if unusable."""
+    path = Path(path)
+    version = check_readable_workshop(path)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        connection = sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as error:
+        raise StoreError(f"{path} cannot be opened: {error}.") from None
+    return ReadOnlyWorkshop(path, connection, version)
+
+
+def table_columns(reader: Reader, table: str) -> list[str]:
+    """Return a table's column names in their declared order."""
+    return [row["name"] for row in reader.query(f'PRAGMA table_info("{table}")')]
+
+
+def table_rows(reader: Reader, table: str) -> list[Row]:
+    """Return every row of a synced table (deleted ones too), in the order they were written."""
+    if table not in SYNCED_TABLES:
+        raise ValueError(f"{table} is not a workshop table.")
+    return reader.query(f"SELECT * FROM {table} ORDER BY rowid")
+
+
+def dump_workshop(reader: Reader) -> dict[str, Any]:
+    """Return the whole workshop: every synced table's rows, in foreign-key order."""
+    return {
+        "kind": JSON_KIND,
+        "format_version": FORMAT_VERSION,
+        "tables": {table: table_rows(reader, table) for table in SYNCED_TABLES},
+    }
+
+
+def workshop_is_empty(reader: Reader) -> bool:
+    """Tell whether a workshop file holds no rows in any synced table."""
+    union = " UNION ALL ".join(f"SELECT 1 FROM {table}" for table in SYNCED_TABLES)
+    return not reader.query(f"SELECT 1 WHERE EXISTS ({union})")
+
+
+REPORT_VIEWS = ("pain_point_ranking", "theme_ranking", "card_results", "actions", "agenda_times")
+"""The views of results (migration 0006_report_views), also exported as CSV files."""
+
+
+def spreadsheet_tables(reader: Reader) -> dict[str, tuple[list[str], list[Row]]]:
+    """Return the live rows of every synced table and every result view, with their columns."""
+    tables: dict[str, tuple[list[str], list[Row]]] = {}
+    for table in SYNCED_TABLES:
+        tables[table] = (
+            table_columns(reader, table),
+            reader.query(f"SELECT * FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"),
+        )
+    for view in REPORT_VIEWS:
+        columns = table_columns(reader, view)
+        if columns:
+            tables[view] = (columns, reader.query(f"SELECT * FROM {view}"))
+    return tables
