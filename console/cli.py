@@ -30,7 +30,8 @@ class OpenByDefault(click.Group):
 
 def fail(message: str) -> NoReturn:
     """Print one line on stderr and exit non-zero."""
-    click.echo(f"facilitate: {message}", err=True)
+    one_line = " ".join(message.split())
+    click.echo(f"facilitate: {one_line}", err=True)
     sys.exit(1)
 
 
@@ -122,6 +123,168 @@ def demo_command(fresh: bool) -> None:
             build_demo(path).close()
     click.echo(f"Demo workshop: {path}", err=True)
     _run_console(path)
+
+
+@cli.command("present")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def present_command(path: Path) -> None:
+    """Show the projector view of PATH: large, high-contrast, read-only; it follows what the
+    facilitator's console puts on screen (key p there)."""
+    with user_errors():
+        store = WorkshopStore.open(path, role="projector")
+    _run_app(store, lambda: _make_projector(store))
+
+
+def _make_projector(store: WorkshopStore) -> Any:
+    """Build the projector app (imported late: Textual is the slow part of start-up)."""
+    from console.ui.projector.app import make_projector_app
+
+    return make_projector_app(store)
+
+
+@cli.command("notes")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def notes_command(path: Path) -> None:
+    """Open the note-taker's console on PATH, on the takeaways: run it in a second terminal
+    next to the facilitator's; each sees the other's changes within half a second."""
+    _run_console(path, role="notes", first_pane="takeaways")
+
+
+@cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "csv", "json"]),
+    default="md",
+    show_default=True,
+    help="md, html: the report; csv: one file per table; json: the whole workshop.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write (csv: a folder). Default: next to PATH, e.g. workshop-report.md, "
+    "workshop-report.html, workshop-csv/, workshop.json.",
+)
+def export_command(path: Path, fmt: str, out: Path | None) -> None:
+    """Export the workshop PATH at any moment, also while consoles have it open.
+
+    The file is read in one consistent snapshot and never written; each export appears
+    complete or not at all.
+    """
+    from console.report.build import export
+    from console.store.export import open_read_only
+
+    with user_errors(), open_read_only(path) as reader:
+        written = export(reader, path, fmt, out)
+    click.echo(f"Wrote {written}")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["agenda", "participants", "pain-points", "deck"]),
+    default=None,
+    help="What a .csv or .toml FILE holds. Leave out for a whole workshop .json export.",
+)
+def import_command(path: Path, file: Path, kind: str | None) -> None:
+    """Import FILE into the workshop PATH: all of it or nothing.
+
+    \b
+    A whole workshop (.json from `facilitate export --format json`) goes into a new or
+    empty workshop file PATH. Agenda items (day, title, kind, minutes), participants (label,
+    name, role, table), pain points (text, theme, raised_by) and decks (code, title,
+    category, description) come from .csv or .toml files ([[items]], [[participants]],
+    [[pain_points]], [[cards]]) and are added to an existing workshop.
+    """
+    from console.report.json_export import parse_workshop_json
+    from console.store.importer import import_records, import_workshop, read_import_file
+
+    with user_errors():
+        if kind is None:
+            if file.suffix.casefold() != ".json":
+                raise ValueError(
+                    f"{file.name}: say what it holds with --kind (agenda, participants, "
+                    "pain-points, deck), or import a whole-workshop .json export."
+                )
+            tables = parse_workshop_json(read_import_file(file, 200_000_000), file.name)
+            summary = import_workshop(path, tables, source=file.name)
+        else:
+            with WorkshopStore.open(path, role="import") as store:
+                summary = import_records(store, kind, file)
+    click.echo(summary.message)
+
+
+@cli.command("merge")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+def merge_command(target: Path, sources: tuple[Path, ...]) -> None:
+    """Bring the rows of note-takers' or co-facilitators' copies SOURCES into TARGET.
+
+    \b
+    Rows are matched by id: new rows are added, identical rows left alone, so running it
+    twice changes nothing. A row that differs keeps the version with the later updated_at
+    (on equal times: the console instance id that sorts last), and is listed. The sources
+    are only read; the target changes in one transaction, all of it or nothing.
+    """
+    from console.store.merge import merge_workshops
+
+    with user_errors():
+        result = merge_workshops(target, list(sources))
+    for line in result.lines():
+        click.echo(line)
+
+
+@cli.command("portfolio")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Default: stdout.")
+def portfolio_command(files: tuple[Path, ...], fmt: str, out: Path | None) -> None:
+    """Combine many workshop FILES into one ranking of cards and pain-point themes.
+
+    Cards match by deck and code (else by title), themes by name; with counts per workshop
+    and trends by year. Files that are not workshops are reported and skipped.
+    """
+    from console.report.html import render_portfolio_html
+    from console.report.output import write_atomic
+    from console.report.portfolio import combine, portfolio_json, render_portfolio_markdown
+    from console.store.portfolio import read_summary
+
+    summaries = []
+    skipped: list[str] = []
+    with click.progressbar(files, label="Reading workshops", file=sys.stderr) as bar:
+        for file in bar:
+            try:
+                summaries.append(read_summary(file))
+            except (StoreError, ValueError, OSError) as error:
+                reason = str(error)
+                skipped.append(reason if str(file) in reason else f"{file}: {reason}")
+    for line in skipped:
+        click.echo(f"facilitate: skipped {line}", err=True)
+    if not summaries:
+        fail("none of the files is a workshop.")
+    portfolio = combine(summaries, skipped)
+    render = {
+        "md": render_portfolio_markdown,
+        "html": render_portfolio_html,
+        "json": portfolio_json,
+    }
+    text = render[fmt](portfolio)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    with user_errors():
+        write_atomic(out, text)
+    click.echo(f"Wrote {out} ({len(summaries)} workshops)", err=True)
 
 
 def demo_path() -> Path:

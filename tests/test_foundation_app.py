@@ -22,6 +22,7 @@ from console.ui.app import make_app
 from console.ui.details import WorkshopDetailsScreen
 from console.ui.header import WorkshopHeader
 from console.ui.help import HelpScreen
+from console.ui.inventory_list import InventoryList
 
 
 def visible_text(app) -> str:
@@ -83,7 +84,7 @@ async def test_delete_then_undo_by_key_restores_the_row(store: WorkshopStore) ->
     app = make_app(store, first_pane="inventory")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.press(*"Nobody owns the service", "enter")
-        table = app.query_one("#inventory DataTable", DataTable)
+        table = app.query_one("#inventory InventoryList", InventoryList)
         assert table.row_count == 1
         await pilot.press("tab", "delete")
         assert table.row_count == 0

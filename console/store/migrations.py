@@ -299,5 +299,145 @@ def initial(db: Database) -> None:
         db.execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
 
 
-FORMAT_VERSION = 1
-"""The newest file format this console reads and writes: one more with each migration step."""
+# Later steps are appended below, each named "NNNN_what" with the next free number, in the
+# order they were written. Never edit or reorder a step that has been released.
+
+# -- agenda steps --
+
+# -- inventory steps --
+
+# -- cards steps --
+
+# -- takeaways steps --
+
+
+@migrations(name="0005_takeaways_fts")
+def takeaways_fts(db: Database) -> None:
+    """Index takeaways for full-text search (kept in step by triggers) and by capture time."""
+    db["takeaways"].enable_fts(["text", "speaker", "owner"], create_triggers=True)
+    db.execute("CREATE INDEX takeaways_captured_at ON takeaways (captured_at)")
+
+
+# -- report steps --
+
+
+@migrations(name="0006_report_views")
+def report_views(db: Database) -> None:
+    """Add read-only views of the results, so `datasette workshop.db` shows them without SQL."""
+    db.executescript(
+        """
+        CREATE VIEW pain_point_ranking AS
+        WITH members AS (
+            SELECT id AS member_id, coalesce(merged_into_id, id) AS pain_point_id
+            FROM pain_points WHERE deleted_at IS NULL
+        ), scores AS (
+            SELECT v.round_id, m.pain_point_id, sum(v.points) AS score,
+                count(DISTINCT v.participant_id) AS voters
+            FROM pain_point_votes v JOIN members m ON m.member_id = v.pain_point_id
+            WHERE v.deleted_at IS NULL GROUP BY v.round_id, m.pain_point_id
+        )
+        SELECT r.id AS round_id, r.title AS round_title,
+            RANK() OVER (PARTITION BY r.id
+                ORDER BY coalesce(s.score, 0) DESC, coalesce(s.voters, 0) DESC) AS rank,
+            p.position, p.text, coalesce(t2.name, t.name) AS theme,
+            coalesce(s.score, 0) AS score, coalesce(s.voters, 0) AS voters,
+            (SELECT count(*) FROM pain_points m WHERE m.merged_into_id = p.id
+                AND m.deleted_at IS NULL) AS variants,
+            p.id AS pain_point_id
+        FROM voting_rounds r
+        JOIN pain_points p ON p.deleted_at IS NULL AND p.merged_into_id IS NULL
+        LEFT JOIN scores s ON s.round_id = r.id AND s.pain_point_id = p.id
+        LEFT JOIN themes t ON t.id = p.theme_id
+        LEFT JOIN themes t2 ON t2.id = t.merged_into_id AND t2.deleted_at IS NULL
+        WHERE r.deleted_at IS NULL AND r.target = 'pain_points'
+        ORDER BY r.position, r.created_at, rank, p.position, p.created_at;
+
+        CREATE VIEW theme_ranking AS
+        WITH point_theme AS (
+            SELECT m.id AS member_id, s.id AS pain_point_id,
+                coalesce(t.merged_into_id, t.id) AS theme_id
+            FROM pain_points m JOIN pain_points s ON s.id = coalesce(m.merged_into_id, m.id)
+            JOIN themes t ON t.id = s.theme_id
+            WHERE m.deleted_at IS NULL AND s.deleted_at IS NULL AND t.deleted_at IS NULL
+        ), scores AS (
+            SELECT v.round_id, pt.theme_id, sum(v.points) AS score,
+                count(DISTINCT v.participant_id) AS voters
+            FROM pain_point_votes v JOIN point_theme pt ON pt.member_id = v.pain_point_id
+            WHERE v.deleted_at IS NULL GROUP BY v.round_id, pt.theme_id
+        ), counts AS (
+            SELECT theme_id, count(*) AS pain_points FROM point_theme
+            WHERE member_id = pain_point_id GROUP BY theme_id
+        )
+        SELECT r.id AS round_id, r.title AS round_title,
+            RANK() OVER (PARTITION BY r.id
+                ORDER BY coalesce(s.score, 0) DESC, coalesce(s.voters, 0) DESC) AS rank,
+            t.name AS theme, coalesce(s.score, 0) AS score, coalesce(s.voters, 0) AS voters,
+            coalesce(c.pain_points, 0) AS pain_points, t.id AS theme_id
+        FROM voting_rounds r
+        JOIN themes t ON t.deleted_at IS NULL AND t.merged_into_id IS NULL
+        LEFT JOIN scores s ON s.round_id = r.id AND s.theme_id = t.id
+        LEFT JOIN counts c ON c.theme_id = t.id
+        WHERE r.deleted_at IS NULL AND r.target = 'pain_points'
+        ORDER BY r.position, r.created_at, rank, t.position, t.created_at;
+
+        CREATE VIEW card_results AS
+        WITH totals AS (
+            SELECT v.round_id, v.card_id, sum(v.points) AS score,
+                count(DISTINCT v.participant_id) AS voters
+            FROM card_votes v JOIN cards c ON c.id = v.card_id AND c.deleted_at IS NULL
+            WHERE v.deleted_at IS NULL GROUP BY v.round_id, v.card_id
+        ), scored AS (
+            SELECT r.id AS round_id, r.title AS round_title, r.position AS round_position,
+                r.created_at AS round_created_at, d.name AS deck, c.code, c.title, c.category,
+                t.score, CASE WHEN r.method = 'hand_count' THEN t.score ELSE t.voters END AS voters,
+                c.position, c.created_at, c.id AS card_id
+            FROM totals t JOIN voting_rounds r ON r.id = t.round_id
+            JOIN cards c ON c.id = t.card_id LEFT JOIN decks d ON d.id = c.deck_id
+            WHERE r.deleted_at IS NULL AND r.target = 'cards' AND t.score != 0
+        )
+        SELECT round_id, round_title,
+            RANK() OVER (PARTITION BY round_id ORDER BY score DESC, voters DESC) AS rank,
+            deck, code, title, category, score, voters,
+            (SELECT group_concat(rr.name || ' #' || coalesce(e.rank, '-'), '; ')
+                FROM reference_entries e JOIN reference_rankings rr ON rr.id = e.ranking_id
+                WHERE e.card_id = scored.card_id AND e.deleted_at IS NULL
+                AND rr.deleted_at IS NULL) AS reference_ranks,
+            (SELECT count(DISTINCT l.pain_point_id) FROM card_pain_points l
+                JOIN pain_points p ON p.id = l.pain_point_id WHERE l.card_id = scored.card_id
+                AND l.deleted_at IS NULL AND p.deleted_at IS NULL) AS linked_pain_points,
+            card_id
+        FROM scored ORDER BY round_position, round_created_at, rank, position, created_at;
+
+        CREATE VIEW actions AS
+        SELECT t.text AS what, t.owner AS who, t.due_on,
+            coalesce(t.action_status, 'open') AS status, t.done_means,
+            coalesce(a.title, '') AS agenda_item, t.captured_at, t.id AS takeaway_id
+        FROM takeaways t LEFT JOIN agenda_items a ON a.id = t.agenda_item_id
+        WHERE t.deleted_at IS NULL AND t.kind = 'action'
+        ORDER BY CASE coalesce(t.action_status, 'open') WHEN 'open' THEN 0 WHEN 'done' THEN 1
+            ELSE 2 END, t.due_on IS NULL, t.due_on, t.captured_at;
+
+        CREATE VIEW agenda_times AS
+        SELECT d.number AS day, d.date, i.position, i.title, i.kind, i.status, i.planned_minutes,
+            round(i.actual_seconds / 60.0, 1) AS actual_minutes,
+            round(i.actual_seconds / 60.0 - i.planned_minutes, 1) AS over_minutes,
+            i.id AS agenda_item_id
+        FROM agenda_items i JOIN agenda_days d ON d.id = i.day_id
+        WHERE i.deleted_at IS NULL AND d.deleted_at IS NULL
+        ORDER BY d.number, d.created_at, i.position, i.created_at;
+        """
+    )
+
+
+def format_version() -> int:
+    """Return the file format this console writes: the number of its newest migration step."""
+    return max(int(name.split("_", 1)[0]) for name in migration_names())
+
+
+def migration_names() -> list[str]:
+    """Return the names of every migration step, in the order they apply."""
+    return [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
+FORMAT_VERSION = format_version()
+"""The newest file format this console reads and writes."""

@@ -38,7 +38,14 @@ PANES: tuple[tuple[str, str, type[Pane]], ...] = (
 class ConsoleApp(App[None]):
     """The facilitator's console on one workshop file."""
 
-    CSS_PATH: ClassVar = ["global.tcss", "app.tcss"]
+    CSS_PATH: ClassVar = [
+        "global.tcss",
+        "app.tcss",
+        "agenda.tcss",
+        "cards.tcss",
+        "inventory.tcss",
+        "takeaways.tcss",
+    ]
     TITLE = "Facilitation console"
     ENABLE_COMMAND_PALETTE = True
 
@@ -53,6 +60,8 @@ class ConsoleApp(App[None]):
         Binding("t", "show_pane('takeaways')", "Takeaways", show=False),
         Binding("f6,w", "workshop_details", "Details"),
         Binding("f8", "toggle_projector_theme", "Projector theme", show=False),
+        Binding("f9", "export_report", "Export"),
+        Binding("p", "choose_projector", "Projector"),
         Binding("ctrl+z", "undo", "Undo", priority=True),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -129,6 +138,14 @@ class ConsoleApp(App[None]):
         yield SystemCommand(
             "Projector theme", "High contrast on or off", self.action_toggle_projector_theme
         )
+        yield SystemCommand(
+            "Export report",
+            "Write the report as Markdown and HTML next to the workshop file (F9)",
+            self.action_export_report,
+        )
+        yield SystemCommand(
+            "Projector", "Choose what the projector shows (key p)", self.action_choose_projector
+        )
         yield SystemCommand("Keys", "Show every key of the console", self.action_help)
 
     def action_show_pane(self, pane_id: str) -> None:
@@ -159,6 +176,40 @@ class ConsoleApp(App[None]):
             return
         self.sync()
         self.notify(f"Undone: {label}.")
+
+    def action_choose_projector(self) -> None:
+        """Choose what the projector shows."""
+        # Imported on use: the projector views are not needed for the console's first paint.
+        from console.store.display import display_state, set_display
+        from console.ui.agenda_dialogs import ProjectorChooser
+        from console.ui.projector.registry import VIEWS
+
+        def chosen(mode: str | None) -> None:
+            if mode is None:
+                return
+            try:
+                set_display(self.store, mode)
+            except (ValueError, StoreError) as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(f"The projector shows: {mode}.")
+
+        current, _payload = display_state(self.store)
+        modes = ["agenda", *(mode for mode in VIEWS if mode != "agenda")]
+        self.push_screen(ProjectorChooser(modes, current), chosen)
+
+    def action_export_report(self) -> None:
+        """Write the report (Markdown and HTML) next to the workshop file and say where."""
+        # Imported on use: the report writers are not needed for the console's first paint.
+        from console.report.build import export_report_files, read_report
+
+        try:
+            report = read_report(self.store, now=self.clock())
+            markdown, html = export_report_files(self.store, self.store.path, report=report)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"Report written: {markdown} and {html.name}.", timeout=8)
 
     def action_help(self) -> None:
         """Show every key."""

@@ -10,7 +10,12 @@ from console.store.demo import build_demo
 from console.ui.app import make_app
 
 HERE = Path(__file__).parent
-SHOTS = {"console.svg": (), "inventory.svg": ("f3",), "cards.svg": ("f4",), "takeaways.svg": ("f5",)}
+SHOTS = {
+    "console.svg": (),
+    "inventory.svg": ("f3",),
+    "cards.svg": ("f4",),
+    "takeaways.svg": ("f5",),
+}
 
 
 async def save(name: str, keys: tuple[str, ...]) -> None:

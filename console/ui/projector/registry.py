@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from console.ui.projector.agenda_view import AgendaProjectorView
 from console.ui.projector.base import ProjectorView
+from console.ui.projector.cards_view import CardsView
+from console.ui.projector.inventory_view import InventoryView
+from console.ui.projector.takeaway_view import TakeawayProjectorView
 
 # Each view module adds its class to VIEWS below.
-VIEWS: dict[str, type[ProjectorView]] = {}
+VIEWS: dict[str, type[ProjectorView]] = {
+    AgendaProjectorView.MODE: AgendaProjectorView,
+    TakeawayProjectorView.MODE: TakeawayProjectorView,
+    CardsView.MODE: CardsView,
+    InventoryView.MODE: InventoryView,
+}
