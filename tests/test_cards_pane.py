@@ -72,7 +72,7 @@ def table_codes(app) -> list[str]:
 
 async def open_round(pilot, method_steps: int = 0) -> None:
     """Open a round from the card list: o, choose the method by arrows, Ctrl+S."""
-    await pilot.press("o")
+    await pilot.press("v")
     await pilot.pause()
     if method_steps:
         await pilot.press(*["down"] * method_steps, "enter")
@@ -191,13 +191,13 @@ async def test_reveal_and_the_comparison_with_published_rankings(
         await open_round(pilot)
         for ballot in BALLOTS:
             await pilot.press(*ballot, "enter")
-        await pilot.press("escape", "v")
+        await pilot.press("escape", "R")
         await pilot.pause()
         card_round = card_rounds(store)[-1]
         assert card_round.revealed_at == clock().isoformat(timespec="microseconds")
         assert "REVEALED on the projector" in rendered(app, "#cards-status")
         assert notices(app)[-1] == "Results revealed on the projector."
-        await pilot.press("P")
+        await pilot.press("p")
         await pilot.pause()
         assert display_state(store) == ("cards", {"round_id": card_round.id, "top": 5})
         await pilot.press("minus", "minus")
@@ -222,7 +222,7 @@ async def test_reveal_and_the_comparison_with_published_rankings(
         assert "Glenfis ITIL-course surveys (2012): shares the room's top 3: ABC02, ABC11" in (
             " ".join(compare.split())
         )
-        await pilot.press("v")
+        await pilot.press("R")
         await pilot.pause()
         assert card_rounds(store)[-1].revealed_at is None
 

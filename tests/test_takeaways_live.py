@@ -95,7 +95,7 @@ async def test_the_facilitator_puts_a_quote_on_the_projector(
         console.run_test(size=(120, 36), notifications=True) as pilot,
         projector.run_test(size=(100, 30)) as screen,
     ):
-        await pilot.press("tab", "tab", "ctrl+end", "s")
+        await pilot.press("tab", "tab", "ctrl+end", "p")
         await pilot.pause()
         mode, payload = display_state(store)
         assert mode == "takeaway"

@@ -196,7 +196,7 @@ async def test_actions_view_status_keys_edit_and_undo(store: WorkshopStore) -> N
         capture_takeaway(store, line)
     app = make_app(store, first_pane="takeaways")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         assert [row[2] for row in shown_rows(app)] == ["write the charter", "book the room"]
         assert "2 open, 0 done, 0 dropped" in visible_text(app)
@@ -233,7 +233,7 @@ async def test_actions_view_status_keys_edit_and_undo(store: WorkshopStore) -> N
         assert row == [{"due_on": "2026-12-24", "done_means": "signed", "action_status": "done"}]
         assert shown_rows(app)[0][3] == "Alice, 24 Dec"
         # Status keys refuse a takeaway that is not an action.
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         await pilot.press("ctrl+home", "d")
         await pilot.pause()

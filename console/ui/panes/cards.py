@@ -96,12 +96,13 @@ class CardsPane(TablePane):
         Binding("e", "edit_card", "Edit card", show=False),
         Binding("d", "import_deck", "Import deck"),
         Binding("l", "links", "Link pain points", show=False),
-        Binding("o", "new_round", "New round"),
-        Binding("r", "next_round", "Next round", show=False),
+        Binding("v", "new_round", "New round"),
+        Binding("right_square_bracket,r", "next_round", "Next round", show=False),
+        Binding("left_square_bracket", "previous_round", "Previous round", show=False),
         Binding("b", "ballot", "Ballots"),
         Binding("x", "toggle_open", "Close/reopen", show=False),
-        Binding("v", "toggle_reveal", "Reveal"),
-        Binding("P", "project", "Put on projector"),
+        Binding("R", "toggle_reveal", "Reveal"),
+        Binding("p", "project", "Projector"),
         Binding("plus,equals_sign", "change_top(1)", "Top +1", show=False),
         Binding("minus", "change_top(-1)", "Top -1", show=False),
     ]
@@ -243,7 +244,7 @@ class CardsPane(TablePane):
         results_widget = self.query_one("#cards-results", Static)
         compare_widget = self.query_one("#cards-compare", Static)
         if card_round is None:
-            status.update(Text("No voting round yet: o opens one.", style="dim"))
+            status.update(Text("No voting round yet: v opens one.", style="dim"))
             results_widget.update("")
             compare_widget.update("")
             self._show_ballot_prompt(None)
@@ -265,7 +266,7 @@ class CardsPane(TablePane):
         if card_round.is_revealed:
             line.append(" · REVEALED on the projector", style="bold")
         else:
-            line.append(" · hidden on the projector (v reveals)", style="dim")
+            line.append(" · hidden on the projector (R reveals)", style="dim")
         status.update(line)
         results_widget.update(results_renderable(results, self.top, title_width=26, bar_width=10))
         comparisons = compare_round(self.store, card_round.id, self.top, results=results)
@@ -285,7 +286,7 @@ class CardsPane(TablePane):
         label = self.query_one("#cards-ballot-label", Static)
         ballot = self.query_one(BallotInput)
         if card_round is None:
-            label.update(Text("Ballots: open a voting round first (o).", style="dim"))
+            label.update(Text("Ballots: open a voting round first (v).", style="dim"))
             ballot.placeholder = ""
             return
         if not card_round.is_open:
@@ -344,7 +345,7 @@ class CardsPane(TablePane):
         event.stop()
         card_round = self.current_round()
         if card_round is None:
-            self.notify("Open a voting round first (o).", severity="warning")
+            self.notify("Open a voting round first (v).", severity="warning")
             return
         if card_round.method is VotingMethod.HAND_COUNT:
             saved = self._attempt(save_hand_counts, self.store, card_round.id, event.value)
@@ -471,13 +472,21 @@ class CardsPane(TablePane):
 
     def action_next_round(self) -> None:
         """Work on the next voting round (they cycle)."""
+        self._step_round(1)
+
+    def action_previous_round(self) -> None:
+        """Work on the previous voting round (they cycle)."""
+        self._step_round(-1)
+
+    def _step_round(self, step: int) -> None:
+        """Move to another voting round."""
         rounds = card_rounds(self.store)
         if not rounds:
-            self.notify("No voting round yet: o opens one.", severity="warning")
+            self.notify("No voting round yet: v opens one.", severity="warning")
             return
         ids = [r.id for r in rounds]
         position = ids.index(self.round_id) if self.round_id in ids else -1
-        self._choose_round(ids[(position + 1) % len(ids)])
+        self._choose_round(ids[(position + step) % len(ids)])
         self.show_round()
 
     def action_ballot(self) -> None:
@@ -505,11 +514,11 @@ class CardsPane(TablePane):
         """Put this round's results on the projector (hidden until revealed)."""
         card_round = self.current_round()
         if card_round is None:
-            self.notify("Open a voting round first (o).", severity="warning")
+            self.notify("Open a voting round first (v).", severity="warning")
             return
         payload = {"round_id": card_round.id, "top": self.top}
         if self._attempt(set_display, self.store, "cards", payload) is not None:
-            hidden = "" if card_round.is_revealed else " (hidden until v reveals it)"
+            hidden = "" if card_round.is_revealed else " (hidden until R reveals it)"
             self.notify(f"The projector shows this round's top {self.top}{hidden}.")
 
     def action_change_top(self, delta: int) -> None:

@@ -81,14 +81,14 @@ class TakeawaysPane(CapturePane):
         Binding("alt+o", "set_kind('question')", "Question", show=False),
         Binding("alt+a", "set_kind('action')", "Action", show=False),
         Binding("ctrl+f", "search", "Search"),
-        Binding("f9", "toggle_actions", "Actions view"),
+        Binding("f10", "toggle_actions", "Actions view"),
         Binding("e", "edit", "Edit"),
         Binding("g", "tag", "Tag"),
         Binding("l", "link", "Link"),
         Binding("d", "set_status('done')", "Done"),
         Binding("x", "set_status('dropped')", "Drop"),
         Binding("o", "set_status('open')", "Reopen"),
-        Binding("s", "show_on_projector", "On projector"),
+        Binding("p", "show_on_projector", "Projector"),
         Binding("v", "toggle_actions", "Actions view", show=False),
         Binding("slash", "search", "Search", show=False),
     ]
@@ -281,7 +281,7 @@ class TakeawaysPane(CapturePane):
         if counts:
             line += " · " + ", ".join(f"{number} {state}" for state, number in counts.items())
         status.update(literal(line))
-        title = self.TITLE + (" · Actions (F9: all takeaways)" if self.actions_only else "")
+        title = self.TITLE + (" · Actions (F10: all takeaways)" if self.actions_only else "")
         self.query_one("#takeaways-title", Static).update(title)
 
     def _show_kind(self) -> None:
