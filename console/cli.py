@@ -60,6 +60,10 @@ def cli(ctx: click.Context) -> None:
     facilitate PATH                 open a workshop file
     facilitate new PATH             create a workshop file from a template
     facilitate demo                 open a filled example workshop
+    facilitate present PATH         the projector view, for the mirrored screen
+    facilitate notes PATH           the note-taker's console, on the takeaways
+    facilitate export PATH          the report (md, html) or the data (csv, json)
+    facilitate merge TARGET SOURCE  bring note-takers' copies into one file
 
     Everything is saved the moment you press Enter; two consoles on one file see each
     other's changes within half a second.

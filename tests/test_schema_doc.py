@@ -53,3 +53,9 @@ def test_every_documented_table_exists_with_its_columns(store: WorkshopStore) ->
 def test_every_table_is_documented(store: WorkshopStore) -> None:
     missing = set(actual_tables(store)) - set(documented_tables())
     assert not missing, f"tables missing from docs/schema.md: {sorted(missing)}"
+
+
+def test_the_doc_names_the_current_format_version() -> None:
+    from console.store.migrations import FORMAT_VERSION
+
+    assert f"format version {FORMAT_VERSION} " in SCHEMA_DOC.read_text("utf-8")

@@ -19,10 +19,12 @@ from sqlite_utils import Database
 from console import __version__
 from console.store.files import (
     StoreError,
+    busy_error,
     check_existing_file,
     check_new_path,
     connect,
     create_empty_file,
+    is_busy,
 )
 from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, SYNCED_TABLES, migrations
 
@@ -166,6 +168,8 @@ class WorkshopStore:
         try:
             connection = connect(path)
         except sqlite3.Error as error:
+            if is_busy(error):
+                raise busy_error(path) from None
             raise StoreError(f"{path} cannot be opened: {error}.") from None
         store = cls(path, connection, role=role, clock=clock)
         store._migrate()
@@ -347,6 +351,8 @@ class WorkshopStore:
                 raise
         except sqlite3.Error as error:
             self.close()
+            if is_busy(error):
+                raise busy_error(self.path) from None
             raise StoreError(f"{self.path} could not be prepared: {error}.") from None
 
     def _register_instance(self) -> None:

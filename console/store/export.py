@@ -14,6 +14,8 @@ from console.store.files import (
     StoreError,
     _check_not_truncated,
     _read_identity,
+    busy_error,
+    is_busy,
 )
 from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, SYNCED_TABLES
 
@@ -75,6 +77,8 @@ class ReadOnlyWorkshop:
         try:
             return [dict(row) for row in self.connection.execute(sql, params)]
         except sqlite3.DatabaseError as error:
+            if is_busy(error):
+                raise busy_error(self.path) from None
             raise StoreError(f"{self.path} could not be read: {error}.") from None
 
     @contextmanager
@@ -116,6 +120,8 @@ def open_read_only(path: Path | str) -> ReadOnlyWorkshop:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA query_only = ON")
     except sqlite3.Error as error:
+        if is_busy(error):
+            raise busy_error(path) from None
         raise StoreError(f"{path} cannot be opened: {error}.") from None
     return ReadOnlyWorkshop(path, connection, version)
 

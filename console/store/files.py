@@ -17,6 +17,20 @@ class StoreError(Exception):
     """A problem with a workshop file, told to the user in one line."""
 
 
+def is_busy(error: sqlite3.Error) -> bool:
+    """Tell whether SQLite gave up waiting for a lock another program holds on the file."""
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def busy_error(path: Path) -> StoreError:
+    """Return the one-line refusal of a file another program kept locked past the busy timeout."""
+    return StoreError(
+        f"{path} is locked by another program (still busy after {BUSY_TIMEOUT_MS // 1000} "
+        "seconds): close that program, or try again."
+    )
+
+
 def check_new_path(path: Path) -> None:
     """Refuse a path where a new workshop file cannot be created."""
     folder = path.parent
@@ -134,6 +148,8 @@ def _read_identity(path: Path) -> tuple[int, int]:
                 detail = " ".join(str(problems).replace("*** in database main ***", "").split())
                 raise StoreError(f"{path} is damaged: {detail.rstrip('.')}.")
     except sqlite3.DatabaseError as error:
+        if is_busy(error):
+            raise busy_error(path) from None
         raise StoreError(f"{path} is damaged: {error}.") from None
     finally:
         connection.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
@@ -14,6 +14,28 @@ from console.store.core import StoreError
 from console.ui.panes.base import TablePane
 
 MAX_PASTE_CHARS = 10_000
+
+
+class CaptureInput(Input):
+    """A capture line that keeps every line of a paste and refuses, with a message, a paste
+    too long for it (a plain Input keeps only the first line, or drops the paste silently)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        text = " ".join(event.text.splitlines())
+        if not text:
+            return
+        start, end = sorted(self.selection)
+        length = len(self.value) - (end - start) + len(text)
+        if self.max_length and length > self.max_length:
+            self.notify(
+                f"The paste is too long ({len(text):,} characters; the line holds "
+                f"{self.max_length:,}): nothing was pasted.",
+                severity="error",
+            )
+            return
+        self.replace(text, start, end)
 
 
 class CapturePane(TablePane):
@@ -28,7 +50,9 @@ class CapturePane(TablePane):
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title")
-        yield Input(placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input")
+        yield CaptureInput(
+            placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input"
+        )
         yield from list(super().compose())[1:]
 
     @property

@@ -63,7 +63,7 @@ from console.ui.inventory_dialogs import (
 )
 from console.ui.inventory_list import InventoryList, header_line
 from console.ui.panes.base import Pane, cell
-from console.ui.panes.capture import MAX_PASTE_CHARS
+from console.ui.panes.capture import MAX_PASTE_CHARS, CaptureInput
 from console.ui.text import literal
 
 HINT = (
@@ -117,7 +117,9 @@ class InventoryPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
-        yield Input(placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id="inventory-input")
+        yield CaptureInput(
+            placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id="inventory-input"
+        )
         with Horizontal(id="inventory-body"):
             with Vertical(id="inventory-items"):
                 yield Static(id="inventory-header")

@@ -35,7 +35,7 @@ from console.store.takeaways import (
 )
 from console.ui.confirm import ConfirmModal
 from console.ui.panes.base import cell
-from console.ui.panes.capture import MAX_PASTE_CHARS, CapturePane
+from console.ui.panes.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane
 from console.ui.takeaways_edit import TakeawayEditModal
 from console.ui.takeaways_pick import PickModal
 from console.ui.text import literal
@@ -111,7 +111,7 @@ class TakeawaysPane(CapturePane):
         yield Static(self.TITLE, classes="pane-title", id="takeaways-title")
         with Horizontal(id="takeaways-capture"):
             yield Static(id="takeaways-kind")
-            yield Input(
+            yield CaptureInput(
                 placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input"
             )
         yield Input(placeholder=self.SEARCH_PLACEHOLDER, max_length=500, id=f"{self.id}-search")

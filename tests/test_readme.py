@@ -1,0 +1,36 @@
+"""The README stays true: its key map is the help screen's, its commands exist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from console.cli import cli
+from console.domain.ranking import TIE_BREAK_RULE
+from console.ui.help import KEY_MAP
+
+README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+
+
+def test_every_key_of_the_help_screen_is_in_the_readme() -> None:
+    for section, keys in KEY_MAP:
+        assert f"**{section}**" in README, section
+        for key, meaning in keys:
+            row = f"| {key.replace('|', chr(92) + '|')} | {meaning.replace('|', chr(92) + '|')} |"
+            assert row in README, row
+
+
+def test_the_readme_states_the_ranking_rule() -> None:
+    assert TIE_BREAK_RULE in README
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for name in cli.list_commands(None):  # type: ignore[arg-type]
+        assert f"`facilitate {name}" in README, name
+
+
+def test_the_quick_start_commands_are_there() -> None:
+    assert "pip install . && facilitate demo" in README
+    assert 'pip install ".[test]" && pytest' in README
+    assert CliRunner().invoke(cli, ["demo", "--help"]).exit_code == 0
