@@ -10,14 +10,12 @@ from typing import Any, Protocol
 
 from console.store.files import (
     BUSY_TIMEOUT_MS,
-    SQLITE_MAGIC,
     StoreError,
-    _check_not_truncated,
-    _read_identity,
     busy_error,
+    check_readable_workshop,
     is_busy,
 )
-from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, SYNCED_TABLES
+from console.store.migrations import FORMAT_VERSION, SYNCED_TABLES
 
 Row = dict[str, Any]
 
@@ -31,35 +29,6 @@ class Reader(Protocol):
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
         """Run a read query and return its rows as dicts."""
         ...
-
-
-def check_readable_workshop(path: Path) -> int:
-    """Refuse anything but a readable workshop file this console understands; return its format."""
-    if not path.exists():
-        raise StoreError(f"{path} does not exist.")
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a workshop file.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except PermissionError:
-        raise StoreError(f"{path} cannot be read: permission denied.") from None
-    except OSError as error:
-        raise StoreError(f"{path} cannot be read: {error.strerror}.") from None
-    if not header:
-        raise StoreError(f"{path} is empty: it is not a workshop file.")
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        raise StoreError(f"{path} is not a workshop file (it is not an SQLite database).")
-    _check_not_truncated(path, header)
-    application_id, user_version = _read_identity(path)
-    if application_id != APPLICATION_ID:
-        raise StoreError(f"{path} is an SQLite database but not a workshop file.")
-    if user_version > FORMAT_VERSION:
-        raise StoreError(
-            f"{path} was written by a newer console (file format {user_version}; this console "
-            f"reads up to {FORMAT_VERSION}): upgrade the console to read it."
-        )
-    return user_version
 
 
 class ReadOnlyWorkshop:

@@ -42,16 +42,12 @@ def check_new_path(path: Path) -> None:
         raise StoreError(f"Folder {folder} is read-only: a workshop file cannot be created there.")
 
 
-def check_existing_file(path: Path) -> None:
-    """Refuse anything but a writable workshop file of a format this console reads.
-
-    Read-only files and folders are refused rather than opened read-only: a console that
-    cannot save would lose the facilitator's next keystroke.
-    """
+def check_readable_workshop(path: Path, *, missing_hint: str = "") -> int:
+    """Refuse anything but a workshop file of a format this console reads; return its format."""
     if not path.parent.is_dir():
         raise StoreError(f"Folder {path.parent} does not exist.")
     if not path.exists():
-        raise StoreError(f"{path} does not exist: create it with `facilitate new {path}`.")
+        raise StoreError(f"{path} does not exist{missing_hint}.")
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a workshop file.")
     try:
@@ -74,6 +70,16 @@ def check_existing_file(path: Path) -> None:
             f"{path} was written by a newer console (file format {user_version}; this console "
             f"reads up to {FORMAT_VERSION}): upgrade the console to open it."
         )
+    return user_version
+
+
+def check_existing_file(path: Path) -> None:
+    """Refuse anything but a writable workshop file of a format this console reads.
+
+    Read-only files and folders are refused rather than opened read-only: a console that
+    cannot save would lose the facilitator's next keystroke.
+    """
+    check_readable_workshop(path, missing_hint=f": create it with `facilitate new {path}`")
     if not _writable(path):
         raise StoreError(
             f"{path} is read-only: the console must be able to save. "
