@@ -267,3 +267,24 @@ def test_workshop_details_are_saved(store: WorkshopStore) -> None:
     assert details.venue == "St Louis"
     assert details.settings.vote_budget == 10
     assert os.path.getsize(store.path) > 0
+
+
+def test_the_demo_is_a_whole_workshop_within_its_own_rules(tmp_path: Path) -> None:
+    from console.store.demo import build_demo
+
+    store = build_demo(tmp_path / "demo.db")
+    counts = {
+        table: store.query(f"SELECT count(*) AS n FROM {table}")[0]["n"]
+        for table in ("pain_points", "takeaways", "card_pain_points", "card_votes")
+    }
+    assert counts == {"pain_points": 12, "takeaways": 12, "card_pain_points": 4, "card_votes": 36}
+    over_budget = store.query(
+        "SELECT participant_id, sum(points) AS total, max(points) AS top FROM pain_point_votes "
+        "GROUP BY participant_id HAVING total > 5 OR top > 3"
+    )
+    assert over_budget == []
+    picks = store.query(
+        "SELECT participant_id, count(*) AS n FROM card_votes GROUP BY participant_id"
+    )
+    assert {row["n"] for row in picks} == {3}
+    store.close()

@@ -134,6 +134,13 @@ def _add_card_picks(
         },
     )
     counts = [(cards[pick["code"]][0], int(pick["picks"])) for pick in picks]
+    pain_points = {row["text"]: row["id"] for row in store.query("SELECT id, text FROM pain_points")}
+    for pick in picks:
+        for text in pick.get("explains", []):
+            transaction.insert(
+                "card_pain_points",
+                {"card_id": cards[pick["code"]][0], "pain_point_id": pain_points[text]},
+            )
     for delegate, card_id, points in _spread(counts, delegates, 3, 1):
         transaction.insert(
             "card_votes",
