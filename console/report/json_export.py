@@ -9,6 +9,8 @@ from console.store.export import JSON_KIND
 from console.store.migrations import FORMAT_VERSION, SYNCED_TABLES
 
 MAX_JSON_BYTES = 200_000_000
+SQLITE_MIN_INT, SQLITE_MAX_INT = -(2**63), 2**63 - 1
+"""The whole numbers an SQLite column can hold."""
 
 
 def workshop_json(dump: dict[str, Any]) -> str:
@@ -54,8 +56,13 @@ def parse_workshop_json(data: bytes, source: str) -> dict[str, list[dict[str, An
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict) or not isinstance(row.get("id"), str):
                 raise ValueError(f"{source}: {table} row {number} has no id.")
-            for value in row.values():
+            for column, value in row.items():
                 if isinstance(value, dict | list):
                     raise ValueError(f"{source}: {table} row {number} holds a nested value.")
+                if isinstance(value, int) and not SQLITE_MIN_INT <= value <= SQLITE_MAX_INT:
+                    raise ValueError(
+                        f"{source}: {table} row {number} has a number too large for a "
+                        f"workshop file in {column!r}."
+                    )
         checked[table] = rows
     return checked
