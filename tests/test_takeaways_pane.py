@@ -285,3 +285,16 @@ async def test_link_a_takeaway_to_a_pain_point_by_typing(store: WorkshopStore) -
             "SELECT p.text FROM takeaways t JOIN pain_points p ON p.id = t.pain_point_id"
         )
         assert linked == [{"text": "Nobody owns the release"}]
+
+
+async def test_a_long_takeaway_after_a_short_one_is_shown_whole(store) -> None:
+    """Regression: an auto-width column kept the width of its first paint."""
+    from console.ui.app import make_app
+
+    app = make_app(store, first_pane="takeaways")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press(*"short", "enter")
+        await pilot.press(*"a much longer takeaway shown whole", "enter")
+        await pilot.pause(0.3)
+        screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "a much longer takeaway shown whole" in screen

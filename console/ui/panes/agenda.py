@@ -71,6 +71,10 @@ def _day_label(day: AgendaDay) -> str:
     return label + (f" · {day.date}" if day.date else "")
 
 
+TITLE_WIDTH = 56
+"""Cells shown of an item's title (columns have fixed widths: see TablePane.COLUMNS)."""
+
+
 class AgendaPane(TablePane):
     """The agenda over one or more days, with the timer of the item the room is on."""
 
@@ -95,7 +99,7 @@ class AgendaPane(TablePane):
     COLUMNS = (
         ("#", 5),
         ("Start", 5),
-        ("Item", None),
+        ("Item", TITLE_WIDTH),
         ("Kind", 10),
         ("Plan", 5),
         ("Status", 8),
@@ -257,13 +261,13 @@ class AgendaPane(TablePane):
         """Turn plain cell values into what the table shows (user text stays literal)."""
         number, start, title, kind, minutes, status, actual = values
         if key.startswith(DAY_KEY_PREFIX):
-            shown_title = cell(title, 70)
+            shown_title = cell(title, TITLE_WIDTH)
             shown_title.stylize("bold")
             return (Text(number, style="bold"), start, shown_title, kind, minutes, status, actual)
         return (
             number,
             start,
-            cell(title, 70),
+            cell(title, TITLE_WIDTH),
             kind,
             minutes,
             Text(status, style=STATUS_STYLES.get(status, "")),

@@ -42,8 +42,12 @@ class Pane(Widget):
 class TablePane(Pane):
     """A pane whose main content is a table of rows keyed by id."""
 
-    COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = ()
-    """Column labels and widths (None: as wide as the content)."""
+    COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()
+    """Column labels and fixed widths in cells.
+
+    Widths are fixed because DataTable caches rendered cells without their column's width: an
+    auto-width column that grows after its first paint keeps showing the old, narrower cells.
+    """
 
     EMPTY_HINT: ClassVar[str] = ""
 

@@ -56,15 +56,15 @@ class TakeawaysPane(CapturePane):
     WATCHED_TABLES = frozenset(
         {"takeaways", "takeaway_competence_areas", "takeaway_themes", "themes", "competence_areas"}
     )
+    TEXT_WIDTH = 60
     COLUMNS = (
         ("Time", 5),
         ("Kind", 9),
-        ("Takeaway", None),
+        ("Takeaway", TEXT_WIDTH),
         ("Who", 16),
         ("Tags", 18),
         ("Item", 14),
     )
-    TEXT_WIDTH = 60
     PLACEHOLDER = (
         "Takeaway, then Enter  (q: quote -- speaker, a: action @owner !date, d: o: i:, #tag)"
     )
