@@ -1,6 +1,7 @@
-"""Kill the real console with SIGKILL at random moments and check what survives.
+"""Kill the real console with SIGKILL at random moments and check that nothing shown is lost.
 
-Shared by tests/test_crash.py (a few kills per scenario) and scripts/crash_soak.py (hundreds).
+The suite kills 20 consoles in pseudo-terminals (and a merge and an import process a few times);
+scripts/crash_soak.py imports this module and kills 200.
 
 What "shown as saved" means here: the terminal output is replayed into a screen model
 (tests/pty_console.py), and after every chunk the console wrote, each typed token (unique, such
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pty_console import Console, Screen
 
 from console.domain.timers import TimerEvent, timer_state
@@ -44,7 +46,7 @@ from console.store.templates import apply_template
 
 TOKEN = re.compile(r"\b(?:pp|tk)-\d\d-\d\d\d\b")
 BALLOT_SAVED = re.compile(r"Delegate (\d+): (\d+) of (\d+) dots saved\.")
-HEADER_CLOCK = re.compile(r"(\d\d):(\d\d)\s*$")
+HEADER_CLOCK = re.compile(r"(\+?)(\d\d):(\d\d)(?: paused)?\s*$")
 PAIN_POINTS_SHOWN = 12
 """Pain points made before the ballot scenario, numbered 1 to 12 for the ballots."""
 
@@ -62,6 +64,9 @@ class Run:
     ballots_seen: set[int] = field(default_factory=set)
     clock_seen: list[tuple[float, int]] = field(default_factory=list)
     typing_seconds: float = 0.0
+    ballots_typed: int = 0
+    timer_checked: bool = False
+    last_screen: str = ""
 
 
 class Driver:
@@ -73,6 +78,7 @@ class Driver:
         self.kill_at = kill_at
         self.rng = rng
         self.started = time.monotonic()
+        self.timer_running = False
 
     def key(self, key: str, pause: float = 0.05) -> None:
         """Press one key, then read the screen for a moment; kill when the time has come."""
@@ -100,6 +106,7 @@ class Driver:
             self.console.kill()
             self.run.typing_seconds = time.monotonic() - self.started
             self.console.read(0.1)  # what the terminal still had to show
+            self.run.last_screen = self.console.screen.text()
             raise Killed
 
 
@@ -115,7 +122,8 @@ def watch_screen(run: Run) -> Callable[[Screen, float], None]:
             run.ballots_seen.update(int(number) for number, _u, _b in BALLOT_SAVED.findall(row))
         clock = HEADER_CLOCK.search(rows[0])
         if clock:
-            seconds = int(clock.group(1)) * 60 + int(clock.group(2))
+            seconds = int(clock.group(2)) * 60 + int(clock.group(3))
+            seconds = -seconds if clock.group(1) else seconds
             if not run.clock_seen or run.clock_seen[-1][1] != seconds:
                 run.clock_seen.append((read_at, seconds))
 
@@ -150,15 +158,11 @@ def tokens_in_file(path: Path, table: str) -> list[str]:
 
 def check_saved_prefix(run: Run, saved: list[str]) -> None:
     """Every token shown as saved is in the file, and the saved ones are the first k typed."""
-    missing = run.seen - set(saved) - set(run_typed_elsewhere(run))
-    assert not missing, f"shown as saved but not in the file: {sorted(missing)}"
-    mine = [token for token in saved if token in set(run.typed)]
-    assert mine == run.typed[: len(mine)], (mine, run.typed)
-
-
-def run_typed_elsewhere(run: Run) -> list[str]:
-    """Tokens of earlier runs are on screen too (the reopened list); they were checked then."""
-    return [token for token in run.seen if token not in run.typed]
+    typed = set(run.typed)
+    missing = (run.seen & typed) - set(saved)
+    assert not missing, f"shown as saved, not in the file: {sorted(missing)}\n{run.last_screen}"
+    mine = [token for token in saved if token in typed]
+    assert mine == run.typed[: len(mine)], f"{mine} {run.typed}\n{run.last_screen}"
 
 
 def expected_ballot(number: int) -> dict[int, int]:
@@ -172,7 +176,8 @@ def expected_ballot(number: int) -> dict[int, int]:
 def ballot_text(number: int) -> str:
     """Type a delegate's ballot as the console reads it ("3 7x2 11")."""
     return " ".join(
-        f"{item}x{dots}" if dots > 1 else str(item) for item, dots in expected_ballot(number).items()
+        f"{item}x{dots}" if dots > 1 else str(item)
+        for item, dots in expected_ballot(number).items()
     )
 
 
@@ -229,6 +234,7 @@ def check_timer_shown(path: Path, run: Run) -> None:
     events = stored_timer(path)
     if events is None:
         return
+    run.timer_checked = True
     assert run.clock_seen, "a timer runs but the reopened console showed no time"
     read_at, shown = run.clock_seen[0]
     remaining = timer_state(events, datetime.fromtimestamp(read_at, UTC)).remaining_seconds
@@ -259,9 +265,24 @@ def prepare(path: Path, scenario: str) -> None:
         store.close()
 
 
+PANE_TITLES = {"f3": "Inventory", "f5": "Takeaways"}
+
+
+def switch_pane(driver: Driver, pane_key: str) -> None:
+    """Switch pane and wait until the switch has painted.
+
+    Typing ahead of a pane switch loses keys (test_keys_typed_ahead_of_a_pane_switch_...):
+    waiting makes these kills test saving, not that bug.
+    """
+    driver.key(pane_key, 0.05)
+    title = f"·  {PANE_TITLES[pane_key]}"
+    while title not in driver.console.screen.rows()[0]:
+        driver.wait(0.02)
+
+
 def drive_capture(driver: Driver, run_index: int, pane_key: str, prefix: str) -> None:
     """Capture unique lines one after another on the inventory or takeaways pane."""
-    driver.key(pane_key, 0.1)
+    switch_pane(driver, pane_key)
     for number in range(1000):
         token = f"{prefix}-{run_index:02d}-{number:03d}"
         driver.run.typed.append(token)
@@ -271,19 +292,20 @@ def drive_capture(driver: Driver, run_index: int, pane_key: str, prefix: str) ->
 
 def drive_ballots(driver: Driver, run_index: int) -> None:
     """Open a dot-vote round and type the delegates' ballots one after another."""
-    driver.key("f3", 0.1)
-    driver.key("escape", 0.05)  # from the capture line to the list
-    driver.key("v", 0.2)  # the round dialog
-    driver.key("enter", 0.2)  # open a dot vote with the workshop's defaults
-    driver.key("b", 0.2)  # ballot entry, from the first delegate without a ballot
+    switch_pane(driver, "f3")
+    driver.key("escape", 0.2)  # to the list (a lone Escape: give the key parser time)
+    driver.key("v", 0.15)  # the round dialog
+    driver.key("enter", 0.15)  # open a dot vote with the workshop's defaults
+    driver.key("b", 0.15)  # ballot entry, from the first delegate without a ballot
     for number in range(1, 13):
+        driver.run.ballots_typed += 1
         driver.type(ballot_text(number))
         driver.key("enter", driver.rng.uniform(0.0, 0.1))
 
 
 def drive_timer(driver: Driver, run_index: int) -> None:
-    """Start the first agenda item's timer (first run), then capture takeaways while it runs."""
-    if run_index == 0:
+    """Start the first agenda item's timer (unless it runs), then capture takeaways meanwhile."""
+    if not driver.timer_running:
         driver.key("f2", 0.1)
         driver.key("down", 0.1)
         driver.key("s", 0.2)
@@ -297,6 +319,8 @@ SCENARIOS: dict[str, Callable[[Driver, int], None]] = {
     "ballots": drive_ballots,
     "timer": drive_timer,
 }
+KILL_WINDOWS = {"ballots": (0.8, 2.2)}
+"""When to kill, in seconds after the console is ready: ballots first open a round (0.6 s)."""
 TABLES = {"inventory": "pain_points", "takeaways": "takeaways", "timer": "takeaways"}
 SHOWN_COUNT = {"pain_points": "{} pain points", "takeaways": "{} takeaways"}
 PANE_KEYS = {"pain_points": "f3", "takeaways": "f5"}
@@ -311,12 +335,12 @@ class KillReport:
     typed: int
     seen: int
     saved: int
+    timer_checked: bool = False
 
 
-def run_scenario(
-    path: Path, scenario: str, kills: int, rng: random.Random, min_s: float = 0.2, max_s: float = 1.5
-) -> list[KillReport]:
+def run_scenario(path: Path, scenario: str, kills: int, rng: random.Random) -> list[KillReport]:
     """Run a scenario `kills` times on one file, killing each run at a random moment."""
+    min_s, max_s = KILL_WINDOWS.get(scenario, (0.2, 1.5))
     prepare(path, scenario)
     table = TABLES.get(scenario)
     reports: list[KillReport] = []
@@ -325,9 +349,13 @@ def run_scenario(
         with Console(["open", str(path)]) as console:
             console.watchers.append(watch_screen(run))
             console.wait_for("Agenda")
+            # Keys typed in the first moments after start can miss the capture line (the same
+            # deferred focus as test_keys_typed_ahead_of_a_pane_switch_...): start after them.
+            console.read(0.5)
             if index:
                 check_reopened(console, path, table, run)
             driver = Driver(console, run, time.monotonic() + rng.uniform(min_s, max_s), rng)
+            driver.timer_running = stored_timer(path) is not None
             try:
                 SCENARIOS[scenario](driver, index)
             except Killed:
@@ -342,8 +370,18 @@ def run_scenario(
             saved = len(tokens)
         if scenario == "ballots":
             check_ballots(path, run.ballots_seen)
+            run.typed = [str(number) for number in range(run.ballots_typed)]
+            run.seen = {str(number) for number in run.ballots_seen}
+            saved = ballots_in_newest_round(path)
         reports.append(
-            KillReport(scenario, run.typing_seconds, len(run.typed), len(run.seen), saved)
+            KillReport(
+                scenario,
+                run.typing_seconds,
+                len(run.typed),
+                len(run.seen),
+                saved,
+                run.timer_checked,
+            )
         )
     return reports
 
@@ -352,10 +390,23 @@ def check_reopened(console: Console, path: Path, table: str | None, run: Run) ->
     """The reopened console shows the timer and the count of rows the file holds."""
     console.read(0.3)
     check_timer_shown(path, run)
-    if table is not None:
+    if table is not None and count_live(path, table):
         expected = SHOWN_COUNT[table].format(count_live(path, table))
         console.send(PANE_KEYS[table])
         console.wait_for(expected, seconds=10)
+    elif ballots_in_newest_round(path):
+        console.send("f3")
+        console.wait_for(f"{ballots_in_newest_round(path)} ballots", seconds=10)
+
+
+def ballots_in_newest_round(path: Path) -> int:
+    """Return how many delegates have a ballot in the newest dot-vote round."""
+    with database(path) as connection:
+        return connection.execute(
+            "SELECT count(DISTINCT participant_id) FROM pain_point_votes WHERE deleted_at IS NULL "
+            "AND round_id = (SELECT id FROM voting_rounds WHERE target = 'pain_points' "
+            "AND deleted_at IS NULL ORDER BY position DESC LIMIT 1)"
+        ).fetchone()[0]
 
 
 # Multi-row actions outside the console's screen ---------------------------------------------
@@ -417,11 +468,9 @@ def check_merges(path: Path) -> int:
         )
     recorded: set[str] = set()
     for (changes,) in entries:
-        targets = {change["values"]["merged_into_id"] for change in json.loads(changes)}
         ids = [change["id"] for change in json.loads(changes)]
-        assert len(targets) == 1
-        survivor = targets.pop()
-        assert all(merged.get(item) == survivor for item in ids), "a merge was half done"
+        survivors = {merged.get(item) for item in ids}
+        assert len(survivors) == 1 and None not in survivors, "a merge was half done"
         recorded.update(ids)
     assert set(merged) == recorded, "rows merged without their merge's undo record"
     return len(entries)
@@ -441,8 +490,16 @@ def import_kill(path: Path, csv_path: Path, rows: int, rng: random.Random) -> in
     """Kill `facilitate import` of a big CSV at a random moment: all rows or none."""
     before = count_live(path, "pain_points")
     kill_after(
-        [sys.executable, "-m", "console", "import", str(path), str(csv_path), "--kind",
-         "pain-points"],
+        [
+            sys.executable,
+            "-m",
+            "console",
+            "import",
+            str(path),
+            str(csv_path),
+            "--kind",
+            "pain-points",
+        ],
         rng.uniform(0.2, 1.5),
     )
     check_integrity(path)
@@ -457,3 +514,64 @@ def write_import_csv(path: Path, rows: int) -> Path:
     lines += [f"Imported {number},Theme {number % 7},{number % 12 + 1}" for number in range(rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# The tests ------------------------------------------------------------------------------------
+
+SEED = int(os.environ.get("CRASH_SEED", str(time.time_ns() % 1_000_000)))
+"""Kill moments are random; a failure names the seed (rerun with CRASH_SEED=...)."""
+
+
+@pytest.mark.parametrize(
+    ("scenario", "kills"), [("inventory", 6), ("ballots", 5), ("takeaways", 4), ("timer", 5)]
+)
+def test_sigkill_at_random_moments_loses_nothing_the_console_showed(
+    tmp_path: Path, scenario: str, kills: int
+) -> None:
+    rng = random.Random(f"{SEED}-{scenario}")
+    try:
+        reports = run_scenario(tmp_path / "crash.db", scenario, kills, rng)
+    except AssertionError as error:
+        raise AssertionError(f"CRASH_SEED={SEED}: {error}") from error
+    assert len(reports) == kills
+    # The kills must have hit a console at work, not only one that was starting.
+    assert sum(report.saved for report in reports) > 0, reports
+    assert sum(report.seen for report in reports) > 0, reports
+    if scenario == "timer":
+        assert any(report.timer_checked for report in reports), reports
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Pane switches focus with Widget.focus(), which waits for the messages already "
+    "queued: keys typed right after F3 go to the previous pane's bindings.",
+)
+def test_keys_typed_ahead_of_a_pane_switch_reach_the_new_pane(tmp_path: Path) -> None:
+    """F3 and a line typed in one burst (a fast typist on a slow laptop) save that line."""
+    path = tmp_path / "ahead.db"
+    prepare(path, "inventory")
+    with Console(["open", str(path)]) as console:
+        console.wait_for("Agenda")
+        console.read(0.3)
+        console.send(b"\x1bORpp-01-000\r")  # F3, then the line, as one burst
+        console.read(3, until=lambda screen: "1 pain points" in screen.text())
+    assert tokens_in_file(path, "pain_points") == ["pp-01-000"]
+
+
+def test_sigkill_while_merging_pain_points_leaves_each_merge_whole_or_undone(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(f"{SEED}-merge")
+    path = tmp_path / "merge.db"
+    prepare_many(path, 8000)
+    done = [merge_kill(path, rng) for _ in range(3)]
+    assert done[-1] > 0, f"CRASH_SEED={SEED}: no merge was done before the kills"
+
+
+def test_sigkill_while_importing_leaves_all_rows_or_none(tmp_path: Path) -> None:
+    rng = random.Random(f"{SEED}-import")
+    path = tmp_path / "import.db"
+    prepare(path, "inventory")
+    csv_path = write_import_csv(tmp_path / "many.csv", 20000)
+    for _ in range(3):
+        import_kill(path, csv_path, 20000, rng)
