@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from console.domain.records import AGENDA_KINDS
 from console.domain.timers import PRESET_MINUTES
-from console.store.core import StoreError
+from console.ui.form import FormModal
 from console.ui.text import literal
 
 SaveItem = Callable[[str, str, str], None]
@@ -25,31 +25,7 @@ SaveDay = Callable[[str, str, str], None]
 """Saves (start time, date, title); raises ValueError or StoreError with a message."""
 
 
-class _FormDialog(ModalScreen[bool]):
-    """A form that saves through a callback and stays open, with a message, when refused."""
-
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
-
-    def save(self) -> None:
-        """Save the form; raise ValueError or StoreError when refused."""
-        raise NotImplementedError
-
-    @on(Input.Submitted)
-    def action_save(self) -> None:
-        """Save and close, or explain why not."""
-        try:
-            self.save()
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
-
-
-class ItemDialog(_FormDialog):
+class ItemDialog(FormModal[bool]):
     """Add or edit an agenda item: title, kind, planned minutes."""
 
     def __init__(
@@ -83,16 +59,17 @@ class ItemDialog(_FormDialog):
             yield Input(minutes, id="item-minutes", max_length=8)
             yield Static("Enter or Ctrl+S saves, Escape cancels.", classes="dialog-hint")
 
-    def save(self) -> None:
+    def save(self) -> bool:
         kind = self.query_one("#item-kind", Select).value
         self.on_save(
             self.query_one("#item-title", Input).value,
             str(kind) if isinstance(kind, str) else "discussion",
             self.query_one("#item-minutes", Input).value,
         )
+        return True
 
 
-class DayDialog(_FormDialog):
+class DayDialog(FormModal[bool]):
     """Add or edit an agenda day: start time, optional date and title."""
 
     def __init__(
@@ -121,12 +98,13 @@ class DayDialog(_FormDialog):
             yield Input(title, id="day-title", max_length=120)
             yield Static("Enter or Ctrl+S saves, Escape cancels.", classes="dialog-hint")
 
-    def save(self) -> None:
+    def save(self) -> bool:
         self.on_save(
             self.query_one("#day-start", Input).value,
             self.query_one("#day-date", Input).value,
             self.query_one("#day-title", Input).value,
         )
+        return True
 
 
 class PresetDialog(ModalScreen[int | None]):

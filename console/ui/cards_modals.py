@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -29,15 +27,14 @@ from console.store.cards import (
     set_card_links,
     update_card,
 )
-from console.store.core import StoreError, WorkshopStore
+from console.store.core import WorkshopStore
 from console.store.workshop import workshop_details
+from console.ui.form import FormModal
 from console.ui.text import literal
 
 
-class CardModal(ModalScreen[bool]):
+class CardModal(FormModal[bool]):
     """Add a card to a deck or edit one; dismisses True when saved."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(
         self, store: WorkshopStore, deck_id: str, deck_name: str, card: Card | None = None
@@ -67,32 +64,21 @@ class CardModal(ModalScreen[bool]):
             )
             yield Static("Enter or Ctrl+S saves, Escape cancels.", classes="dialog-hint")
 
-    @on(Input.Submitted)
-    def action_save(self) -> None:
+    def save(self) -> bool:
         """Save the card."""
         fields = {
             name: self.query_one(f"#card-{name}", Input).value
             for name in ("code", "title", "category", "description")
         }
-        try:
-            if self.card is None:
-                add_card(self.store, self.deck_id, **fields)
-            else:
-                update_card(self.store, self.card.id, **fields)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
+        if self.card is None:
+            add_card(self.store, self.deck_id, **fields)
+        else:
+            update_card(self.store, self.card.id, **fields)
+        return True
 
 
-class ImportDeckModal(ModalScreen[ImportedDeck | None]):
+class ImportDeckModal(FormModal[ImportedDeck]):
     """Import a deck from a CSV or TOML file given by its path; dismisses with the new deck."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Import")]
 
     def __init__(self, store: WorkshopStore) -> None:
         super().__init__()
@@ -112,27 +98,15 @@ class ImportDeckModal(ModalScreen[ImportedDeck | None]):
                 classes="dialog-hint",
             )
 
-    @on(Input.Submitted)
-    def action_save(self) -> None:
+    def save(self) -> ImportedDeck:
         """Import the file."""
         path = self.query_one("#import-deck-path", Input).value
         name = self.query_one("#import-deck-name", Input).value
-        try:
-            imported = import_deck(self.store, path, name or None)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(imported)
-
-    def action_cancel(self) -> None:
-        """Close without importing."""
-        self.dismiss(None)
+        return import_deck(self.store, path, name or None)
 
 
-class RoundModal(ModalScreen[str | None]):
+class RoundModal(FormModal[str]):
     """Open a voting round on a deck with a chosen method; dismisses with the round's id."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Open round")]
 
     def __init__(self, store: WorkshopStore, deck_id: str | None = None) -> None:
         super().__init__()
@@ -164,36 +138,26 @@ class RoundModal(ModalScreen[str | None]):
             yield Input(id="round-title", max_length=MAX_ROUND_TITLE_CHARS)
             yield Static("Ctrl+S or Enter opens the round, Escape cancels.", classes="dialog-hint")
 
-    @on(Input.Submitted)
-    def action_save(self) -> None:
+    def save(self) -> str:
         """Open the round."""
         radio = self.query_one("#round-method", RadioSet)
         index = radio.pressed_index if radio.pressed_index >= 0 else 0
         deck = self.query_one("#round-deck", Select).value
         count = self.query_one("#round-pick-count", Input).value.strip()
-        try:
-            if not isinstance(deck, str):
-                raise ValueError("Import or choose a deck first.")
-            if not count.isdigit():
-                raise ValueError("Cards to pick must be a whole number, e.g. 3.")
-            round_id = create_round(
-                self.store,
-                deck,
-                CARD_METHODS[index],
-                self.query_one("#round-title", Input).value,
-                pick_count=int(count),
-            )
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(round_id)
-
-    def action_cancel(self) -> None:
-        """Close without opening a round."""
-        self.dismiss(None)
+        if not isinstance(deck, str):
+            raise ValueError("Import or choose a deck first.")
+        if not count.isdigit():
+            raise ValueError("Cards to pick must be a whole number, e.g. 3.")
+        return create_round(
+            self.store,
+            deck,
+            CARD_METHODS[index],
+            self.query_one("#round-title", Input).value,
+            pick_count=int(count),
+        )
 
 
-class LinksModal(ModalScreen[bool]):
+class LinksModal(FormModal[bool]):
     """Choose the pain points a card explains; dismisses True when saved."""
 
     BINDINGS = [
@@ -233,16 +197,9 @@ class LinksModal(ModalScreen[bool]):
                 hint = "No pain points yet: capture them in the Inventory pane (i). Escape closes."
             yield Static(hint, classes="dialog-hint")
 
-    def action_save(self) -> None:
+    def save(self) -> bool:
         """Save the links."""
-        chosen = self.query_one("#links-list", SelectionList).selected
-        try:
-            set_card_links(self.store, self.card.id, chosen)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
+        set_card_links(
+            self.store, self.card.id, self.query_one("#links-list", SelectionList).selected
+        )
+        return True

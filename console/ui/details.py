@@ -21,13 +21,12 @@ from console.store.workshop import (
     update_workshop_details,
     workshop_details,
 )
+from console.ui.form import FormModal
 from console.ui.text import literal
 
 
-class ParticipantModal(ModalScreen[bool]):
+class ParticipantModal(FormModal[bool]):
     """Edit one participant's optional name, role and table; dismisses True when saved."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, store: WorkshopStore, participant: Participant) -> None:
         super().__init__()
@@ -45,25 +44,16 @@ class ParticipantModal(ModalScreen[bool]):
             yield Input(self.participant.table_label, id="participant-table", max_length=120)
             yield Static("Enter or Ctrl+S saves, Escape cancels.", classes="dialog-hint")
 
-    @on(Input.Submitted)
-    def action_save(self) -> None:
+    def save(self) -> bool:
         """Save the participant."""
-        try:
-            update_participant(
-                self.store,
-                self.participant.id,
-                name=self.query_one("#participant-name", Input).value,
-                role=self.query_one("#participant-role", Input).value,
-                table_label=self.query_one("#participant-table", Input).value,
-            )
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
+        update_participant(
+            self.store,
+            self.participant.id,
+            name=self.query_one("#participant-name", Input).value,
+            role=self.query_one("#participant-role", Input).value,
+            table_label=self.query_one("#participant-table", Input).value,
+        )
+        return True
 
 
 class WorkshopDetailsScreen(ModalScreen[bool]):

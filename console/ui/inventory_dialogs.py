@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,28 +16,16 @@ from textual.widgets.option_list import Option
 
 from console.domain.text import MAX_TEXT_CHARS
 from console.domain.voting import VotingMethod
-from console.store.core import StoreError
 from console.store.inventory import Theme
+from console.ui.form import FormModal
 from console.ui.text import literal
 
 NO_THEME = "\x00none"
 NEW_THEME = "\x00new"
 
 
-def _attempt(screen: ModalScreen[Any], action: Callable[[], object]) -> bool:
-    """Run a save; show its one-line error and keep the dialog open if it fails."""
-    try:
-        action()
-    except (ValueError, StoreError) as error:
-        screen.notify(str(error), severity="error")
-        return False
-    return True
-
-
-class PromptModal(ModalScreen[bool]):
-    """Ask for one line of text and save it; dismisses True once saved, False on Escape."""
-
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+class PromptModal(FormModal[bool]):
+    """Ask for one line of text and save it; dismisses True once saved, None on Escape."""
 
     def __init__(
         self,
@@ -52,7 +40,7 @@ class PromptModal(ModalScreen[bool]):
         super().__init__()
         self.title_text = title
         self.value = value
-        self.save = save
+        self.on_save = save
         self.hint = hint
         self.details = list(details)
         self.max_length = max_length
@@ -65,15 +53,10 @@ class PromptModal(ModalScreen[bool]):
                 yield Static(literal(line, width=84), classes="inventory-variant")
             yield Static(self.hint, classes="dialog-hint")
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if _attempt(self, lambda: self.save(event.value)):
-            self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
+    def save(self) -> bool:
+        """Save the typed line."""
+        self.on_save(self.query_one("#prompt-input", Input).value)
+        return True
 
 
 @dataclass(frozen=True)
@@ -182,13 +165,8 @@ class RoundSettings:
     cap_per_item: int | None
 
 
-class RoundModal(ModalScreen[bool]):
+class RoundModal(FormModal[bool]):
     """Choose how the next round scores pain points; dismisses True once the round is open."""
-
-    BINDINGS: ClassVar = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Open round"),
-    ]
 
     def __init__(
         self, budget: int, cap_per_item: int, save: Callable[[RoundSettings], object]
@@ -196,7 +174,7 @@ class RoundModal(ModalScreen[bool]):
         super().__init__()
         self.budget = budget
         self.cap_per_item = cap_per_item
-        self.save = save
+        self.on_save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="round-dialog", classes="dialog"):
@@ -218,8 +196,7 @@ class RoundModal(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#round-title", Input).focus()
 
-    @on(Input.Submitted)
-    def action_save(self) -> None:
+    def save(self) -> bool:
         """Open the round."""
         method = (
             VotingMethod.HAND_COUNT
@@ -232,12 +209,8 @@ class RoundModal(ModalScreen[bool]):
             budget=_whole(self.query_one("#round-budget", Input).value, "Dots per delegate"),
             cap_per_item=_whole(self.query_one("#round-cap", Input).value, "The cap per item"),
         )
-        if _attempt(self, lambda: self.save(settings)):
-            self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without opening a round."""
-        self.dismiss(False)
+        self.on_save(settings)
+        return True
 
 
 def _whole(text: str, label: str) -> int | None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from console.store.core import Row, StoreError, WorkshopStore
+from console.store.core import Row, WorkshopStore
 from console.store.takeaways import MAX_NAME_CHARS, update_takeaway
+from console.ui.form import FormModal
 from console.ui.panes.capture import MAX_PASTE_CHARS
 from console.ui.text import literal
 
@@ -27,10 +23,8 @@ FIELDS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-class TakeawayEditModal(ModalScreen[bool]):
-    """Edit one takeaway; dismisses True when saved, False when cancelled."""
-
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+class TakeawayEditModal(FormModal[bool]):
+    """Edit one takeaway; dismisses True when saved, None when cancelled."""
 
     def __init__(self, store: WorkshopStore, row: Row) -> None:
         super().__init__()
@@ -61,23 +55,10 @@ class TakeawayEditModal(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#takeaway-edit-text", Input).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        """Save the takeaway, or say in one line what is wrong and stay open."""
+    def save(self) -> bool:
+        """Save the takeaway."""
         fields = {
             name: self.query_one(f"#takeaway-edit-{name}", Input).value for name, _, _ in FIELDS
         }
-        try:
-            update_takeaway(self.store, self.row["id"], fields)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
+        update_takeaway(self.store, self.row["id"], fields)
+        return True

@@ -1,0 +1,46 @@
+"""The small form dialog every pane uses: Enter or Ctrl+S saves, a refusal keeps it open."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Generic, TypeVar
+
+from textual import on
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from console.store.core import StoreError
+
+ResultT = TypeVar("ResultT")
+
+
+class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
+    """A dialog that saves through `save()` and dismisses with its result; Escape gives None.
+
+    A refused save (ValueError or StoreError) shows its one-line message and keeps the dialog
+    open with everything the facilitator typed.
+    """
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def save(self) -> ResultT:
+        """Save the form and return what the dialog dismisses with; raise to refuse."""
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save and close, or say in one line why not."""
+        try:
+            result = self.save()
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
