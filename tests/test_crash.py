@@ -541,11 +541,6 @@ def test_sigkill_at_random_moments_loses_nothing_the_console_showed(
         assert any(report.timer_checked for report in reports), reports
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Pane switches focus with Widget.focus(), which waits for the messages already "
-    "queued: keys typed right after F3 go to the previous pane's bindings.",
-)
 def test_keys_typed_ahead_of_a_pane_switch_reach_the_new_pane(tmp_path: Path) -> None:
     """F3 and a line typed in one burst (a fast typist on a slow laptop) save that line."""
     path = tmp_path / "ahead.db"

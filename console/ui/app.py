@@ -14,9 +14,7 @@ from textual.widgets import ContentSwitcher, Footer
 from console.store.agenda import current_item
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now
 from console.store.workshop import workshop_details
-from console.ui.details import WorkshopDetailsScreen
 from console.ui.header import WorkshopHeader
-from console.ui.help import HelpScreen
 from console.ui.panes.agenda import AgendaPane
 from console.ui.panes.base import Pane
 from console.ui.panes.cards import CardsPane
@@ -50,10 +48,10 @@ class ConsoleApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar = [
-        Binding("f2", "show_pane('agenda')", "Agenda"),
-        Binding("f3", "show_pane('inventory')", "Inventory"),
-        Binding("f4", "show_pane('cards')", "Cards"),
-        Binding("f5", "show_pane('takeaways')", "Takeaways"),
+        Binding("f2", "show_pane('agenda')", "Agenda", priority=True),
+        Binding("f3", "show_pane('inventory')", "Inventory", priority=True),
+        Binding("f4", "show_pane('cards')", "Cards", priority=True),
+        Binding("f5", "show_pane('takeaways')", "Takeaways", priority=True),
         Binding("a", "show_pane('agenda')", "Agenda", show=False),
         Binding("i", "show_pane('inventory')", "Inventory", show=False),
         Binding("c", "show_pane('cards')", "Cards", show=False),
@@ -150,14 +148,21 @@ class ConsoleApp(App[None]):
 
     def action_show_pane(self, pane_id: str) -> None:
         """Switch to a pane."""
+        if self.screen is not self.screen_stack[0]:
+            return  # a dialog is open: it keeps the keys until it closes
         switcher = self.query_one(ContentSwitcher)
         switcher.current = pane_id
         pane = self.query_one(f"#{pane_id}", Pane)
         self.query_one(WorkshopHeader).pane_title = pane.TITLE
-        pane.focus_default()
+        # Focus moves now, not after the keys already queued: a line typed right after F3
+        # belongs to the new pane.
+        self.screen.set_focus(pane.default_focus())
 
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""
+        # Imported on use, like the other screens that are not needed for the first paint.
+        from console.ui.details import WorkshopDetailsScreen
+
         self.push_screen(WorkshopDetailsScreen(self.store), lambda _saved: self.sync())
 
     def action_toggle_projector_theme(self) -> None:
@@ -213,6 +218,8 @@ class ConsoleApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from console.ui.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def _show_workshop(self) -> None:

@@ -34,9 +34,9 @@ class Pane(Widget):
     def sync(self, since_rev: int, changed_tables: set[str]) -> None:
         """Show what was written after since_rev."""
 
-    def focus_default(self) -> None:
-        """Put the keyboard focus where the facilitator most likely wants it."""
-        self.focus()
+    def default_focus(self) -> Widget:
+        """Return where the keyboard focus goes when the facilitator opens this pane."""
+        return self
 
 
 class TablePane(Pane):
@@ -100,8 +100,8 @@ class TablePane(Pane):
             else:
                 table.add_row(*cells, key=key)
 
-    def focus_default(self) -> None:
-        self.table.focus()
+    def default_focus(self) -> Widget:
+        return self.table
 
     def selected_id(self) -> str | None:
         """Return the id of the row under the cursor."""

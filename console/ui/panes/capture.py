@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from console.store.core import StoreError
@@ -78,8 +79,8 @@ class CapturePane(TablePane):
         if self._attempt(self.save, event.value):
             event.input.value = ""
 
-    def focus_default(self) -> None:
-        self.capture_input.focus()
+    def default_focus(self) -> Widget:
+        return self.capture_input
 
     def action_focus_capture(self) -> None:
         """Go back to the capture line."""

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from console.domain.voting import VotingMethod
@@ -408,12 +409,11 @@ class CardsPane(TablePane):
 
     # Actions --------------------------------------------------------------------------------
 
-    def focus_default(self) -> None:
+    def default_focus(self) -> Widget:
         card_round = self.current_round()
         if card_round is not None and card_round.is_open:
-            self.query_one(BallotInput).focus()
-        else:
-            self.table.focus()
+            return self.query_one(BallotInput)
+        return self.table
 
     def action_search(self) -> None:
         """Type to filter the card list."""

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
@@ -168,8 +169,8 @@ class InventoryPane(Pane):
         """Return the round the pane shows scores for."""
         return next((item for item in self.all_rounds if item.id == self.round_id), None)
 
-    def focus_default(self) -> None:
-        self.capture_input.focus()
+    def default_focus(self) -> Widget:
+        return self.capture_input
 
     # Keeping in step with the file ------------------------------------------------------------
 
