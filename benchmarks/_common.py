@@ -63,7 +63,40 @@ PYTHON = sys.executable
 TERMINAL = {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
 
 
-WORDS = ["ownership", "priority", "business", "impact", "silo", "handover", "change", "release", "customer", "value", "process", "tooling", "budget", "skills", "culture", "trust", "outsourcing", "vendor", "backlog", "incident", "flow", "feedback", "learning", "courage", "team", "risk", "debt", "automation", "metrics", "experiment", "outcome"]
+WORDS = [
+    "ownership",
+    "priority",
+    "business",
+    "impact",
+    "silo",
+    "handover",
+    "change",
+    "release",
+    "customer",
+    "value",
+    "process",
+    "tooling",
+    "budget",
+    "skills",
+    "culture",
+    "trust",
+    "outsourcing",
+    "vendor",
+    "backlog",
+    "incident",
+    "flow",
+    "feedback",
+    "learning",
+    "courage",
+    "team",
+    "risk",
+    "debt",
+    "automation",
+    "metrics",
+    "experiment",
+    "outcome",
+]
+CATEGORIES = ("Attitude", "Behavior", "Culture")
 KINDS = ("insight", "quote", "decision", "question", "action")
 
 
@@ -81,7 +114,7 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
     store = new_workshop(path)
     try:
         deck_csv = ["code,title,category"] + [
-            f"X{number:03d},Worst practice {number},{('Attitude', 'Behavior', 'Culture')[number % 3]}"
+            f"X{number:03d},Worst practice {number},{CATEGORIES[number % 3]}"
             for number in range(1, 101)
         ]
         deck = import_deck(store, "\n".join(deck_csv).encode(), "Bench deck", filename="b.csv")
@@ -90,8 +123,10 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
         themes = [row["id"] for row in store.query("SELECT id FROM themes")]
         agenda = [row["id"] for row in store.query("SELECT id FROM agenda_items")]
         areas = [row["id"] for row in store.query("SELECT id FROM competence_areas")]
-        cards = [row["id"] for row in store.query("SELECT id FROM cards WHERE deck_id = ?",
-                                                  [deck.deck_id])]
+        cards = [
+            row["id"]
+            for row in store.query("SELECT id FROM cards WHERE deck_id = ?", [deck.deck_id])
+        ]
         with store.write() as transaction:
             stamp = {
                 "created_at": transaction.now,
@@ -103,8 +138,10 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
             db = transaction.db
             existing = store.query("SELECT count(*) AS n FROM participants")[0]["n"]
             db.table("participants").insert_all(
-                [{"id": new_id(), "number": existing + n + 1, **stamp}
-                 for n in range(max(0, 200 - existing))],
+                [
+                    {"id": new_id(), "number": existing + n + 1, **stamp}
+                    for n in range(max(0, 200 - existing))
+                ],
                 batch_size=1000,
             )
             people = [row["id"] for row in store.query("SELECT id FROM participants")]
@@ -154,8 +191,14 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
                     }
                 )
                 if number % 10 == 0:
-                    tags.append({"id": new_id(), "takeaway_id": note_id,
-                                 "competence_area_id": rng.choice(areas), **stamp})
+                    tags.append(
+                        {
+                            "id": new_id(),
+                            "takeaway_id": note_id,
+                            "competence_area_id": rng.choice(areas),
+                            **stamp,
+                        }
+                    )
             db.table("takeaways").insert_all(notes, batch_size=1000)
             db.table("takeaway_competence_areas").insert_all(tags, batch_size=1000)
             db.table("card_votes").insert_all(
@@ -182,7 +225,9 @@ def size_argument(default: int) -> int:
     return int(sys.argv[1]) if len(sys.argv) > 1 else default
 
 
-def figure_line(what: str, figure: str, floor: str, ratio: str, target: str, met: bool | None) -> str:
+def figure_line(
+    what: str, figure: str, floor: str, ratio: str, target: str, met: bool | None
+) -> str:
     """Return one machine-readable result line that run_all.py collects into its table."""
     verdict = "n/a" if met is None else ("yes" if met else "NO")
     return f"RESULT\t{what}\t{figure}\t{floor}\t{ratio}\t{target}\t{verdict}"

@@ -134,7 +134,9 @@ def _add_card_picks(
         },
     )
     counts = [(cards[pick["code"]][0], int(pick["picks"])) for pick in picks]
-    pain_points = {row["text"]: row["id"] for row in store.query("SELECT id, text FROM pain_points")}
+    pain_points = {
+        row["text"]: row["id"] for row in store.query("SELECT id, text FROM pain_points")
+    }
     for pick in picks:
         for text in pick.get("explains", []):
             transaction.insert(
