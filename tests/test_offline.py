@@ -198,6 +198,7 @@ def test_every_command_works_offline(offline: dict[str, str], tmp_path: Path) ->
             "build_demo(__import__('pathlib').Path(sys.argv[1])).close()",
             str(work / "demo.db"),
         ],
+        cwd=work,  # not the checkout: its console/ has no data/ beside it
         env=offline,
         capture_output=True,
         text=True,

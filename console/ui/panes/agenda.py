@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -460,13 +459,3 @@ class AgendaPane(TablePane):
         self.sync(0, set())
         self.select_key(key)
         self.post_message(self.Edited())
-
-    def _attempt(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
-        """Run a user action; show a one-line message instead of failing."""
-        try:
-            action(*args, **kwargs)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return False
-        self.post_message(self.Edited())
-        return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from console.store.core import Row, WorkshopStore
+from console.store.core import Row, StoreError, WorkshopStore
 from console.ui.text import literal
 
 
@@ -37,6 +37,16 @@ class Pane(Widget):
     def default_focus(self) -> Widget:
         """Return where the keyboard focus goes when the facilitator opens this pane."""
         return self
+
+    def _attempt(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Run one user action; bring the console up to date, or show its one-line refusal."""
+        try:
+            action(*args, **kwargs)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return False
+        self.post_message(self.Edited())
+        return True
 
 
 class TablePane(Pane):

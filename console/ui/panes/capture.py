@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -11,7 +10,6 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
-from console.store.core import StoreError
 from console.ui.panes.base import TablePane
 
 MAX_PASTE_CHARS = 10_000
@@ -93,13 +91,3 @@ class CapturePane(TablePane):
         row_id = self.selected_id()
         if row_id is not None and self._attempt(self.delete, row_id):
             self.notify("Deleted. Ctrl+Z undoes it.")
-
-    def _attempt(self, action: Callable[..., Any], *args: Any) -> bool:
-        """Run a user action; show a one-line message instead of failing."""
-        try:
-            action(*args)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return False
-        self.post_message(self.Edited())
-        return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -20,6 +20,7 @@ from console.store.cards import (
     Card,
     CardRound,
     ImportedDeck,
+    SavedBallot,
     ballot_codes,
     card_rounds,
     card_rows,
@@ -349,18 +350,24 @@ class CardsPane(TablePane):
             self.notify("Open a voting round first (v).", severity="warning")
             return
         if card_round.method is VotingMethod.HAND_COUNT:
-            saved = self._attempt(save_hand_counts, self.store, card_round.id, event.value)
-            if saved is not None:
-                shown = ", ".join(f"{card.code}: {count}" for card, count in saved)
+            counted: list[tuple[Card, int]] = []
+            if self._attempt(
+                lambda: counted.extend(save_hand_counts(self.store, card_round.id, event.value))
+            ):
+                shown = ", ".join(f"{card.code}: {count}" for card, count in counted)
                 self.notify(f"Hands counted: {shown}.")
                 event.input.value = ""
             return
         if self.delegate is None:
             self.notify("No delegates: add them in the workshop details (w).", severity="error")
             return
-        result = self._attempt(save_ballot, self.store, card_round.id, self.delegate, event.value)
-        if result is None:
+        saved: list[SavedBallot] = []
+        delegate = self.delegate
+        if not self._attempt(
+            lambda: saved.append(save_ballot(self.store, card_round.id, delegate, event.value))
+        ):
             return
+        (result,) = saved
         event.input.value = ""
         codes = " ".join(result.codes) or "no cards"
         verb = "corrected" if result.replaced else "saved"
@@ -517,7 +524,7 @@ class CardsPane(TablePane):
             self.notify("Open a voting round first (v).", severity="warning")
             return
         payload = {"round_id": card_round.id, "top": self.top}
-        if self._attempt(set_display, self.store, "cards", payload) is not None:
+        if self._attempt(set_display, self.store, "cards", payload):
             hidden = "" if card_round.is_revealed else " (hidden until R reveals it)"
             self.notify(f"The projector shows this round's top {self.top}{hidden}.")
 
@@ -527,16 +534,6 @@ class CardsPane(TablePane):
         self.show_round()
 
     # Helpers --------------------------------------------------------------------------------
-
-    def _attempt(self, action: Callable[..., Any], *args: Any) -> Any:
-        """Run a user action; show a one-line message instead of failing; None on failure."""
-        try:
-            result = action(*args)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return None
-        self.post_message(self.Edited())
-        return True if result is None else result
 
     def _selected_card(self) -> Card | None:
         """Return the card under the cursor, if any."""

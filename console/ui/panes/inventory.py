@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,7 +14,6 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
-from console.store.core import StoreError
 from console.store.display import set_display
 from console.store.inventory import (
     Theme,
@@ -657,13 +655,3 @@ class InventoryPane(Pane):
                 self.post_message(self.Edited())
 
         self.app.push_screen(modal, closed)
-
-    def _attempt(self, action: Callable[[], object]) -> bool:
-        """Run a user action; show a one-line message instead of failing."""
-        try:
-            action()
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return False
-        self.post_message(self.Edited())
-        return True
