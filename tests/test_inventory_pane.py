@@ -377,3 +377,25 @@ async def test_another_console_s_ballot_re_ranks_the_list(
         capture_pain_point(second_store, "Pain 04 from the note-taker")
         await pilot.pause(0.3)
         assert listing.row_count == 4
+
+
+async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links(
+    store, second_store
+) -> None:
+    """Links made in the Cards pane (here by another console) show for the pain point."""
+    from textual.widgets import Static
+
+    from console.store.cards import link_card
+    from console.store.inventory import capture_pain_point
+    from console.ui.app import make_app
+
+    point = capture_pain_point(store, "Everything is priority one")
+    card = store.query("SELECT id FROM cards WHERE code = 'ABC02'")[0]["id"]
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("escape")
+        links = app.query_one("#inventory-links", Static)
+        assert "None linked" in str(links.render())
+        link_card(second_store, card, point)
+        await pilot.pause(0.6)
+        assert "ABC02 Everything (features) has the h…" in str(links.render())

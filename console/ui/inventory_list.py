@@ -12,6 +12,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -78,6 +79,12 @@ def _fixed_width(width: int) -> int:
 
 class InventoryList(ScrollView, can_focus=True):
     """Pain points in ranked (or capture) order with a cursor and marks; only visible lines draw."""
+
+    @dataclass
+    class CursorMoved(Message):
+        """The cursor is on another pain point (None: the list is empty)."""
+
+        pain_point_id: str | None
 
     BINDINGS: ClassVar = [
         Binding("up", "cursor_up", "Up", show=False),
@@ -290,7 +297,8 @@ class InventoryList(ScrollView, can_focus=True):
     # Drawing ----------------------------------------------------------------------------------
 
     def watch_cursor(self, cursor: int) -> None:
-        """Keep the cursor on a line and in view."""
+        """Keep the cursor on a line and in view, and tell the pane which pain point it is on."""
+        self.post_message(self.CursorMoved(self.cursor_id))
         if not self.order:
             return
         if cursor < 0 or cursor >= len(self.order):

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
+from console.store.cards import cards_for_pain_point
 from console.store.display import set_display
 from console.store.inventory import (
     Theme,
@@ -76,7 +77,15 @@ class InventoryPane(Pane):
 
     TITLE = "Inventory"
     WATCHED_TABLES = frozenset(
-        {"pain_points", "themes", "pain_point_votes", "voting_rounds", "participants"}
+        {
+            "pain_points",
+            "themes",
+            "pain_point_votes",
+            "voting_rounds",
+            "participants",
+            "card_pain_points",
+            "cards",
+        }
     )
     PLACEHOLDER = "Pain point, then Enter   (#theme sets the theme, @name who raised it)"
 
@@ -131,6 +140,8 @@ class InventoryPane(Pane):
                 for label, width in (("Rank", 4), ("Theme", 16), ("Items", 5), ("Score", 5)):
                     table.add_column(label, width=width, key=label)
                 yield table
+                yield Static("Cards it relates to", classes="inventory-side-title")
+                yield Static(id="inventory-links")
         yield BallotBar(id="inventory-ballot")
         yield Static(HINT, classes="pane-hint", id="inventory-hint")
 
@@ -172,10 +183,30 @@ class InventoryPane(Pane):
 
     # Keeping in step with the file ------------------------------------------------------------
 
+    @on(InventoryList.CursorMoved)
+    def _cursor_moved(self, event: InventoryList.CursorMoved) -> None:
+        self._show_links(event.pain_point_id)
+
+    def _show_links(self, pain_point_id: str | None) -> None:
+        """Show the cards the pain point under the cursor is linked to (from the Cards pane)."""
+        links = self.query_one("#inventory-links", Static)
+        cards = cards_for_pain_point(self.store, pain_point_id) if pain_point_id else []
+        if not cards:
+            links.update(Text("None linked (l on a card links it).", style="dim"))
+            return
+        shown = Text()
+        for number, card in enumerate(cards):
+            shown.append("\n" if number else "")
+            shown.append(f"{card['code']} ", style="bold")
+            shown.append_text(literal(card["title"], width=32))
+        links.update(shown)
+
     def sync(self, since_rev: int, changed_tables: set[str]) -> None:
         """Take in only what changed since since_rev and re-rank."""
         if since_rev and not (changed_tables & self.WATCHED_TABLES):
             return
+        if not since_rev or changed_tables & {"card_pain_points", "cards"}:
+            self._show_links(self.item_list.cursor_id)
         listing = self.item_list
         full = not since_rev
         touched: set[str] = set()
