@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import WORDS
+
 from console.store.core import WorkshopStore, iso, new_id
 from console.store.inventory_votes import open_round, parse_ballot, save_ballot
 from console.store.templates import apply_template
@@ -76,30 +78,6 @@ def build(path: Path) -> str:
     finally:
         store.close()
     return round_id
-
-
-WORDS = [
-    "ownership",
-    "priority",
-    "business",
-    "impact",
-    "silo",
-    "handover",
-    "change",
-    "release",
-    "customer",
-    "value",
-    "process",
-    "tooling",
-    "budget",
-    "skills",
-    "culture",
-    "trust",
-    "outsourcing",
-    "vendor",
-    "backlog",
-    "incident",
-]
 
 
 async def measure(path: Path, round_id: str) -> dict[str, float]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from console.domain.voting import (
 )
 from console.store.agenda import current_item
 from console.store.core import Row, StoreError, WorkshopStore
+from console.store.export import Reader
 from console.store.workshop import workshop_details
 
 CATEGORIES = ("Attitude", "Behavior", "Culture")
@@ -629,7 +630,7 @@ def round_results(store: WorkshopStore, round_id: str) -> RoundResults:
     return RoundResults(card_round, int(ballots), tuple(_rank(results)))
 
 
-def reference_rankings(store: WorkshopStore, deck_id: str | None = None) -> list[Row]:
+def reference_rankings(store: Reader, deck_id: str | None = None) -> list[Row]:
     """Return the published rankings for a deck (and those tied to no deck), oldest first."""
     return store.query(
         "SELECT id, name, source, year, ordered, deck_id FROM reference_rankings "
@@ -639,16 +640,16 @@ def reference_rankings(store: WorkshopStore, deck_id: str | None = None) -> list
     )
 
 
-def compare_round(
-    store: WorkshopStore, round_id: str, top: int = 3, results: RoundResults | None = None
-) -> list[ReferenceComparison]:
-    """Compare a round's result (given, or read now) with every published ranking of its deck."""
-    if results is None or results.round.id != round_id:
-        results = round_results(store, round_id)
-    room = [Ranked(result.rank, result.tied, _scored(result)) for result in results.results]
-    comparisons: list[ReferenceComparison] = []
-    for ranking in reference_rankings(store, results.round.deck_id):
-        entries = store.query(
+def compare_with_published(
+    reader: Reader, deck_id: str | None, room: Sequence[Ranked], top: int
+) -> list[tuple[Row, list[Comparison]]]:
+    """Compare a room's ranked cards with each published ranking of the deck.
+
+    An entry's explicit card link wins; other entries are matched by title.
+    """
+    compared = []
+    for ranking in reference_rankings(reader, deck_id):
+        entries = reader.query(
             "SELECT title, rank, card_id FROM reference_entries "
             "WHERE ranking_id = ? AND deleted_at IS NULL ORDER BY position, rowid",
             [ranking["id"]],
@@ -660,17 +661,28 @@ def compare_round(
             match=explicit.get,
             top=top,
         )
-        comparisons.append(
-            ReferenceComparison(
-                ranking_id=ranking["id"],
-                name=ranking["name"],
-                year=ranking["year"],
-                ordered=bool(ranking["ordered"]),
-                rows=tuple(rows),
-                shared=tuple(shared_top(rows)),
-            )
+        compared.append((ranking, rows))
+    return compared
+
+
+def compare_round(
+    store: WorkshopStore, round_id: str, top: int = 3, results: RoundResults | None = None
+) -> list[ReferenceComparison]:
+    """Compare a round's result (given, or read now) with every published ranking of its deck."""
+    if results is None or results.round.id != round_id:
+        results = round_results(store, round_id)
+    room = [Ranked(result.rank, result.tied, _scored(result)) for result in results.results]
+    return [
+        ReferenceComparison(
+            ranking_id=ranking["id"],
+            name=ranking["name"],
+            year=ranking["year"],
+            ordered=bool(ranking["ordered"]),
+            rows=tuple(rows),
+            shared=tuple(shared_top(rows)),
         )
-    return comparisons
+        for ranking, rows in compare_with_published(store, results.round.deck_id, room, top)
+    ]
 
 
 # Links to pain points -----------------------------------------------------------------------

@@ -17,9 +17,7 @@ from datetime import datetime
 from console.domain.ranking import (
     TIE_BREAK_RULE,
     Ranked,
-    ReferenceEntry,
     Scored,
-    compare_with_reference,
     rank_items,
     shared_top,
 )
@@ -38,6 +36,7 @@ from console.report.model import (
     TakeawayLine,
     ThemeReport,
 )
+from console.store.cards import compare_with_published
 from console.store.core import Row, WorkshopStore, iso, parse_iso
 from console.store.export import Reader
 
@@ -349,26 +348,9 @@ def ranked_cards(reader: Reader, round_row: Row) -> tuple[list[Ranked], dict[str
 def _card_round(reader: Reader, round_row: Row, links: dict[str, list[str]]) -> CardRoundReport:
     """Return one card round's report."""
     ranked, cards, ballots = ranked_cards(reader, round_row)
-    rankings = reader.query(
-        "SELECT id, name, year, ordered FROM reference_rankings WHERE deleted_at IS NULL "
-        "AND (deck_id IS NULL OR deck_id IS ?) ORDER BY coalesce(year, 0), created_at, rowid",
-        [round_row["deck_id"]],
-    )
     references: list[ReferenceReport] = []
     placed: dict[str, list[str]] = defaultdict(list)
-    for ranking in rankings:
-        entries = reader.query(
-            "SELECT title, rank, card_id FROM reference_entries WHERE ranking_id = ? "
-            "AND deleted_at IS NULL ORDER BY position, rowid",
-            [ranking["id"]],
-        )
-        explicit = {row["title"]: row["card_id"] for row in entries if row["card_id"]}
-        rows = compare_with_reference(
-            ranked,
-            [ReferenceEntry(row["title"], row["rank"]) for row in entries],
-            match=explicit.get,
-            top=TOP,
-        )
+    for ranking, rows in compare_with_published(reader, round_row["deck_id"], ranked, TOP):
         name = ranking["name"] + (f" ({ranking['year']})" if ranking["year"] else "")
         for row in rows:
             if row.item_id in cards and row.in_reference and row.room_rank is not None:

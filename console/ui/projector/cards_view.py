@@ -25,29 +25,13 @@ class CardsView(ProjectorView):
         {"voting_rounds", "card_votes", "cards", "decks", "participants"}
     )
 
-    DEFAULT_CSS = """
-    CardsView {
-        height: auto;
-        width: 1fr;
-    }
-    #cards-view-title {
-        width: 1fr;
-        text-style: bold;
-        color: $primary;
-        margin-bottom: 1;
-    }
-    #cards-view-body {
-        width: 1fr;
-    }
-    """
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.results: RoundResults | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cards-view-title")
-        yield Static(id="cards-view-body")
+        yield Static(id="cards-view-title", classes="view-title")
+        yield Static(id="cards-view-body", classes="view-body")
 
     def show(self, payload: dict[str, Any]) -> None:
         """Redraw the chosen round (the newest one if none is named) from the file."""

@@ -47,29 +47,13 @@ class InventoryView(ProjectorView):
         {"voting_rounds", "pain_point_votes", "pain_points", "themes"}
     )
 
-    DEFAULT_CSS = """
-    InventoryView {
-        height: auto;
-        width: 1fr;
-    }
-    #inventory-view-title {
-        width: 1fr;
-        text-style: bold;
-        color: $primary;
-        margin-bottom: 1;
-    }
-    #inventory-view-body {
-        width: 1fr;
-    }
-    """
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.shown: list[Ranked] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(id="inventory-view-title")
-        yield Static(id="inventory-view-body")
+        yield Static(id="inventory-view-title", classes="view-title")
+        yield Static(id="inventory-view-body", classes="view-body")
 
     def show(self, payload: dict[str, Any]) -> None:
         """Redraw the chosen round (the newest one if none is named) from the file."""

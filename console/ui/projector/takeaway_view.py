@@ -19,34 +19,6 @@ class TakeawayProjectorView(ProjectorView):
     MODE: ClassVar[str] = "takeaway"
     WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset({"takeaways"})
 
-    # The projector app's stylesheet belongs to the projector; this view brings its own look.
-    DEFAULT_CSS = """
-    TakeawayProjectorView {
-        height: auto;
-        width: 1fr;
-    }
-    #projector-takeaway-kind {
-        width: 1fr;
-        text-align: center;
-        color: $secondary;
-        margin-bottom: 1;
-    }
-    #projector-takeaway-text {
-        width: 1fr;
-        text-align: center;
-        text-style: bold;
-        color: $foreground;
-        padding: 1 4;
-    }
-    #projector-takeaway-speaker {
-        width: 1fr;
-        text-align: center;
-        text-style: italic;
-        color: $primary;
-        margin-top: 1;
-    }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static(id="projector-takeaway-kind")
         yield Static(id="projector-takeaway-text")
