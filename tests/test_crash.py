@@ -39,6 +39,7 @@ from pathlib import Path
 import pytest
 from pty_console import Console, Screen
 
+from console.domain.text import counted
 from console.domain.timers import TimerEvent, timer_state
 from console.store.core import WorkshopStore
 from console.store.inventory import capture_pain_point
@@ -322,7 +323,7 @@ SCENARIOS: dict[str, Callable[[Driver, int], None]] = {
 KILL_WINDOWS = {"ballots": (0.8, 2.2)}
 """When to kill, in seconds after the console is ready: ballots first open a round (0.6 s)."""
 TABLES = {"inventory": "pain_points", "takeaways": "takeaways", "timer": "takeaways"}
-SHOWN_COUNT = {"pain_points": "{} pain points", "takeaways": "{} takeaways"}
+SHOWN_COUNT = {"pain_points": "pain point", "takeaways": "takeaway"}
 PANE_KEYS = {"pain_points": "f3", "takeaways": "f5"}
 
 
@@ -391,7 +392,7 @@ def check_reopened(console: Console, path: Path, table: str | None, run: Run) ->
     console.read(0.3)
     check_timer_shown(path, run)
     if table is not None and count_live(path, table):
-        expected = SHOWN_COUNT[table].format(count_live(path, table))
+        expected = counted(count_live(path, table), SHOWN_COUNT[table])
         console.send(PANE_KEYS[table])
         console.wait_for(expected, seconds=10)
     elif ballots_in_newest_round(path):
@@ -549,7 +550,7 @@ def test_keys_typed_ahead_of_a_pane_switch_reach_the_new_pane(tmp_path: Path) ->
         console.wait_for("Agenda")
         console.read(0.3)
         console.send(b"\x1bORpp-01-000\r")  # F3, then the line, as one burst
-        console.read(3, until=lambda screen: "1 pain points" in screen.text())
+        console.read(3, until=lambda screen: "1 pain point" in screen.text())
     assert tokens_in_file(path, "pain_points") == ["pp-01-000"]
 
 

@@ -179,3 +179,11 @@ def test_csv_safe_never_starts_with_formula_char(value: str) -> None:
 @given(st.text(), st.integers(min_value=0, max_value=80))
 def test_preview_never_exceeds_width(text: str, width: int) -> None:
     assert cell_width(one_line_preview(text, width)) <= width
+
+
+def test_counted_puts_the_noun_in_the_right_number() -> None:
+    from console.domain.text import counted
+
+    assert counted(1, "pain point") == "1 pain point"
+    assert counted(0, "takeaway") == "0 takeaways"
+    assert counted(12_000, "takeaway") == "12,000 takeaways"

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from console.domain.text import counted
 from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
 from console.store.cards import cards_for_pain_point
 from console.store.display import set_display
@@ -294,7 +295,7 @@ class InventoryPane(Pane):
     def _show_status(self) -> None:
         """Show how many pain points there are and the current round."""
         listing = self.item_list
-        title = Text(f"{self.TITLE}  ·  {listing.row_count} pain points", style="bold")
+        title = Text(f"{self.TITLE}  ·  {counted(listing.row_count, 'pain point')}", style="bold")
         current = self.current_round
         if current is None:
             title.append("  ·  no voting round yet (v opens one)", style="dim")

@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
 from console.domain.capture import TakeawayKind
+from console.domain.text import counted
 from console.store.core import Row, StoreError, parse_iso
 from console.store.takeaways import (
     CapturedTakeaway,
@@ -273,9 +274,9 @@ class TakeawaysPane(CapturePane):
             status.update(literal(str(error), style="bold red"))
             return
         if self.filter.active:
-            line = f"{passing} of {total} takeaways · {self.filter.description}"
+            line = f"{passing} of {counted(total, 'takeaway')} · {self.filter.description}"
         else:
-            line = f"{total} takeaways" if total else self.EMPTY_HINT
+            line = counted(total, "takeaway") if total else self.EMPTY_HINT
         if passing > MAX_SHOWN:
             line += f" · the latest {MAX_SHOWN} shown: search to find older ones"
         if counts:
