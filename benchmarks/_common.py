@@ -222,7 +222,12 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
 
 def size_argument(default: int) -> int:
     """Return the item count given on the command line (first argument), or default."""
-    return int(sys.argv[1]) if len(sys.argv) > 1 else default
+    if len(sys.argv) < 2:
+        return default
+    if not sys.argv[1].isdigit():
+        script = Path(sys.argv[0]).name
+        sys.exit(f"usage: python benchmarks/{script} [ITEMS]   (default {default:,})")
+    return int(sys.argv[1])
 
 
 def figure_line(
