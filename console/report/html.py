@@ -6,6 +6,8 @@ from html import escape
 
 from console.report.markdown import KIND_LABELS, actual_cell, day_heading, minutes, rank_cell
 from console.report.model import (
+    CARD_RESULT_COLUMNS,
+    PAIN_POINT_COLUMNS,
     CardRoundReport,
     Portfolio,
     Report,
@@ -211,7 +213,7 @@ def _theme(theme: ThemeReport) -> list[str]:
         out.append(f'<p class="muted">Includes the merged themes: {merged}</p>')
     if not theme.items:
         return [*out, "<p>No pain points.</p>"]
-    header = ["Rank", "#", "Pain point", "Points", "Voters", "Raised by"]
+    header = PAIN_POINT_COLUMNS
     out += ["<table>", "<thead><tr>"]
     out += [
         f"<th{' class=num' if i in (0, 1, 3, 4) else ''}>{h}</th>" for i, h in enumerate(header)
@@ -268,17 +270,7 @@ def _card_round(card_round: CardRoundReport) -> list[str]:
         for card in card_round.cards
     ]
     out += table(
-        [
-            "Rank",
-            "Card",
-            "Title",
-            "Category",
-            "Points",
-            "Voters",
-            "Published rankings",
-            "Global top",
-            "Linked pain points",
-        ],
+        list(CARD_RESULT_COLUMNS),
         rows,
         {0, 4, 5},
     )

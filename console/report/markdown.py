@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from console.report.model import (
+    CARD_RESULT_COLUMNS,
+    PAIN_POINT_COLUMNS,
     AgendaDayReport,
     AgendaLine,
     CardRoundReport,
@@ -164,7 +166,7 @@ def _theme(theme: ThemeReport) -> list[str]:
             ]
         )
         rows += [["", "", f"↳ variant: {md(text)}", "", "", ""] for text in item.variants]
-    return out + _table(["Rank", "#", "Pain point", "Points", "Voters", "Raised by"], rows)
+    return out + _table(list(PAIN_POINT_COLUMNS), rows)
 
 
 def _cards(report: Report) -> list[str]:
@@ -204,17 +206,7 @@ def _card_round(card_round: CardRoundReport) -> list[str]:
         for card in card_round.cards
     ]
     out += _table(
-        [
-            "Rank",
-            "Card",
-            "Title",
-            "Category",
-            "Points",
-            "Voters",
-            "Published rankings",
-            "Global top",
-            "Linked pain points",
-        ],
+        list(CARD_RESULT_COLUMNS),
         rows,
     )
     for reference in card_round.references:

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+PAIN_POINT_COLUMNS = ("Rank", "#", "Pain point", "Points", "Voters", "Raised by")
+"""Columns of a theme's table of pain points, in every report format."""
+
+CARD_RESULT_COLUMNS = (
+    "Rank",
+    "Card",
+    "Title",
+    "Category",
+    "Points",
+    "Voters",
+    "Published rankings",
+    "Global top",
+    "Linked pain points",
+)
+"""Columns of a card round's results, in every report format."""
+
 
 @dataclass(frozen=True)
 class AgendaLine:
