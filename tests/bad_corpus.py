@@ -17,10 +17,10 @@ from test_foundation_cli import foreign, newer, random_bytes, truncated
 
 from console.store.cards import add_card, create_round, save_hand_counts
 from console.store.core import WorkshopStore
+from console.store.format import SYNCED_TABLES
 from console.store.importer import import_records
 from console.store.inventory import capture_pain_point, create_theme
 from console.store.inventory_votes import open_round
-from console.store.migrations import SYNCED_TABLES
 from console.store.takeaways import capture_takeaway
 from console.store.workshop import update_workshop_details, workshop_details
 

@@ -15,7 +15,7 @@ from test_foundation_app import notices, visible_text
 from textual.widgets import DataTable
 
 from console.store.core import WorkshopStore
-from console.store.migrations import FORMAT_VERSION
+from console.store.format import FORMAT_VERSION
 from console.ui.app import make_app
 
 LOCKED = [case for case in CLI_CASES if case.lock]
@@ -130,7 +130,7 @@ async def test_in_app(case: UiCase, tmp_path: Path) -> None:
             # The console keeps working after the bad input.
             while len(app.screen_stack) > 1:
                 app.pop_screen()
-            app.action_show_pane("inventory")
+            await pilot.press("f3")
             app.query_one("#inventory-input").focus()
             await pilot.press(*"still here", "enter")
             await pilot.pause()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import make_workshop
 
-from console.store.migrations import FORMAT_VERSION
+from console.store.format import FORMAT_VERSION
 
 
 def facilitate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

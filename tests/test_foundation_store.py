@@ -13,7 +13,8 @@ from conftest import make_workshop
 
 from console.store.core import WorkshopStore
 from console.store.files import StoreError
-from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, migration_names
+from console.store.format import APPLICATION_ID, FORMAT_VERSION, STEP_NAMES
+from console.store.migrations import migration_names
 from console.store.templates import apply_template, shipped_template_names
 from console.store.workshop import (
     add_participants,
@@ -52,12 +53,18 @@ def test_reopening_an_existing_file_keeps_its_rows_and_applies_nothing_twice(
     second.close()
 
 
+def test_the_format_module_names_every_migration_step_in_order() -> None:
+    assert list(STEP_NAMES) == migration_names()
+    assert int(migration_names()[-1].split("_", 1)[0]) == FORMAT_VERSION
+
+
 def test_an_older_file_gets_the_newer_steps_on_open(
     workshop_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sqlite_utils import Migrations
 
     import console.store.core as core
+    import console.store.migrations as steps
     from console.store.migrations import migrations
 
     newer = Migrations("console")
@@ -68,8 +75,9 @@ def test_an_older_file_gets_the_newer_steps_on_open(
     def add_column(db) -> None:
         db.execute("ALTER TABLE workshop ADD COLUMN motto TEXT")
 
-    monkeypatch.setattr(core, "migrations", newer)
+    monkeypatch.setattr(steps, "migrations", newer)
     monkeypatch.setattr(core, "FORMAT_VERSION", 9999)
+    monkeypatch.setattr(core, "STEP_NAMES", (*core.STEP_NAMES, "9999_add_a_column"))
     store = WorkshopStore.open(workshop_path)
     assert store.query("PRAGMA user_version")[0]["user_version"] == 9999
     assert "motto" in store.db["workshop"].columns_dict

@@ -56,6 +56,6 @@ def test_every_table_is_documented(store: WorkshopStore) -> None:
 
 
 def test_the_doc_names_the_current_format_version() -> None:
-    from console.store.migrations import FORMAT_VERSION
+    from console.store.format import FORMAT_VERSION
 
     assert f"format version {FORMAT_VERSION} " in SCHEMA_DOC.read_text("utf-8")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from console.store.export import JSON_KIND
-from console.store.migrations import FORMAT_VERSION, SYNCED_TABLES
+from console.store.format import FORMAT_VERSION, SYNCED_TABLES
 
 MAX_JSON_BYTES = 200_000_000
 SQLITE_MIN_INT, SQLITE_MAX_INT = -(2**63), 2**63 - 1

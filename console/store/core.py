@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from console import __version__
 from console.store.files import (
@@ -26,7 +25,16 @@ from console.store.files import (
     create_empty_file,
     is_busy,
 )
-from console.store.migrations import APPLICATION_ID, FORMAT_VERSION, SYNCED_TABLES, migrations
+from console.store.format import (
+    APPLICATION_ID,
+    FORMAT_VERSION,
+    MIGRATION_SET,
+    STEP_NAMES,
+    SYNCED_TABLES,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 Clock = Callable[[], datetime]
 Row = dict[str, Any]
@@ -67,6 +75,30 @@ def describe_sqlite_error(error: sqlite3.Error) -> str:
     return f"{text}."
 
 
+def insert_row(connection: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
+    """Insert one row; lists and dicts are stored as JSON text, as sqlite-utils stores them."""
+    columns = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join("?" for _ in row)
+    values = [
+        json.dumps(value) if isinstance(value, list | dict | tuple) else value
+        for value in row.values()
+    ]
+    connection.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', values)
+
+
+def applied_steps(connection: sqlite3.Connection) -> set[str]:
+    """Return the names of the migration steps already applied to the file."""
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if exists is None:
+        return set()
+    rows = connection.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return {row[0] for row in rows}
+
+
 def new_id() -> str:
     """Return a new id that stays unique across workshop files."""
     return str(uuid.uuid4())
@@ -95,7 +127,7 @@ class Transaction:
         row["updated_at"] = self.now
         row["updated_by"] = self.store.instance_id
         row["rev"] = self.rev
-        self.db.table(table).insert(row)
+        insert_row(self.store.connection, table, row)
         return str(row["id"])
 
     def update(
@@ -152,11 +184,20 @@ class WorkshopStore:
     ) -> None:
         self.path = path
         self.connection = connection
-        self.db = Database(connection, execute_plugins=False)
         self.role = role
         self.clock = clock
         self.instance_id = new_id()
+        self.started_at = iso(clock())
+        self._instance_recorded = False
         self._seen_data_version = self.data_version()
+
+    @cached_property
+    def db(self) -> Database:
+        """Return sqlite-utils on this connection, for migrations, imports and merges."""
+        # Imported on first use: opening the console does not need it (it costs ~40 ms).
+        from sqlite_utils import Database
+
+        return Database(self.connection, execute_plugins=False)
 
     @classmethod
     def open(
@@ -173,7 +214,6 @@ class WorkshopStore:
             raise StoreError(f"{path} cannot be opened: {error}.") from None
         store = cls(path, connection, role=role, clock=clock)
         store._migrate()
-        store._register_instance()
         return store
 
     @classmethod
@@ -192,7 +232,6 @@ class WorkshopStore:
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             store = cls(path, connection, role=role, clock=clock)
             store._migrate()
-            store._register_instance()
         except BaseException:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -226,10 +265,13 @@ class WorkshopStore:
                 "UPDATE revision SET rev = rev + 1 WHERE id = 1 RETURNING rev"
             ).fetchone()[0]
             transaction = Transaction(self, int(rev), iso(self.clock()))
+            if not self._instance_recorded:
+                self._record_instance(transaction)
             yield transaction
             if undo_label and transaction.undo_changes:
                 self._record_undo(transaction, undo_label)
             self.connection.execute("COMMIT")
+            self._instance_recorded = True
         except sqlite3.Error as error:
             self._rollback()
             raise StoreError(f"Not saved: {describe_sqlite_error(error)}") from error
@@ -243,21 +285,23 @@ class WorkshopStore:
             self.connection.execute("ROLLBACK")
 
     @contextmanager
-    def snapshot(self) -> Iterator[Database]:
+    def snapshot(self) -> Iterator[None]:
         """Read several queries from one consistent state of the file."""
         if self.connection.in_transaction:
-            yield self.db
+            yield
             return
         self.connection.execute("BEGIN")
         try:
-            yield self.db
+            yield
         finally:
             self.connection.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
         """Run a read query and return its rows as dicts."""
         try:
-            return list(self.db.query(sql, params))
+            cursor = self.connection.execute(sql, params)
+            names = [column[0] for column in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor]
         except sqlite3.OperationalError as error:
             if "no such" in str(error) or "syntax" in str(error):
                 raise
@@ -321,7 +365,9 @@ class WorkshopStore:
 
     def _record_undo(self, transaction: Transaction, label: str) -> None:
         """Keep an action's old values so this console can undo it, also after a restart."""
-        self.db.table("undo_log").insert(
+        insert_row(
+            self.connection,
+            "undo_log",
             {
                 "id": new_id(),
                 "actor": self.role,
@@ -330,7 +376,7 @@ class WorkshopStore:
                 "changes": json.dumps(transaction.undo_changes),
                 "created_at": transaction.now,
                 "undone_at": None,
-            }
+            },
         )
 
     # Set-up -----------------------------------------------------------------------------------
@@ -339,8 +385,11 @@ class WorkshopStore:
         """Apply pending migration steps in one immediate transaction."""
         try:
             version = self.connection.execute("PRAGMA user_version").fetchone()[0]
-            if version == FORMAT_VERSION and not migrations.pending(self.db):
+            if version == FORMAT_VERSION and applied_steps(self.connection) == set(STEP_NAMES):
                 return
+            # Imported only when the file needs steps: sqlite-utils is not needed otherwise.
+            from console.store.migrations import migrations
+
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 migrations.apply(self.db)
@@ -355,16 +404,20 @@ class WorkshopStore:
                 raise busy_error(self.path) from None
             raise StoreError(f"{self.path} could not be prepared: {error}.") from None
 
-    def _register_instance(self) -> None:
-        """Record this console instance, so merged rows can say who wrote them."""
-        with self.write():
-            self.db.table("instances").insert(
-                {
-                    "id": self.instance_id,
-                    "role": self.role,
-                    "started_at": iso(self.clock()),
-                    "pid": os.getpid(),
-                    "hostname": platform.node(),
-                    "console_version": __version__,
-                }
-            )
+    def _record_instance(self, transaction: Transaction) -> None:
+        """Record this console instance with its first write, so rows can say who wrote them.
+
+        Opening a file writes nothing: a console that only looks leaves the file as it was.
+        """
+        insert_row(
+            self.connection,
+            "instances",
+            {
+                "id": self.instance_id,
+                "role": self.role,
+                "started_at": self.started_at,
+                "pid": os.getpid(),
+                "hostname": platform.node(),
+                "console_version": __version__,
+            },
+        )

@@ -15,7 +15,7 @@ from console.store.files import (
     check_readable_workshop,
     is_busy,
 )
-from console.store.migrations import FORMAT_VERSION, SYNCED_TABLES
+from console.store.format import FORMAT_VERSION, SYNCED_TABLES
 
 Row = dict[str, Any]
 

@@ -7,7 +7,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from console.store.migrations import APPLICATION_ID, FORMAT_VERSION
+from console.store.format import APPLICATION_ID, FORMAT_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000

@@ -24,7 +24,7 @@ from console.domain.records import (
 from console.store.core import Transaction, WorkshopStore
 from console.store.export import open_read_only, table_columns, workshop_is_empty
 from console.store.files import StoreError
-from console.store.migrations import SYNCED_TABLES
+from console.store.format import SYNCED_TABLES
 
 KINDS = ("agenda", "participants", "pain-points", "deck")
 """What `facilitate import --kind` accepts."""

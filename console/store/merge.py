@@ -19,7 +19,7 @@ from typing import Any
 from console.store.core import Transaction, WorkshopStore
 from console.store.export import ReadOnlyWorkshop, open_read_only, table_columns
 from console.store.files import StoreError
-from console.store.migrations import SYNCED_TABLES
+from console.store.format import SYNCED_TABLES
 
 MERGE_RULE = (
     "A row changed in both files keeps the version with the later updated_at; "

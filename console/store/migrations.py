@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-APPLICATION_ID = 0x46434C54
-"""`PRAGMA application_id` of every workshop file ("FCLT"): tells a workshop from other SQLite."""
+from console.store.format import MIGRATION_SET, SYNCED_TABLES
 
-migrations = Migrations("console")
+migrations = Migrations(MIGRATION_SET)
 
 AUDIT = """
     created_at TEXT NOT NULL,
@@ -18,30 +17,6 @@ AUDIT = """
     deleted_at TEXT
 """
 """Columns every user-editable table carries: who wrote it when, its revision, soft delete."""
-
-SYNCED_TABLES = (
-    "workshop",
-    "participants",
-    "agenda_days",
-    "agenda_items",
-    "timer_events",
-    "themes",
-    "pain_points",
-    "voting_rounds",
-    "pain_point_votes",
-    "decks",
-    "cards",
-    "card_votes",
-    "card_pain_points",
-    "reference_rankings",
-    "reference_entries",
-    "takeaways",
-    "competence_areas",
-    "takeaway_competence_areas",
-    "takeaway_themes",
-    "display",
-)
-"""Tables whose rows carry the audit columns, in an order that respects foreign keys."""
 
 
 @migrations(name="0001_initial")
@@ -474,15 +449,6 @@ def faster_pain_point_ranking(db: Database) -> None:
     )
 
 
-def format_version() -> int:
-    """Return the file format this console writes: the number of its newest migration step."""
-    return max(int(name.split("_", 1)[0]) for name in migration_names())
-
-
 def migration_names() -> list[str]:
     """Return the names of every migration step, in the order they apply."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]
-
-
-FORMAT_VERSION = format_version()
-"""The newest file format this console reads and writes."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import import_module
 from typing import ClassVar
 
 from textual import on
@@ -15,22 +17,35 @@ from console.store.agenda import current_item
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now
 from console.store.workshop import workshop_details
 from console.ui.header import WorkshopHeader
-from console.ui.panes.agenda import AgendaPane
 from console.ui.panes.base import Pane
-from console.ui.panes.cards import CardsPane
-from console.ui.panes.inventory import InventoryPane
-from console.ui.panes.takeaways import TakeawaysPane
 from console.ui.themes import CONSOLE_THEME, PROJECTOR_THEME
 
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
 
-PANES: tuple[tuple[str, str, type[Pane]], ...] = (
-    ("agenda", "Agenda", AgendaPane),
-    ("inventory", "Inventory", InventoryPane),
-    ("cards", "Cards", CardsPane),
-    ("takeaways", "Takeaways", TakeawaysPane),
+
+@dataclass(frozen=True)
+class PaneEntry:
+    """One pane of the console: its id, title and where its class lives."""
+
+    pane_id: str
+    title: str
+    class_name: str
+
+    def pane_class(self) -> type[Pane]:
+        """Import the pane's module (on first use: start-up loads only the first pane)."""
+        module = import_module(f"console.ui.panes.{self.pane_id}")
+        pane_class: type[Pane] = getattr(module, self.class_name)
+        return pane_class
+
+
+PANES: tuple[PaneEntry, ...] = (
+    PaneEntry("agenda", "Agenda", "AgendaPane"),
+    PaneEntry("inventory", "Inventory", "InventoryPane"),
+    PaneEntry("cards", "Cards", "CardsPane"),
+    PaneEntry("takeaways", "Takeaways", "TakeawaysPane"),
 )
+PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 
 
 class ConsoleApp(App[None]):
@@ -83,15 +98,16 @@ class ConsoleApp(App[None]):
     def compose(self) -> ComposeResult:
         yield WorkshopHeader(id="header")
         with ContentSwitcher(initial=self.first_pane, id="panes"):
-            for pane_id, _title, pane_class in PANES:
-                yield pane_class(self.store, id=pane_id)
+            # Only the first pane is built before the first paint; the others follow it.
+            yield self._new_pane(self.first_pane)
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._show_workshop()
-        self.action_show_pane(self.first_pane)
+        await self.action_show_pane(self.first_pane)
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(1.0, self._tick)
+        self.call_after_refresh(self._build_other_panes)
 
     @on(Pane.Edited)
     def _pane_edited(self) -> None:
@@ -121,11 +137,11 @@ class ConsoleApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for pane_id, title, _pane_class in PANES:
+        for entry in PANES:
             yield SystemCommand(
-                f"Show {title}",
-                f"Switch to the {title} pane",
-                lambda p=pane_id: self.action_show_pane(p),
+                f"Show {entry.title}",
+                f"Switch to the {entry.title} pane",
+                lambda p=entry.pane_id: self.run_action(f"show_pane('{p}')"),
             )
         yield SystemCommand(
             "Workshop details",
@@ -146,13 +162,12 @@ class ConsoleApp(App[None]):
         )
         yield SystemCommand("Keys", "Show every key of the console", self.action_help)
 
-    def action_show_pane(self, pane_id: str) -> None:
-        """Switch to a pane."""
+    async def action_show_pane(self, pane_id: str) -> None:
+        """Switch to a pane, building it first if the console has not yet."""
         if self.screen is not self.screen_stack[0]:
             return  # a dialog is open: it keeps the keys until it closes
-        switcher = self.query_one(ContentSwitcher)
-        switcher.current = pane_id
-        pane = self.query_one(f"#{pane_id}", Pane)
+        pane = await self._built_pane(pane_id)
+        self.query_one(ContentSwitcher).current = pane_id
         self.query_one(WorkshopHeader).pane_title = pane.TITLE
         # Focus moves now, not after the keys already queued: a line typed right after F3
         # belongs to the new pane.
@@ -221,6 +236,27 @@ class ConsoleApp(App[None]):
         from console.ui.help import HelpScreen
 
         self.push_screen(HelpScreen())
+
+    def _new_pane(self, pane_id: str) -> Pane:
+        return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
+
+    async def _built_pane(self, pane_id: str) -> Pane:
+        """Return the pane, mounting it first if needed; keys wait until it is ready."""
+        switcher = self.query_one(ContentSwitcher)
+        found = switcher.query_children(f"#{pane_id}")
+        if found:
+            return found.only_one(Pane)
+        pane = self._new_pane(pane_id)
+        await switcher.add_content(pane)  # mounted hidden: showing it is the caller's choice
+        return pane
+
+    async def _build_other_panes(self) -> None:
+        """Build the panes not shown yet, after the first paint, so switching is instant."""
+        switcher = self.query_one(ContentSwitcher)
+        for entry in PANES:
+            if not switcher.is_attached:
+                return  # the console is closing
+            await self._built_pane(entry.pane_id)
 
     def _show_workshop(self) -> None:
         details = workshop_details(self.store)

@@ -124,7 +124,7 @@ class AgendaPane(TablePane):
         yield from parts[1:]
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
         self.set_interval(1.0, self.tick)
 
     @on(DataTable.RowSelected)

@@ -72,6 +72,7 @@ class TablePane(Pane):
         yield Static(self.EMPTY_HINT, classes="pane-hint")
 
     def on_mount(self) -> None:
+        # Textual calls this after a subclass's own on_mount: subclasses must not call it again.
         self.sync(0, set(self.WATCHED_TABLES))
 
     @property

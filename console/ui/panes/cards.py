@@ -147,10 +147,10 @@ class CardsPane(TablePane):
         yield Static(self.EMPTY_HINT, classes="pane-hint")
 
     def on_mount(self) -> None:
+        # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
         rounds = card_rounds(self.store)
         if rounds:
             self._choose_round(rounds[-1].id)
-        self.sync(0, set(self.WATCHED_TABLES))
 
     # Keeping in step with the file ----------------------------------------------------------
 

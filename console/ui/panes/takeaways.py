@@ -125,8 +125,8 @@ class TakeawaysPane(CapturePane):
         yield Static(self.EMPTY_HINT, classes="pane-hint", id="takeaways-status")
 
     def on_mount(self) -> None:
+        # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
         self._show_kind()
-        super().on_mount()
 
     @property
     def capture_input(self) -> Input:

@@ -1,0 +1,44 @@
+"""The workshop file's identity and format version, readable without loading the migrations."""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x46434C54
+"""`PRAGMA application_id` of every workshop file ("FCLT"): tells a workshop from other SQLite."""
+
+MIGRATION_SET = "console"
+"""The sqlite-utils migration set whose steps build the schema."""
+
+STEP_NAMES = (
+    "0001_initial",
+    "0005_takeaways_fts",
+    "0006_report_views",
+    "0007_faster_pain_point_ranking",
+)
+"""Every migration step, in the order it applies; a test keeps this equal to migrations.py."""
+
+FORMAT_VERSION = max(int(name.split("_", 1)[0]) for name in STEP_NAMES)
+"""The newest file format this console reads and writes: the number of its newest step."""
+
+SYNCED_TABLES = (
+    "workshop",
+    "participants",
+    "agenda_days",
+    "agenda_items",
+    "timer_events",
+    "themes",
+    "pain_points",
+    "voting_rounds",
+    "pain_point_votes",
+    "decks",
+    "cards",
+    "card_votes",
+    "card_pain_points",
+    "reference_rankings",
+    "reference_entries",
+    "takeaways",
+    "competence_areas",
+    "takeaway_competence_areas",
+    "takeaway_themes",
+    "display",
+)
+"""Tables whose rows carry the audit columns, in an order that respects foreign keys."""
