@@ -1,5 +1,5 @@
 """Run the console with `python -m console`."""
 
-from console.cli import main
+from console.launch import main
 
 main()

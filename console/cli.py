@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from console import __version__
-from console.domain.templates import TemplateError
+from console.launch import fail, run_app, run_console, user_errors
 from console.store.core import WorkshopStore
 from console.store.files import StoreError
 
@@ -26,26 +24,6 @@ class OpenByDefault(click.Group):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["open", *args]
         return super().parse_args(ctx, args)
-
-
-def fail(message: str) -> NoReturn:
-    """Print one line on stderr and exit non-zero."""
-    one_line = " ".join(message.split())
-    click.echo(f"facilitate: {one_line}", err=True)
-    sys.exit(1)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn every expected problem into one line on stderr, never a traceback."""
-    try:
-        yield
-    except (StoreError, TemplateError, ValueError) as error:
-        fail(str(error))
-    except PermissionError as error:
-        fail(f"permission denied: {error.filename}.")
-    except OSError as error:
-        fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ") + ".")
 
 
 @click.group(cls=OpenByDefault, invoke_without_command=True)
@@ -74,14 +52,14 @@ def cli(ctx: click.Context) -> None:
             if not path.exists():
                 _create(path, None, None).close()
                 click.echo(f"Created {path} from the default template.", err=True)
-        _run_console(path)
+        run_console(path)
 
 
 @cli.command("open")
 @click.argument("path", type=click.Path(path_type=Path))
 def open_command(path: Path) -> None:
     """Open the console on the workshop file PATH."""
-    _run_console(path)
+    run_console(path)
 
 
 @cli.command("new")
@@ -126,7 +104,7 @@ def demo_command(fresh: bool) -> None:
         if not path.exists():
             build_demo(path).close()
     click.echo(f"Demo workshop: {path}", err=True)
-    _run_console(path)
+    run_console(path)
 
 
 @cli.command("present")
@@ -136,7 +114,7 @@ def present_command(path: Path) -> None:
     facilitator's console puts on screen (key p there)."""
     with user_errors():
         store = WorkshopStore.open(path, role="projector")
-    _run_app(store, lambda: _make_projector(store))
+    run_app(store, lambda: _make_projector(store))
 
 
 def _make_projector(store: WorkshopStore) -> Any:
@@ -151,7 +129,7 @@ def _make_projector(store: WorkshopStore) -> Any:
 def notes_command(path: Path) -> None:
     """Open the note-taker's console on PATH, on the takeaways: run it in a second terminal
     next to the facilitator's; each sees the other's changes within half a second."""
-    _run_console(path, role="notes", first_pane="takeaways")
+    run_console(path, role="notes", first_pane="takeaways")
 
 
 @cli.command("export")
@@ -315,28 +293,6 @@ def _create(path: Path, template: str | None, title: str | None) -> WorkshopStor
     return store
 
 
-def _run_console(path: Path, **options: Any) -> None:
-    """Open the workshop file and run the console until the facilitator quits."""
-    with user_errors():
-        store = WorkshopStore.open(path, role=options.pop("role", "console"))
-    _run_app(store, lambda: _make_console(store, **options))
-
-
-def _make_console(store: WorkshopStore, **options: Any) -> Any:
-    """Build the console app (imported late: Textual is the slow part of start-up)."""
-    from console.ui.app import make_app
-
-    return make_app(store, **options)
-
-
-def _run_app(store: WorkshopStore, factory: Callable[[], Any]) -> None:
-    """Run a Textual app on the store and close the file afterwards."""
-    try:
-        factory().run()
-    finally:
-        store.close()
-
-
 def main() -> None:
-    """Entry point of the `facilitate` command."""
+    """Run the click command line (the `facilitate` entry point is console.launch.main)."""
     cli(prog_name="facilitate")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
 import os
 import pty
 import select
@@ -12,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from conftest import make_workshop
 from textual import events
 from textual.widgets import ContentSwitcher, DataTable, Input
 
@@ -165,13 +169,18 @@ async def test_projector_theme_toggles(store: WorkshopStore) -> None:
         assert app.theme != "projector"
 
 
-def test_the_real_console_starts_from_another_folder_and_quits(tmp_path: Path) -> None:
-    """Run `python -m console demo` in a pseudo-terminal, as a user would, and quit it."""
+@pytest.mark.parametrize("argument", ["demo", "w.db"])
+def test_the_real_console_starts_from_another_folder_and_quits(
+    tmp_path: Path, argument: str
+) -> None:
+    """Run `python -m console demo` (click) and `python -m console w.db` (the launcher's
+    short path) in a pseudo-terminal, as a user would, and quit each."""
+    make_workshop(tmp_path / "w.db")
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(tmp_path)
         os.environ.update(TERM="xterm-256color", COLUMNS="120", LINES="36")
-        os.execv(sys.executable, [sys.executable, "-m", "console", "demo"])
+        os.execv(sys.executable, [sys.executable, "-m", "console", argument])
     output = b""
     deadline = time.monotonic() + 30
     try:
@@ -201,6 +210,8 @@ def test_the_real_console_starts_from_another_folder_and_quits(tmp_path: Path) -
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(fd)
+    if argument != "demo":
+        return
     demo = Path(os.environ["XDG_DATA_HOME"]) / "facilitation-console" / "demo.db"
     assert demo.exists()
     result = subprocess.run(
@@ -215,3 +226,47 @@ def test_the_real_console_starts_from_another_folder_and_quits(tmp_path: Path) -
         check=True,
     )
     assert int(result.stdout) == 12
+
+
+async def test_a_line_typed_right_after_start_and_f3_lands_in_the_inventory(
+    store: WorkshopStore,
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        # No pause: the inventory pane may still be waiting to be built.
+        await pilot.press("f3", *"Budget frozen", "enter")
+        await pilot.pause()
+        assert app.query_one(ContentSwitcher).current == "inventory"
+        saved = [row["text"] for row in store.query("SELECT text FROM pain_points")]
+        assert saved == ["Budget frozen"]
+        assert "Budget frozen" in visible_text(app)
+        assert {pane.id for pane in app.query("ContentSwitcher > *")} == {
+            "agenda",
+            "inventory",
+            "cards",
+            "takeaways",
+        }
+
+
+async def test_the_collector_paused_for_start_up_runs_again_after_the_first_frame(
+    store: WorkshopStore,
+) -> None:
+    gc.disable()  # as `facilitate PATH` does before it imports Textual
+    try:
+        app = make_app(store)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("seconds", [0, 0.02, 0.05, 0.1])
+async def test_quitting_while_the_other_panes_are_built_raises_nothing(
+    store: WorkshopStore, seconds: float
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)):
+        await asyncio.sleep(seconds)  # the panes after the first are built in this moment
+    assert app.return_code in (0, None)

@@ -183,3 +183,27 @@ def test_templates_lists_the_shipped_templates(tmp_path: Path) -> None:
     result = facilitate("templates", cwd=tmp_path)
     assert "executive-connections  (default)" in result.stdout
     assert "blank" in result.stdout
+
+
+def test_the_launcher_knows_every_command() -> None:
+    from console.cli import cli
+    from console.launch import COMMAND_NAMES
+
+    assert set(cli.commands) == COMMAND_NAMES
+
+
+def test_opening_a_file_does_not_load_the_command_line_parser(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from console.launch import main\n"
+        "sys.argv = ['facilitate', 'missing.db']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    print('click' in sys.modules, exit.code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "1"]
+    assert result.stderr.startswith("facilitate: missing.db does not exist: create it with")

@@ -21,7 +21,8 @@ def module_names(package) -> list[str]:
 
 
 def test_domain_and_store_import_without_textual_or_rich() -> None:
-    modules = module_names(console.domain) + module_names(console.store) + ["console.cli"]
+    entry_points = ["console.cli", "console.launch"]
+    modules = module_names(console.domain) + module_names(console.store) + entry_points
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from textual.widgets import DataTable, Static
 
 from console import cli as cli_module
+from console import launch
 from console.store.core import WorkshopStore
 from console.store.display import display_state
 from console.store.takeaways import capture_takeaway
@@ -78,7 +79,7 @@ def test_notes_command_opens_the_takeaways_pane_as_the_note_taker(
         built.update(role=store.role, pane=app.first_pane)
         store.close()
 
-    monkeypatch.setattr(cli_module, "_run_app", fake_run)
+    monkeypatch.setattr(launch, "run_app", fake_run)
     result = CliRunner().invoke(cli_module.cli, ["notes", str(workshop_path)])
     assert result.exit_code == 0, result.output
     assert built == {"role": "notes", "pane": "takeaways"}

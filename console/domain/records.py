@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from console.domain.schedule import AGENDA_KINDS
 from console.domain.text import TextError, clean_user_text, one_line_preview
 
 TEXT = "text"
@@ -97,17 +98,6 @@ DECK_CARD_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("description", required=False, max_chars=2_000, aliases=("notes", "explanation")),
 )
 """Columns of an ABC card deck file: code and title required, category and description optional."""
-
-AGENDA_KINDS = (
-    "welcome",
-    "exercise",
-    "inventory",
-    "voting",
-    "talk",
-    "discussion",
-    "break",
-    "wrap-up",
-)
 
 AGENDA_ITEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("day", required=False, kind=INT, minimum=1, maximum=30, default=1),

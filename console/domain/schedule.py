@@ -26,6 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+AGENDA_KINDS = (
+    "welcome",
+    "exercise",
+    "inventory",
+    "voting",
+    "talk",
+    "discussion",
+    "break",
+    "wrap-up",
+)
+"""The kinds of agenda item a template, an import or the console may use."""
+
 ITEM_STATUSES: frozenset[str] = frozenset({"planned", "running", "paused", "done", "skipped"})
 ON_TIME_TOLERANCE_SECONDS = 60
 

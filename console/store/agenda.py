@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from console.domain.records import AGENDA_KINDS
-from console.domain.schedule import DaySchedule, PlannedItem, plan_day
+from console.domain.schedule import AGENDA_KINDS, DaySchedule, PlannedItem, plan_day
 from console.domain.text import clean_user_text
 from console.domain.timers import (
     MAX_TIMEBOX_MINUTES,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from console.domain.templates import WorkshopSettings, validate_settings
+from console.domain.settings import WorkshopSettings, validate_settings
 from console.store.core import Row, StoreError, WorkshopStore
 
 MAX_PARTICIPANTS = 500

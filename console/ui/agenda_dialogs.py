@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from console.domain.records import AGENDA_KINDS
+from console.domain.schedule import AGENDA_KINDS
 from console.domain.timers import PRESET_MINUTES
 from console.ui.form import FormModal
 from console.ui.text import literal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
@@ -107,7 +108,13 @@ class ConsoleApp(App[None]):
         await self.action_show_pane(self.first_pane)
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(1.0, self._tick)
-        self.call_after_refresh(self._build_other_panes)
+
+    async def on_ready(self) -> None:
+        """The first frame is on screen: resume garbage collection, build the other panes."""
+        if not gc.isenabled():  # paused for start-up by the command line (cli._run_console)
+            gc.freeze()  # what start-up built lives on: later collections need not scan it
+            gc.enable()
+        await self._build_other_panes()
 
     @on(Pane.Edited)
     def _pane_edited(self) -> None:

@@ -31,6 +31,11 @@ class Pane(Widget):
         super().__init__(id=id)
         self.store = store
 
+    @property
+    def being_removed(self) -> bool:
+        """Tell whether the pane is leaving the screen (the test Textual's own recompose makes)."""
+        return not self.is_attached or self._pruning
+
     def sync(self, since_rev: int, changed_tables: set[str]) -> None:
         """Show what was written after since_rev."""
 
@@ -73,6 +78,8 @@ class TablePane(Pane):
 
     def on_mount(self) -> None:
         # Textual calls this after a subclass's own on_mount: subclasses must not call it again.
+        if self.being_removed:
+            return  # the console closed while this pane was being built: it has no children
         self.sync(0, set(self.WATCHED_TABLES))
 
     @property

@@ -148,6 +148,8 @@ class CardsPane(TablePane):
 
     def on_mount(self) -> None:
         # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
+        if self.being_removed:
+            return  # the console closed while this pane was being built: it has no children
         rounds = card_rounds(self.store)
         if rounds:
             self._choose_round(rounds[-1].id)

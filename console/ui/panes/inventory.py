@@ -147,6 +147,8 @@ class InventoryPane(Pane):
         yield Static(HINT, classes="pane-hint", id="inventory-hint")
 
     def on_mount(self) -> None:
+        if self.being_removed:
+            return  # the console closed while this pane was being built: it has no children
         self.sync(0, set(self.WATCHED_TABLES))
 
     def on_resize(self) -> None:

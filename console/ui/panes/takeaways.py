@@ -126,6 +126,8 @@ class TakeawaysPane(CapturePane):
 
     def on_mount(self) -> None:
         # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
+        if self.being_removed:
+            return  # the console closed while this pane was being built: it has no children
         self._show_kind()
 
     @property
