@@ -24,6 +24,9 @@ from console.ui.themes import CONSOLE_THEME, PROJECTOR_THEME
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
 
+PANE_BUILD_PAUSE = 0.05
+"""Seconds between building the panes not shown yet, so a key pressed meanwhile is painted."""
+
 
 @dataclass(frozen=True)
 class PaneEntry:
@@ -109,12 +112,12 @@ class ConsoleApp(App[None]):
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(1.0, self._tick)
 
-    async def on_ready(self) -> None:
+    def on_ready(self) -> None:
         """The first frame is on screen: resume garbage collection, build the other panes."""
-        if not gc.isenabled():  # paused for start-up by the command line (cli._run_console)
+        if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
-        await self._build_other_panes()
+        self.set_timer(PANE_BUILD_PAUSE, self._build_next_pane)
 
     @on(Pane.Edited)
     def _pane_edited(self) -> None:
@@ -257,13 +260,17 @@ class ConsoleApp(App[None]):
         await switcher.add_content(pane)  # mounted hidden: showing it is the caller's choice
         return pane
 
-    async def _build_other_panes(self) -> None:
-        """Build the panes not shown yet, after the first paint, so switching is instant."""
+    async def _build_next_pane(self) -> None:
+        """Build one pane not built yet, then the next after a pause: a key pressed meanwhile
+        goes first, and what it changed is painted before the next pane is built."""
         switcher = self.query_one(ContentSwitcher)
+        if not switcher.is_attached:
+            return  # the console is closing
         for entry in PANES:
-            if not switcher.is_attached:
-                return  # the console is closing
-            await self._built_pane(entry.pane_id)
+            if not switcher.query_children(f"#{entry.pane_id}"):
+                await self._built_pane(entry.pane_id)
+                self.set_timer(PANE_BUILD_PAUSE, self._build_next_pane)
+                return
 
     def _show_workshop(self) -> None:
         details = workshop_details(self.store)
