@@ -177,8 +177,10 @@ def main() -> int:
     print(
         f"write latency: median {statistics.median(latencies):.2f} ms  "
         f"p95 {percentile(latencies, 0.95):.2f} ms  p99 {percentile(latencies, 0.99):.2f} ms  "
-        f"max {max(latencies):.2f} ms"
+        f"p99.9 {percentile(latencies, 0.999):.2f} ms  max {max(latencies):.2f} ms"
     )
+    slow = sum(1 for value in latencies if value > 100)
+    print(f"slow writes:   {slow} waited over 100 ms for the other writers")
     print(f"throughput:    {total / elapsed:.0f} writes/s over {elapsed:.1f} s (with start-up)")
     return 1 if failures or any(lost.values()) else 0
 

@@ -270,3 +270,22 @@ async def test_quitting_while_the_other_panes_are_built_raises_nothing(
     async with app.run_test(size=(120, 36)):
         await asyncio.sleep(seconds)  # the panes after the first are built in this moment
     assert app.return_code in (0, None)
+
+
+async def test_a_dialog_opened_at_start_does_not_stop_the_other_panes_being_built(
+    store: WorkshopStore,
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f1")  # help, before the other panes are built
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause(0.5)
+        base = app.screen_stack[0]
+        assert {pane.id for pane in base.query("ContentSwitcher > *")} == {
+            "agenda",
+            "inventory",
+            "cards",
+            "takeaways",
+        }
+        await pilot.press("escape", "f4")
+        assert app.query_one(ContentSwitcher).current == "cards"

@@ -6,13 +6,14 @@ import multiprocessing
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import make_workshop
 
 from console.store.core import WorkshopStore
-from console.store.files import StoreError
+from console.store.files import BUSY_TIMEOUT_MS, StoreError
 from console.store.format import APPLICATION_ID, FORMAT_VERSION, STEP_NAMES
 from console.store.migrations import migration_names
 from console.store.templates import apply_template, shipped_template_names
@@ -295,4 +296,43 @@ def test_the_demo_is_a_whole_workshop_within_its_own_rules(tmp_path: Path) -> No
         "SELECT participant_id, count(*) AS n FROM card_votes GROUP BY participant_id"
     )
     assert {row["n"] for row in picks} == {3}
+    store.close()
+
+
+def test_a_write_waits_while_another_program_writes_then_saves(workshop_path: Path) -> None:
+    store = WorkshopStore.open(workshop_path)
+    other = sqlite3.connect(workshop_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    before = len(participants(store))
+    try:
+        add_participants(store, 1)
+        assert len(participants(store)) == before + 1
+        assert store.query("PRAGMA busy_timeout")[0]["timeout"] == BUSY_TIMEOUT_MS
+    finally:
+        release.join()
+        other.close()
+        store.close()
+
+
+def test_a_write_held_off_past_the_busy_timeout_is_refused_and_changes_nothing(
+    workshop_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import console.store.core as core
+
+    monkeypatch.setattr(core, "BUSY_TIMEOUT_MS", 200)
+    store = WorkshopStore.open(workshop_path)
+    before = len(participants(store))
+    other = sqlite3.connect(workshop_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="Not saved: the workshop file stayed busy"):
+            add_participants(store, 1)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(participants(store)) == before
+    add_participants(store, 1)  # and the next action, once the file is free, saves
+    assert len(participants(store)) == before + 1
     store.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import random
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from console import __version__
 from console.store.files import (
+    BUSY_TIMEOUT_MS,
     StoreError,
     busy_error,
     check_existing_file,
@@ -260,7 +263,7 @@ class WorkshopStore:
         if self.connection.in_transaction:
             raise RuntimeError("write() does not nest: one user action is one transaction")
         try:
-            self.connection.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             rev = self.connection.execute(
                 "UPDATE revision SET rev = rev + 1 WHERE id = 1 RETURNING rev"
             ).fetchone()[0]
@@ -278,6 +281,28 @@ class WorkshopStore:
         except BaseException:
             self._rollback()
             raise
+
+    def _begin_immediate(self) -> None:
+        """Take the write lock, trying again every few milliseconds while another console writes.
+
+        SQLite's own busy wait sleeps longer after each try (up to 100 ms a time), so a console
+        that waited once keeps losing the lock to busier writers, for seconds when several write
+        flat out (benchmarks/concurrency.py). Short, jittered tries keep every wait close to the
+        length of the other writers' transactions. Gives up after the busy timeout, as SQLite would.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        self.connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.connection.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if not is_busy(error) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(random.uniform(0.0005, 0.002))
+        finally:
+            self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _rollback(self) -> None:
         """Roll back the open transaction, if the error left one."""

@@ -177,6 +177,8 @@ class ConsoleApp(App[None]):
         if self.screen is not self.screen_stack[0]:
             return  # a dialog is open: it keeps the keys until it closes
         pane = await self._built_pane(pane_id)
+        if pane is None:
+            return  # the console is closing
         self.query_one(ContentSwitcher).current = pane_id
         self.query_one(WorkshopHeader).pane_title = pane.TITLE
         # Focus moves now, not after the keys already queued: a line typed right after F3
@@ -250,9 +252,19 @@ class ConsoleApp(App[None]):
     def _new_pane(self, pane_id: str) -> Pane:
         return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
 
-    async def _built_pane(self, pane_id: str) -> Pane:
-        """Return the pane, mounting it first if needed; keys wait until it is ready."""
-        switcher = self.query_one(ContentSwitcher)
+    def _pane_switcher(self) -> ContentSwitcher | None:
+        """Return the switcher on the console's own screen (under any dialog), None if closing."""
+        if not self.screen_stack:
+            return None
+        found = self.screen_stack[0].query_children(ContentSwitcher)
+        switcher = found.first() if found else None
+        return switcher if switcher is not None and switcher.is_attached else None
+
+    async def _built_pane(self, pane_id: str) -> Pane | None:
+        """Return the pane, mounting it first if needed (keys wait until it is ready)."""
+        switcher = self._pane_switcher()
+        if switcher is None:
+            return None  # the console is closing
         found = switcher.query_children(f"#{pane_id}")
         if found:
             return found.only_one(Pane)
@@ -263,8 +275,8 @@ class ConsoleApp(App[None]):
     async def _build_next_pane(self) -> None:
         """Build one pane not built yet, then the next after a pause: a key pressed meanwhile
         goes first, and what it changed is painted before the next pane is built."""
-        switcher = self.query_one(ContentSwitcher)
-        if not switcher.is_attached:
+        switcher = self._pane_switcher()
+        if switcher is None:
             return  # the console is closing
         for entry in PANES:
             if not switcher.query_children(f"#{entry.pane_id}"):
