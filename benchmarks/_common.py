@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pty
 import select
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from console.store.core import WorkshopStore
 from console.store.templates import apply_template
@@ -218,6 +220,19 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
             )
     finally:
         store.close()
+
+
+async def every_pane_built(app: Any) -> None:
+    """Wait until the console has built the panes it builds after its first frame.
+
+    Figures of a steady console are taken after this, so that they do not include the panes
+    being built in the background.
+    """
+    from console.ui.app import PANES
+    from console.ui.panes.base import Pane
+
+    while len(app.query(Pane)) < len(PANES) or not all(p.is_mounted for p in app.query(Pane)):
+        await asyncio.sleep(0.005)
 
 
 def size_argument(default: int) -> int:

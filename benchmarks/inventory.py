@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import WORDS
+from _common import WORDS, every_pane_built
 
 from console.store.core import WorkshopStore, iso, new_id
 from console.store.inventory_votes import open_round, parse_ballot, save_ballot
@@ -94,6 +94,7 @@ async def measure(path: Path, round_id: str) -> dict[str, float]:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             figures["open: app start to first paint of the pane"] = time.perf_counter() - started
+            await every_pane_built(app)
             listing = app.query_one(InventoryList)
             assert listing.row_count == PAIN_POINTS, listing.row_count
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _common import every_pane_built
+
 from console.store.core import WorkshopStore
 from console.store.takeaways import (
     capture_takeaway,
@@ -107,6 +109,7 @@ async def pane_timings(store: WorkshopStore) -> None:
         opened = (time.perf_counter() - started) * 1000
         pane = app.query_one(TakeawaysPane)
         print(f"{'console open on takeaways (incl. app start)':<48} {opened:7.1f} ms")
+        await every_pane_built(app)
         timed("pane reload: newest rows into the table (200)", pane.reload)
         for query in ("flow", "flow cust", "kind:quote @gene", "#leadership", "status:open"):
             timed(f"search applied in the pane: {query}", lambda q=query: pane._set_filter(q))
