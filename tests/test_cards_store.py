@@ -261,6 +261,8 @@ def test_hand_counts_are_typed_per_card_and_replaced(store: WorkshopStore) -> No
         ("ABC08", 4),
     ]
     save_hand_counts(store, round_id, "5 10 8 0")
+    # Hand counts belong to no delegate: they do not hide who still has no ballot.
+    assert first_delegate_without_ballot(store, round_id) == 1
     results = round_results(store, round_id)
     assert [(r.card.code, r.score, r.rank) for r in results.results] == [
         ("ABC05", 10, 1),
