@@ -116,11 +116,6 @@ class Transaction:
     now: str
     undo_changes: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def db(self) -> Database:
-        """Return the sqlite-utils database the action writes through."""
-        return self.store.db
-
     def insert(self, table: str, values: Mapping[str, Any]) -> str:
         """Insert one row with fresh audit columns and return its id."""
         row = dict(values)
@@ -139,7 +134,7 @@ class Transaction:
         """Update one row's columns, stamping its audit columns; record the old values for undo."""
         if undoable:
             names = ", ".join(f'"{name}"' for name in values)
-            before = self.db.execute(
+            before = self.store.connection.execute(
                 f"SELECT {names} FROM {table} WHERE id = ?", [row_id]
             ).fetchone()
             if before is None:
@@ -150,7 +145,7 @@ class Transaction:
         stamped = {**values, "updated_at": self.now, "updated_by": self.store.instance_id}
         stamped["rev"] = self.rev
         assignments = ", ".join(f'"{name}" = ?' for name in stamped)
-        self.db.execute(
+        self.store.connection.execute(
             f"UPDATE {table} SET {assignments} WHERE id = ?", [*stamped.values(), row_id]
         )
 
@@ -196,7 +191,7 @@ class WorkshopStore:
 
     @cached_property
     def db(self) -> Database:
-        """Return sqlite-utils on this connection, for migrations, imports and merges."""
+        """Return sqlite-utils on this connection, for the migration steps."""
         # Imported on first use: opening the console does not need it (it costs ~40 ms).
         from sqlite_utils import Database
 

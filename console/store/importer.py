@@ -102,7 +102,7 @@ def _insert_tables(
     with store.write() as transaction:
         # Rows may point at rows later in the file (a round at its deck, a merge at its
         # survivor): foreign keys are checked once, at commit.
-        store.db.execute("PRAGMA defer_foreign_keys = ON")
+        store.connection.execute("PRAGMA defer_foreign_keys = ON")
         top_rev = transaction.rev
         for table in SYNCED_TABLES:
             rows = tables.get(table, [])
@@ -118,13 +118,13 @@ def _insert_tables(
                 names = list(row)
                 columns = ", ".join(f'"{name}"' for name in names)
                 marks = ", ".join("?" for _ in names)
-                store.db.execute(
+                store.connection.execute(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})", [row[n] for n in names]
                 )
                 if isinstance(row.get("rev"), int):
                     top_rev = max(top_rev, row["rev"])
                 count += 1
-        store.db.execute("UPDATE revision SET rev = ? WHERE id = 1", [top_rev])
+        store.connection.execute("UPDATE revision SET rev = ? WHERE id = 1", [top_rev])
     return count
 
 

@@ -102,7 +102,7 @@ def merge_workshops(
         try:
             results = [SourceResult(str(reader.path)) for reader in readers]
             with store.write() as transaction:
-                store.db.execute("PRAGMA defer_foreign_keys = ON")
+                store.connection.execute("PRAGMA defer_foreign_keys = ON")
                 for reader, result in zip(readers, results, strict=True):
                     _merge_source(store, transaction, reader, result, progress)
         finally:
@@ -168,7 +168,7 @@ def _merge_instances(store: WorkshopStore, reader: ReadOnlyWorkshop) -> None:
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
     for row in reader.query(f"SELECT {names} FROM instances"):
-        store.db.execute(
+        store.connection.execute(
             f"INSERT OR IGNORE INTO instances ({names}) VALUES ({marks})",
             [row[name] for name in columns],
         )
@@ -210,7 +210,7 @@ def _merge_table(
             values = {name: row[name] for name in compared if name != "id"}
             values["rev"] = transaction.rev
             assignments = ", ".join(f'"{name}" = ?' for name in values)
-            store.db.execute(
+            store.connection.execute(
                 f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row["id"]]
             )
             existing[row["id"]] = row
@@ -228,7 +228,9 @@ def _insert(store: WorkshopStore, table: str, row: dict[str, Any]) -> None:
     names = list(row)
     columns = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" for _ in names)
-    store.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", [row[n] for n in names])
+    store.connection.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})", [row[n] for n in names]
+    )
 
 
 __all__ = ["MERGE_RULE", "MergeResult", "StoreError", "merge_workshops"]
