@@ -79,14 +79,10 @@ def describe_sqlite_error(error: sqlite3.Error) -> str:
 
 
 def insert_row(connection: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
-    """Insert one row; lists and dicts are stored as JSON text, as sqlite-utils stores them."""
+    """Insert one row exactly as given (JSON columns arrive as text)."""
     columns = ", ".join(f'"{name}"' for name in row)
     marks = ", ".join("?" for _ in row)
-    values = [
-        json.dumps(value) if isinstance(value, list | dict | tuple) else value
-        for value in row.values()
-    ]
-    connection.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', values)
+    connection.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(row.values()))
 
 
 def applied_steps(connection: sqlite3.Connection) -> set[str]:

@@ -21,7 +21,7 @@ from console.domain.records import (
     _choose_delimiter,
     parse_records,
 )
-from console.store.core import Transaction, WorkshopStore
+from console.store.core import Transaction, WorkshopStore, insert_row
 from console.store.export import open_read_only, table_columns, workshop_is_empty
 from console.store.files import StoreError
 from console.store.format import SYNCED_TABLES
@@ -115,12 +115,7 @@ def _insert_tables(
                     raise ValueError(
                         f"{source}: {table} row {number} has an unknown column {unknown[0]!r}."
                     )
-                names = list(row)
-                columns = ", ".join(f'"{name}"' for name in names)
-                marks = ", ".join("?" for _ in names)
-                store.connection.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", [row[n] for n in names]
-                )
+                insert_row(store.connection, table, row)
                 if isinstance(row.get("rev"), int):
                     top_rev = max(top_rev, row["rev"])
                 count += 1

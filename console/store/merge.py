@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.store.core import Transaction, WorkshopStore
+from console.store.core import Transaction, WorkshopStore, insert_row
 from console.store.export import ReadOnlyWorkshop, open_read_only, table_columns
 from console.store.files import StoreError
 from console.store.format import SYNCED_TABLES
@@ -189,7 +189,7 @@ def _merge_table(
     for row in reader.query(f"SELECT {names} FROM {table} ORDER BY rowid"):
         mine = existing.get(row["id"])
         if mine is None:
-            _insert(store, table, {**row, "rev": transaction.rev})
+            insert_row(store.connection, table, {**row, "rev": transaction.rev})
             existing[row["id"]] = row
             result.added[table] += 1
             continue
@@ -221,16 +221,6 @@ def _later(source: dict[str, Any], target: dict[str, Any]) -> bool:
     source_key = (str(source.get("updated_at") or ""), str(source.get("updated_by") or ""))
     target_key = (str(target.get("updated_at") or ""), str(target.get("updated_by") or ""))
     return source_key > target_key
-
-
-def _insert(store: WorkshopStore, table: str, row: dict[str, Any]) -> None:
-    """Insert one row exactly as given."""
-    names = list(row)
-    columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
-    store.connection.execute(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks})", [row[n] for n in names]
-    )
 
 
 __all__ = ["MERGE_RULE", "MergeResult", "StoreError", "merge_workshops"]
