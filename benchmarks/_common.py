@@ -137,7 +137,7 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
                 "updated_by": store.instance_id,
                 "rev": transaction.rev,
             }
-            db = transaction.db
+            db = store.db
             existing = store.query("SELECT count(*) AS n FROM participants")[0]["n"]
             db.table("participants").insert_all(
                 [

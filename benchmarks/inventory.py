@@ -49,7 +49,7 @@ def build(path: Path) -> str:
                 {"id": new_id(), "number": existing + number + 1, **stamp}
                 for number in range(DELEGATES - existing)
             ]
-            transaction.db.table("participants").insert_all(people, batch_size=1000)
+            store.db.table("participants").insert_all(people, batch_size=1000)
             voters = [row["id"] for row in store.query("SELECT id FROM participants")]
             items = [
                 {
@@ -62,7 +62,7 @@ def build(path: Path) -> str:
                 }
                 for number in range(1, PAIN_POINTS + 1)
             ]
-            transaction.db.table("pain_points").insert_all(items, batch_size=1000)
+            store.db.table("pain_points").insert_all(items, batch_size=1000)
             votes = [
                 {
                     "id": new_id(),
@@ -74,7 +74,7 @@ def build(path: Path) -> str:
                 }
                 for index in range(VOTES)
             ]
-            transaction.db.table("pain_point_votes").insert_all(votes, batch_size=1000)
+            store.db.table("pain_point_votes").insert_all(votes, batch_size=1000)
     finally:
         store.close()
     return round_id

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import build_big_workshop, figure_line, percentile, size_argument
+from _common import build_big_workshop, every_pane_built, figure_line, percentile, size_argument
 from _paint import PaintProbe, shows
 from textual.app import App, ComposeResult
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
@@ -125,7 +125,6 @@ async def console(probe: PaintProbe, path: Path, samples: int) -> dict[str, list
     from console.store.core import WorkshopStore
     from console.ui.app import make_app
     from console.ui.inventory_list import InventoryList
-    from console.ui.panes.base import Pane
 
     figures: dict[str, list[float]] = {
         "start": [],
@@ -146,10 +145,7 @@ async def console(probe: PaintProbe, path: Path, samples: int) -> dict[str, list
         async with app.run_test(size=SIZE) as pilot:
             await asyncio.wait_for(probe.done.wait(), 30)
             figures["start"].append((probe.painted_at - started) * 1000)
-            while len(app.query(Pane)) < len(PANE_KEYS) or not all(
-                pane.is_mounted for pane in app.query(Pane)
-            ):
-                await asyncio.sleep(0.001)
+            await every_pane_built(app)
             figures["built"].append((time.perf_counter() - started) * 1000)
             await pilot.pause()
             for round_number in range(1 + samples // 4):
