@@ -46,6 +46,31 @@ UNDO_DEPTH = 50
 """How many destructive actions of one console can be undone."""
 
 
+class FileBusyError(StoreError):
+    """Another program held the workshop file's write lock for longer than this store waits."""
+
+
+def wait_for_write_lock(path: Path, stop: Callable[[], bool], *, step_ms: int = 250) -> bool:
+    """Wait on a connection of its own until the write lock on path is free; tell if it was.
+
+    Meant for a worker thread: the console's own connection stays with the UI thread.
+    """
+    connection = sqlite3.connect(path, timeout=step_ms / 1000, isolation_level=None)
+    try:
+        while not stop():
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    raise StoreError(f"The workshop file cannot be written: {error}.") from None
+                continue
+            connection.execute("ROLLBACK")
+            return True
+        return False
+    finally:
+        connection.close()
+
+
 def utc_now() -> datetime:
     """Return the current instant in UTC."""
     return datetime.now(UTC)
@@ -184,6 +209,10 @@ class WorkshopStore:
         self.started_at = iso(clock())
         self._instance_recorded = False
         self._seen_data_version = self.data_version()
+        self.lock_wait = BUSY_TIMEOUT_MS / 1000
+        """Seconds a write waits for another program's lock before FileBusyError (see write)."""
+        self.busy_count = 0
+        """How many writes gave up on another program's lock (FileBusyError)."""
 
     @cached_property
     def db(self) -> Database:
@@ -279,9 +308,11 @@ class WorkshopStore:
         SQLite's own busy wait sleeps longer after each try (up to 100 ms a time), so a console
         that waited once keeps losing the lock to busier writers, for seconds when several write
         flat out (benchmarks/concurrency.py). Short, jittered tries keep every wait close to the
-        length of the other writers' transactions. Gives up after the busy timeout, as SQLite would.
+        length of the other writers' transactions. Gives up after the busy timeout, as SQLite would,
+        or, where the console has shortened `lock_wait` so its UI thread never waits long, with
+        FileBusyError: the console then waits for the lock in a worker.
         """
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        deadline = time.monotonic() + self.lock_wait
         self.connection.execute("PRAGMA busy_timeout = 0")
         try:
             while True:
@@ -289,8 +320,16 @@ class WorkshopStore:
                     self.connection.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as error:
-                    if not is_busy(error) or time.monotonic() >= deadline:
+                    if not is_busy(error):
                         raise
+                    if time.monotonic() >= deadline:
+                        if self.lock_wait >= BUSY_TIMEOUT_MS / 1000:
+                            raise
+                        self.busy_count += 1
+                        raise FileBusyError(
+                            "Not saved yet: another program is holding the workshop file; "
+                            "the console waits for it."
+                        ) from None
                 time.sleep(random.uniform(0.0005, 0.002))
         finally:
             self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import ClassVar
 
-from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual import events, on, work
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Input
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.store.agenda import current_item
-from console.store.core import Clock, StoreError, WorkshopStore, utc_now
+from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_for_write_lock
 from console.store.workshop import workshop_details
+from console.ui.file_status import LOCK_WAIT_SECONDS, FileBusyBanner
 from console.ui.header import WorkshopHeader
+from console.ui.key_order import OrderedKeysApp
 from console.ui.panes.base import Pane
 from console.ui.themes import CONSOLE_THEME, PROJECTOR_THEME
 
@@ -52,7 +56,7 @@ PANES: tuple[PaneEntry, ...] = (
 PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(OrderedKeysApp[None]):
     """The facilitator's console on one workshop file."""
 
     CSS_PATH: ClassVar = [
@@ -96,11 +100,16 @@ class ConsoleApp(App[None]):
         self.first_pane = first_pane
         self.clock = clock
         self.seen_rev = store.current_rev()
+        # The UI thread never waits long for another program's lock: a worker waits instead.
+        store.lock_wait = LOCK_WAIT_SECONDS
+        self._lines_waiting: list[tuple[Input, str]] = []
+        self._busy_seen = store.busy_count
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
 
     def compose(self) -> ComposeResult:
         yield WorkshopHeader(id="header")
+        yield FileBusyBanner(id="file-busy")
         with ContentSwitcher(initial=self.first_pane, id="panes"):
             # Only the first pane is built before the first paint; the others follow it.
             yield self._new_pane(self.first_pane)
@@ -144,6 +153,73 @@ class ConsoleApp(App[None]):
         if changed & {"agenda_items", "timer_events", "agenda_days"}:
             self._show_current_item()
         self.seen_rev = new_rev
+
+    async def intercept_key(self, event: events.Key, focused: Widget | None) -> bool:
+        if event.key == "enter" and isinstance(focused, Input) and self._lines_waiting:
+            # Lines are waiting for the file: this one goes behind them, in the order typed.
+            self._hold_line(focused)
+            return True
+        return False
+
+    async def key_settled(self, focused: Widget | None) -> None:
+        if self.store.busy_count == self._busy_seen:
+            return
+        self._busy_seen = self.store.busy_count
+        if isinstance(focused, Input) and focused.value:
+            self._hold_line(focused)  # its Enter met a busy file: the line is kept, not retyped
+        self._wait_for_file()
+
+    def _hold_line(self, line: Input) -> None:
+        """Keep a line whose save waits for the file, and clear it for the next one."""
+        self._lines_waiting.append((line, line.value))
+        line.value = ""
+        self._wait_for_file()
+
+    def _wait_for_file(self) -> None:
+        """Another program held the file when a save was tried: say so and wait for it."""
+        self.screen_stack[0].query_one(FileBusyBanner).show_waiting(len(self._lines_waiting))
+        if not any(worker.name == "wait-for-file" for worker in self.workers):
+            self._wait_for_write_lock()
+
+    @work(thread=True, name="wait-for-file", exit_on_error=False)
+    def _wait_for_write_lock(self) -> bool:
+        worker = get_current_worker()
+        return wait_for_write_lock(self.store.path, lambda: worker.is_cancelled)
+
+    @on(Worker.StateChanged)
+    async def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "wait-for-file" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
+            return
+        self.screen_stack[0].query_one(FileBusyBanner).hide()
+        if event.state is WorkerState.ERROR:
+            self.notify(str(event.worker.error), severity="error")
+            return
+        waiting, self._lines_waiting = self._lines_waiting, []
+        self.clear_notifications()  # the "not saved yet" notices are answered now
+        for line, text in waiting:
+            await self._save_waiting_line(line, text)
+        if waiting:
+            self.notify(f"The workshop file is free again: {_lines(len(waiting))} saved.")
+        else:
+            self.notify("The workshop file is free again: do again what was not saved.")
+
+    async def _save_waiting_line(self, line: Input, text: str) -> None:
+        """Press Enter for a line that waited, keeping what has been typed there since."""
+        if not line.is_attached:
+            self.notify(f"Not saved (its dialog was closed): {text}", severity="error")
+            return
+        await self.settle(line)  # keys already sent to the line are in it
+        typed_since = line.value
+        line.value = text
+        await line.action_submit()
+        await self.settle(line)
+        if line.value:  # refused: its message is on screen and the text stays in the line
+            line.value = f"{line.value} {typed_since}".rstrip()
+        else:
+            line.value = typed_since
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -297,6 +373,10 @@ class ConsoleApp(App[None]):
 
     def _tick(self) -> None:
         self.query_one(WorkshopHeader).tick(self.clock())
+
+
+def _lines(count: int) -> str:
+    return "1 waiting line" if count == 1 else f"{count} waiting lines"
 
 
 def make_app(

@@ -1,0 +1,134 @@
+"""Keys handled strictly in the order they were typed, however fast they arrive.
+
+Textual sends a typed character straight to the focused widget, but a key that acts through a
+binding (Enter, Backspace, arrows, a pane key) first bubbles from the focused widget up through
+each of its containers, one message queue at a time, before the app runs the binding. Keys typed
+right after it overtake it on the way: a burst of "line one⏎line two⏎" saved "line oneline t",
+and a letter typed right after a key that opens a dialog landed in the pane behind it.
+
+`OrderedKeysApp` keeps the order. A key that is typed text goes to the focused widget as before
+(its queue keeps the order among typed characters). Any other key waits until the focused widget
+and its containers have handled everything sent before it, runs its binding at once, and lets the
+messages that binding posted (a submitted line, a dialog opening) be handled before the next key
+is routed. A key typed while a dialog opens waits until the dialog has focus, so type-ahead lands
+in its first field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from typing import Any
+
+from textual import events
+from textual.app import App, ReturnType
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
+
+SETTLE_SECONDS = 5.0
+"""How long a key waits for the widgets before it is routed anyway (a guard, not a pause)."""
+
+SCREEN_TURNS = 2
+"""How many turns of its own queue and the app's a new screen gets to focus its first field."""
+
+
+class OrderedKeysApp(App[ReturnType]):
+    """An app whose keys take effect in the order they were typed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_keys: deque[events.Key] = deque()
+        self._keys_resume_scheduled = False
+        self._keys_settled_screen: Screen[Any] | None = None
+        self._screen_turns = 0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._held_keys.append(event)
+            if not self._keys_resume_scheduled and len(self._held_keys) == 1:
+                await self._route_held_keys()
+            return
+        await super().on_event(event)
+
+    async def _route_held_keys(self) -> None:
+        """Route the keys typed so far, one at a time, each after the last took effect."""
+        self._keys_resume_scheduled = False
+        while self._held_keys:
+            if not await self._screen_ready():
+                self._resume_keys_later()
+                return
+            event = self._held_keys.popleft()
+            if not await self._route_key(event) and self._held_keys:
+                # What the key did may have queued work on the app itself (Widget.focus does):
+                # the next key is routed after it, so it reaches the widget that now has focus.
+                self._resume_keys_later()
+                return
+
+    def _resume_keys_later(self) -> None:
+        self._keys_resume_scheduled = True
+        self.call_later(self._route_held_keys)
+
+    async def _route_key(self, event: events.Key) -> bool:
+        """Route one key; tell whether it was typed text, which needs no settling."""
+        focused = self.focused
+        if focused is not None and focused.check_consume_key(event.key, event.character):
+            await super().on_event(event)  # typed text: the widget's own queue keeps the order
+            return True
+        await self.settle(focused)
+        self.app_focus = True
+        if await self.intercept_key(event, focused):
+            return False
+        if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
+            event.key
+        ):
+            await self.settle(focused)
+            await self.key_settled(focused)
+            return False
+        # No binding: the widgets' own key handlers, as Textual routes it.
+        await super().on_event(event)
+        await self.settle(focused)
+        return False
+
+    async def intercept_key(self, event: events.Key, focused: Widget | None) -> bool:
+        """Handle a key before its binding, once every earlier key took effect; tell if handled."""
+        return False
+
+    async def key_settled(self, focused: Widget | None) -> None:
+        """React to what a key's binding did, before the next key is routed."""
+
+    async def _screen_ready(self) -> bool:
+        """Tell whether keys may go to the screen: a new one must first focus its first field."""
+        screen = self.screen
+        if screen is self._keys_settled_screen:
+            return True
+        if self._screen_turns < SCREEN_TURNS:
+            # A screen focuses its first field from its mount, through the app's queue
+            # (Widget.focus): once its own queue and then the app's have been worked through,
+            # the field that is to get the keys has them.
+            self._screen_turns += 1
+            await self._barrier(screen)
+            return False
+        self._keys_settled_screen = screen
+        self._screen_turns = 0
+        return True
+
+    async def settle(self, node: DOMNode | None) -> None:
+        """Wait until node and each container above it has handled what is queued for it."""
+        chain: list[DOMNode] = []
+        while node is not None and node is not self:
+            chain.append(node)
+            node = node.parent
+        if not chain:
+            chain.append(self.screen)
+        for pump in chain:  # bottom up: a message bubbling up is queued before the next barrier
+            await self._barrier(pump)
+
+    async def _barrier(self, pump: DOMNode) -> None:
+        """Wait until pump has handled every message queued for it before this call."""
+        reached = asyncio.Event()
+        if not pump.call_later(reached.set):
+            return  # closed or closing: nothing more will be handled there
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(reached.wait(), SETTLE_SECONDS)

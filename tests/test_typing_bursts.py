@@ -1,0 +1,143 @@
+"""Keys as fast as a paste, a text expander or a laggy link sends them: nothing garbled or lost.
+
+Each test runs the real `facilitate` in a pseudo-terminal and writes whole bursts of lines with no
+gap between them, then checks the file row for row and the screen against the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import make_workshop
+from pty_console import Console
+
+LINES = 200
+
+
+def burst(console: Console, lines: list[str]) -> None:
+    """Write every line and its Enter to the terminal at once, in chunks as a pty takes them."""
+    data = "".join(f"{line}\r" for line in lines).encode()
+    for start in range(0, len(data), 1024):
+        os.write(console.fd, data[start : start + 1024])
+        console.read(0)  # keep the console's output flowing so it never blocks on the pty
+
+
+def rows(path: Path, sql: str) -> list[str]:
+    """Return the first column of a query on the workshop file."""
+    with closing(sqlite3.connect(path)) as connection:
+        return [row[0] for row in connection.execute(sql)]
+
+
+def pain_points(path: Path) -> list[str]:
+    """Return the live pain points in the order they were captured."""
+    return rows(path, "SELECT text FROM pain_points WHERE deleted_at IS NULL ORDER BY position")
+
+
+def takeaways(path: Path) -> list[str]:
+    """Return the live takeaways in the order they were captured."""
+    return rows(path, "SELECT text FROM takeaways WHERE deleted_at IS NULL ORDER BY rowid")
+
+
+def wait_for_rows(console: Console, count: int, read: callable, path: Path) -> list[str]:
+    """Read the console until the file holds count new rows (or the deadline passes)."""
+    console.read(60, until=lambda _screen: len(read(path)) >= count)
+    return read(path)
+
+
+@contextmanager
+def console_on(path: Path, pane_key: str, title: str) -> Iterator[Console]:
+    """The real console on path, showing the pane pane_key opens."""
+    with Console([str(path)]) as console:
+        console.wait_for("Agenda")
+        console.send(pane_key)
+        console.wait_for(title)
+        yield console
+        assert console.quit() == 0
+
+
+@pytest.fixture
+def workshop(tmp_path: Path) -> Path:
+    return make_workshop(tmp_path / "ws.db")
+
+
+def test_200_lines_with_no_gap_become_200_inventory_rows_exactly_as_typed(workshop: Path) -> None:
+    before = pain_points(workshop)
+    lines = [f"burst pain point {number:03d}" for number in range(LINES)]
+    with console_on(workshop, "f3", "Inventory") as console:
+        burst(console, lines)
+        saved = wait_for_rows(console, len(before) + LINES, pain_points, workshop)
+        assert saved == before + lines
+        console.wait_for(f"{len(saved)} pain points")
+        shown = [line for row in console.screen.rows() for line in lines if line in row]
+        first = lines.index(shown[0]) if shown else 0
+        assert len(shown) > 10 and shown == lines[first : first + len(shown)], shown
+
+
+def test_200_lines_with_no_gap_become_200_takeaways_exactly_as_typed(workshop: Path) -> None:
+    before = takeaways(workshop)
+    lines = [f"burst takeaway {number:03d}" for number in range(LINES)]
+    with console_on(workshop, "f5", "Takeaways") as console:
+        burst(console, lines)
+        saved = wait_for_rows(console, len(before) + LINES, takeaways, workshop)
+        assert saved == before + lines
+        console.wait_for(lines[-1])
+
+
+def test_two_consoles_typing_bursts_at_once_keep_every_line_of_each(workshop: Path) -> None:
+    before = pain_points(workshop)
+    first = [f"first console {number:03d}" for number in range(LINES)]
+    second = [f"second console {number:03d}" for number in range(LINES)]
+    with (
+        console_on(workshop, "f3", "Inventory") as one,
+        console_on(workshop, "f3", "Inventory") as two,
+    ):
+        for start in range(0, LINES, 20):  # interleaved: both consoles type at the same time
+            burst(one, first[start : start + 20])
+            burst(two, second[start : start + 20])
+        total = len(before) + 2 * LINES
+        wait_for_rows(one, total, pain_points, workshop)
+        saved = wait_for_rows(two, total, pain_points, workshop)
+        assert [line for line in saved if line.startswith("first")] == first
+        assert [line for line in saved if line.startswith("second")] == second
+        assert len(saved) == total
+        one.wait_for(f"{total} pain points")
+        two.wait_for(f"{total} pain points")
+
+
+def test_keys_typed_while_a_dialog_opens_land_in_its_fields_in_order(workshop: Path) -> None:
+    with console_on(workshop, "f4", "Cards") as console:
+        # n opens the new-card dialog; the rest is typed before it has finished opening.
+        os.write(console.fd, b"nZZ01\tA card typed ahead\tA\tits description\r")
+        console.wait_for("A card typed ahead")
+        # F2, then w opens the details; the new title is typed while the dialog opens.
+        os.write(console.fd, b"\x1bOQwA title typed ahead\x13")
+        console.wait_for("Workshop details saved")
+    cards = rows(workshop, "SELECT code || '|' || title || '|' || category FROM cards")
+    assert "ZZ01|A card typed ahead|Attitude" in cards
+    assert rows(workshop, "SELECT title FROM workshop") == ["A title typed ahead"]
+
+
+def test_a_lock_held_by_another_program_keeps_typed_lines_and_saves_them_when_it_goes(
+    workshop: Path,
+) -> None:
+    before = pain_points(workshop)
+    with console_on(workshop, "f3", "Inventory") as console:
+        with closing(sqlite3.connect(workshop, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+            burst(console, ["typed while locked", "and one more"])
+            console.send(b"still typing")
+            console.wait_for("Waiting for the workshop file")
+            console.wait_for("2 typed lines wait")
+            assert pain_points(workshop) == before  # nothing shown as saved that is not
+            screen = console.screen.text()
+            assert "Saved" not in screen.split("Waiting for the workshop file")[-1]
+            other.execute("ROLLBACK")
+        console.read(30, until=lambda screen: "Waiting for the workshop file" not in screen.text())
+        console.wait_for("2 waiting lines saved")
+        console.wait_for("still typing")  # what was typed since stays in the line
+        assert pain_points(workshop) == [*before, "typed while locked", "and one more"]
