@@ -30,9 +30,6 @@ from textual.widget import Widget
 SETTLE_SECONDS = 5.0
 """How long a key waits for the widgets before it is routed anyway (a guard, not a pause)."""
 
-SCREEN_TURNS = 2
-"""How many turns of its own queue and the app's a new screen gets to focus its first field."""
-
 
 class OrderedKeysApp(App[ReturnType]):
     """An app whose keys take effect in the order they were typed."""
@@ -42,7 +39,7 @@ class OrderedKeysApp(App[ReturnType]):
         self._held_keys: deque[events.Key] = deque()
         self._keys_resume_scheduled = False
         self._keys_settled_screen: Screen[Any] | None = None
-        self._screen_turns = 0
+        self._keys_turned_screen: Screen[Any] | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -60,7 +57,12 @@ class OrderedKeysApp(App[ReturnType]):
                 self._resume_keys_later()
                 return
             event = self._held_keys.popleft()
-            if not await self._route_key(event) and self._held_keys:
+            typed = await self._route_key(event)
+            if not self._held_keys:
+                if typed:  # the last key so far: done once its widget has it (as tests expect)
+                    await self.settle(self.focused)
+                return
+            if not typed:
                 # What the key did may have queued work on the app itself (Widget.focus does):
                 # the next key is routed after it, so it reaches the widget that now has focus.
                 self._resume_keys_later()
@@ -103,15 +105,14 @@ class OrderedKeysApp(App[ReturnType]):
         screen = self.screen
         if screen is self._keys_settled_screen:
             return True
-        if self._screen_turns < SCREEN_TURNS:
+        if screen is not self._keys_turned_screen:
             # A screen focuses its first field from its mount, through the app's queue
             # (Widget.focus): once its own queue and then the app's have been worked through,
             # the field that is to get the keys has them.
-            self._screen_turns += 1
+            self._keys_turned_screen = screen
             await self._barrier(screen)
             return False
         self._keys_settled_screen = screen
-        self._screen_turns = 0
         return True
 
     async def settle(self, node: DOMNode | None) -> None:
