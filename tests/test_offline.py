@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workshop
+from helpers import notices, wait_until
 from pty_console import Console
 from textual.widgets import ContentSwitcher
 
@@ -139,7 +140,13 @@ async def test_the_console_works_offline_on_every_pane(
             await pilot.press("escape", "f1")
             await pilot.pause()
             await pilot.press("escape", "f9")
-            await pilot.pause()
+            await wait_until(
+                lambda: (
+                    bool(notices(app, "error"))
+                    or any(n.startswith("Report written") for n in notices(app))
+                ),
+                "the report to be written",
+            )
             errors = [n.message for n in app._notifications if n.severity == "error"]
             assert not errors
     finally:

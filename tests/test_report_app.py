@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock
+from helpers import notices, wait_until
 from test_report_workshop import build_realistic_workshop
 
 from console.report import output
@@ -20,8 +21,11 @@ async def test_f9_writes_markdown_and_html_next_to_the_workshop(tmp_path: Path) 
         app = make_app(store, clock=clock)
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             await pilot.press("f9")
-            await pilot.pause()
-            messages = [notification.message for notification in app._notifications]
+            # The report is written in a worker thread: wait for the console to say so.
+            await wait_until(
+                lambda: any(n.startswith("Report written") for n in notices(app)), "the report"
+            )
+            messages = notices(app)
             titles = [command.title for command in app.get_system_commands(app.screen)]
     assert "Export report" in titles
     markdown = tmp_path / "workshop-report.md"
@@ -45,8 +49,8 @@ async def test_f9_on_a_full_disk_says_so_in_one_line(
         app = make_app(store, clock=clock)
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             await pilot.press("f9")
-            await pilot.pause()
-            errors = [n for n in app._notifications if n.severity == "error"]
-    assert len(errors) == 1 and "the disk is full" in errors[0].message
-    assert "\n" not in errors[0].message
+            await wait_until(lambda: bool(notices(app, "error")), "the error")
+            errors = notices(app, "error")
+    assert len(errors) == 1 and "the disk is full" in errors[0]
+    assert "\n" not in errors[0]
     assert not (tmp_path / "workshop-report.md").exists()

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.store.agenda import current_item
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_for_write_lock
 from console.store.workshop import workshop_details
+from console.ui.export_worker import ReportExport
 from console.ui.file_status import LOCK_WAIT_SECONDS, FileBusyBanner
 from console.ui.header import WorkshopHeader
 from console.ui.key_order import OrderedKeysApp
@@ -307,17 +308,10 @@ class ConsoleApp(OrderedKeysApp[None]):
         self.push_screen(ProjectorChooser(modes, current), chosen)
 
     def action_export_report(self) -> None:
-        """Write the report (Markdown and HTML) next to the workshop file and say where."""
-        # Imported on use: the report writers are not needed for the console's first paint.
-        from console.report.build import export_report_files, read_report
-
-        try:
-            report = read_report(self.store, now=self.clock())
-            markdown, html = export_report_files(self.store, self.store.path, report=report)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.notify(f"Report written: {markdown} and {html.name}.", timeout=8)
+        """Write the report (Markdown and HTML) next to the workshop file, in a worker thread."""
+        # The console's own screen, also under a dialog: the header there shows the export.
+        exporter = self.screen_stack[0].query_one(ReportExport)
+        exporter.start(self.store.path, self.clock())
 
     def action_help(self) -> None:
         """Show every key."""

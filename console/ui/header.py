@@ -1,4 +1,5 @@
-"""The console's header: workshop title, the current agenda item and its remaining time."""
+"""The console's header: workshop title, the current agenda item, its remaining time, and
+whether a report is being written."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import Static
 
 from console.domain.timers import TimerPhase, format_clock, timer_state
 from console.store.agenda import CurrentItem
+from console.ui.export_worker import ReportExport
 from console.ui.text import literal
 
 
@@ -25,6 +27,7 @@ class WorkshopHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(id="header-title")
         yield Static(id="header-item")
+        yield ReportExport(id="header-report")
         yield Static(id="header-clock")
 
     def watch_workshop_title(self) -> None:
