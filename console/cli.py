@@ -50,7 +50,7 @@ def cli(ctx: click.Context) -> None:
         path = Path(DEFAULT_FILE)
         with user_errors():
             if not path.exists():
-                _create(path, None, None).close()
+                _create(path, None, None)
                 click.echo(f"Created {path} from the default template.", err=True)
         run_console(path)
 
@@ -76,7 +76,7 @@ def open_command(path: Path) -> None:
 def new_command(path: Path, template: str | None, title: str | None) -> None:
     """Create the workshop file PATH from a template."""
     with user_errors():
-        _create(path, template, title).close()
+        _create(path, template, title)
     click.echo(f"Created {path}. Open it with: facilitate {path}")
 
 
@@ -155,11 +155,19 @@ def export_command(path: Path, fmt: str, out: Path | None) -> None:
     The file is read in one consistent snapshot and never written; each export appears
     complete or not at all.
     """
-    from console.report.build import export
+    from console.report.build import default_output, export
+    from console.report.output import not_written
+    from console.store.durable import disk_full_means
     from console.store.export import open_read_only
 
-    with user_errors(), open_read_only(path) as reader:
-        written = export(reader, path, fmt, out)
+    target = out if out is not None else default_output(path, fmt)
+    # Reading needs room too: SQLite makes the file's shared-memory index beside it.
+    with (
+        user_errors(),
+        disk_full_means(not_written(target), path.parent),
+        open_read_only(path) as reader,
+    ):
+        written = export(reader, path, fmt, target)
     click.echo(f"Wrote {written}")
 
 
@@ -183,6 +191,7 @@ def import_command(path: Path, file: Path, kind: str | None) -> None:
     [[pain_points]], [[cards]]) and are added to an existing workshop.
     """
     from console.report.json_export import parse_workshop_json
+    from console.store.durable import disk_full_means
     from console.store.importer import import_records, import_workshop, read_import_file
 
     with user_errors():
@@ -195,7 +204,11 @@ def import_command(path: Path, file: Path, kind: str | None) -> None:
             tables = parse_workshop_json(read_import_file(file, 200_000_000), file.name)
             summary = import_workshop(path, tables, source=file.name)
         else:
-            with WorkshopStore.open(path, role="import") as store:
+            nothing = f"nothing was imported into {path}; free some space and try again."
+            with (
+                disk_full_means(nothing, path.parent),
+                WorkshopStore.open(path, role="import") as store,
+            ):
                 summary = import_records(store, kind, file)
     click.echo(summary.message)
 
@@ -237,8 +250,9 @@ def portfolio_command(files: tuple[Path, ...], fmt: str, out: Path | None) -> No
     and trends by year. Files that are not workshops are reported and skipped.
     """
     from console.report.html import render_portfolio_html
-    from console.report.output import write_atomic
+    from console.report.output import not_written, write_atomic, write_stdout
     from console.report.portfolio import combine, portfolio_json, render_portfolio_markdown
+    from console.store.durable import is_disk_full
     from console.store.portfolio import read_summary
 
     summaries = []
@@ -248,6 +262,10 @@ def portfolio_command(files: tuple[Path, ...], fmt: str, out: Path | None) -> No
             try:
                 summaries.append(read_summary(file))
             except (StoreError, ValueError, OSError) as error:
+                if is_disk_full(error, file.parent):
+                    # Reading needs room too: SQLite makes a shared-memory index beside the file.
+                    lost = f"{file} could not be read; free some space and try again."
+                    fail(f"the disk is full: {not_written(out) if out else lost}")
                 reason = str(error)
                 skipped.append(reason if str(file) in reason else f"{file}: {reason}")
     for line in skipped:
@@ -261,10 +279,10 @@ def portfolio_command(files: tuple[Path, ...], fmt: str, out: Path | None) -> No
         "json": portfolio_json,
     }
     text = render[fmt](portfolio)
-    if out is None:
-        click.echo(text, nl=False)
-        return
     with user_errors():
+        if out is None:
+            write_stdout(text)
+            return
         write_atomic(out, text)
     click.echo(f"Wrote {out} ({len(summaries)} workshops)", err=True)
 
@@ -275,22 +293,17 @@ def demo_path() -> Path:
     return Path(base) / "facilitation-console" / "demo.db"
 
 
-def _create(path: Path, template: str | None, title: str | None) -> WorkshopStore:
-    """Create a workshop file from a template; leave nothing behind if that fails."""
+def _create(path: Path, template: str | None, title: str | None) -> None:
+    """Create a workshop file from a template, whole on the disk; leave nothing if that fails."""
+    from console.store.durable import create_workshop
     from console.store.templates import DEFAULT_TEMPLATE, apply_template, load_template
 
     load_template(template or DEFAULT_TEMPLATE)
     if title is not None and not title.strip():
         raise ValueError("The title cannot be empty.")
-    store = WorkshopStore.create(path)
-    try:
-        apply_template(store, template or DEFAULT_TEMPLATE, title=title)
-    except BaseException:
-        store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    return store
+    create_workshop(
+        path, lambda store: apply_template(store, template or DEFAULT_TEMPLATE, title=title)
+    )
 
 
 def main() -> None:

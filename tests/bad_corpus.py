@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from conftest import FakeClock, make_workshop
+from helpers import workshop_with_pain_points
 from test_foundation_cli import foreign, newer, random_bytes, truncated
 
+from console.report.build import export
 from console.store.cards import add_card, create_round, save_hand_counts
 from console.store.core import WorkshopStore
+from console.store.export import open_read_only
 from console.store.format import SYNCED_TABLES
 from console.store.importer import import_records
 from console.store.inventory import capture_pain_point, create_theme
@@ -119,6 +122,8 @@ class CliCase:
     check: Callable[[Path], None] | None = None
     lock: str | None = None
     """"write": another connection holds a write transaction; "exclusive": an exclusive lock."""
+    file_limit: int | None = None
+    """A full disk: the command may write no file past this many bytes (`ulimit -f`)."""
 
 
 def _file(make: Callable[[Path], None], name: str = "bad.db") -> Callable[[Path], None]:
@@ -196,6 +201,33 @@ def _exported_formulas(folder: Path) -> None:
     assert ('\'=HYPERLINK("http://evil.example","click")', "'@mallory") in typed
     assert ("'+1+2", "'-3") in typed
 
+
+def _json_export(folder: Path) -> None:
+    workshop(folder)
+    with open_read_only(folder / "w.db") as reader:
+        export(reader, folder / "w.db", "json", folder / "w.json")
+
+
+def _source_with_more_pain_points(folder: Path) -> None:
+    workshop(folder)
+    shutil.copy(folder / "w.db", folder / "src.db")
+    workshop_with_pain_points(folder / "src.db", 1000, prefix="Noted by the note-taker")
+
+
+def _workshop_and_previous(name: str) -> Callable[[Path], None]:
+    def setup(folder: Path) -> None:
+        workshop(folder)
+        if name.endswith("-csv"):
+            (folder / name).mkdir()
+            (folder / name / "cards.csv").write_text("code,title\nOLD,the previous export\n")
+        else:
+            (folder / name).write_text("the previous export")
+
+    return setup
+
+
+FULL = "free some space and try again."
+KEPT = "was not updated, the previous version is kept"
 
 CLI_CASES: tuple[CliCase, ...] = (
     # Opening files
@@ -537,6 +569,83 @@ CLI_CASES: tuple[CliCase, ...] = (
         ("export", "bad.db", "--format", "json", "--out", "x.json"),
         "facilitate: bad.db is not a workshop file (it is not an SQLite database).",
         unchanged=("bad.db",),
+    ),
+    # A full disk: one line, nothing half-made, an earlier export left as it was.
+    CliCase(
+        "new-on-a-full-disk",
+        lambda folder: None,
+        ("new", "ws.db"),
+        f"facilitate: the disk is full: ws.db was not created; {FULL}",
+        file_limit=100_000,
+    ),
+    CliCase(
+        "import-json-into-a-new-file-on-a-full-disk",
+        _json_export,
+        ("import", "new.db", "w.json"),
+        f"facilitate: the disk is full: new.db was not created; {FULL}",
+        unchanged=("w.json",),
+        same_rows=("w.db",),
+        file_limit=100_000,
+    ),
+    CliCase(
+        "merge-on-a-full-disk",
+        _source_with_more_pain_points,
+        ("merge", "w.db", "src.db"),
+        f"facilitate: the disk is full: nothing was merged into w.db; {FULL}",
+        unchanged=("src.db",),
+        same_rows=("w.db",),
+        file_limit=420_000,
+    ),
+    CliCase(
+        "export-md-on-a-full-disk-keeps-the-old-report",
+        _workshop_and_previous("report.md"),
+        ("export", "w.db", "--format", "md", "--out", "report.md"),
+        f"facilitate: the disk is full: report.md {KEPT}; {FULL}",
+        unchanged=("report.md",),
+        same_rows=("w.db",),
+        file_limit=512,
+    ),
+    CliCase(
+        "export-html-on-a-full-disk",
+        _workshop_and(),
+        ("export", "w.db", "--format", "html"),
+        f"facilitate: the disk is full: w-report.html was not written; {FULL}",
+        same_rows=("w.db",),
+        file_limit=512,
+    ),
+    CliCase(
+        "export-json-on-a-full-disk-keeps-the-old-export",
+        _workshop_and_previous("w.json"),
+        ("export", "w.db", "--format", "json"),
+        f"facilitate: the disk is full: w.json {KEPT}; {FULL}",
+        unchanged=("w.json",),
+        same_rows=("w.db",),
+        file_limit=512,
+    ),
+    CliCase(
+        "export-csv-on-a-full-disk-keeps-the-old-tables",
+        _workshop_and_previous("out-csv"),
+        ("export", "w.db", "--format", "csv", "--out", "out-csv"),
+        f"facilitate: the disk is full: out-csv {KEPT}; {FULL}",
+        unchanged=("out-csv/cards.csv",),
+        same_rows=("w.db",),
+        file_limit=512,
+    ),
+    CliCase(
+        "export-csv-on-a-full-disk",
+        _workshop_and(),
+        ("export", "w.db", "--format", "csv"),
+        f"facilitate: the disk is full: w-csv was not written; {FULL}",
+        same_rows=("w.db",),
+        file_limit=512,
+    ),
+    CliCase(
+        "portfolio-on-a-full-disk",
+        _workshop_and(),
+        ("portfolio", "w.db", "--format", "html", "--out", "p.html"),
+        f"Reading workshops\nfacilitate: the disk is full: p.html was not written; {FULL}",
+        same_rows=("w.db",),
+        file_limit=512,
     ),
     # Another program holds the file: wait the busy timeout, then one line.
     CliCase(

@@ -1,14 +1,28 @@
-"""Helpers shared by the tests: waiting for what the user will see, reading the screen."""
+"""Helpers shared by the tests: waiting for what the user sees, reading the screen, full disks."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
+import os
 import re
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+from conftest import make_workshop
 from textual.app import App
+
+from console.store.core import WorkshopStore
+from console.store.importer import import_records
 
 POLL = 0.01
 """Seconds between two looks at a condition while waiting for it."""
@@ -37,3 +51,192 @@ def screen_text(app: App) -> str:
     svg = app.export_screenshot()
     texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.DOTALL)
     return html.unescape("".join(texts)).replace("\xa0", " ")
+
+
+JOURNALS = ("-wal", "-shm", "-journal")
+
+
+def limit_file_size(limit: int) -> Callable[[], None]:
+    """Return a preexec_fn that caps each file the child writes at limit bytes (`ulimit -f`).
+
+    SIGXFSZ is ignored (an ignored signal stays ignored across exec), so a write past the
+    limit fails with EFBIG instead of killing the process.
+    """
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def facilitate_run(
+    folder: Path, *args: str, preexec: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `facilitate` command in folder, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TERM": "dumb"},
+        preexec_fn=preexec,
+    )
+
+
+def files_in(folder: Path) -> set[str]:
+    """Return every file and folder below folder, SQLite's journal files left out."""
+    return {
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if not path.name.endswith(JOURNALS)
+    }
+
+
+def why_no_tmpfs() -> str | None:
+    """Return why this machine cannot mount a small tmpfs for a test, None if it can."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "mounting a small tmpfs needs root"
+    if shutil.which("mount") is None or shutil.which("umount") is None:
+        return "no mount command"
+    return None
+
+
+class TinyDisk:
+    """A folder where the `facilitate` command finds the disk (nearly) full.
+
+    "tmpfs": the folder is on a small tmpfs this test mounts, filled up to the bytes left free
+    (writes fail with ENOSPC). "ulimit": the command runs with a file size limit of that many
+    bytes (writes fail with EFBIG), for machines where mounting is not allowed.
+    """
+
+    def __init__(self, kind: str, root: Path) -> None:
+        self.kind = kind
+        self.root = root
+        self.folder = root / "work" if kind == "tmpfs" else root
+        self.free: int | None = None
+
+    def leave(self, free: int) -> None:
+        """Leave only free bytes for what the command writes."""
+        self.free = free
+        if self.kind != "tmpfs":
+            return
+        filler = self.root / ".filler"
+        filler.unlink(missing_ok=True)
+        stats = os.statvfs(self.root)
+        available = stats.f_bavail * stats.f_frsize
+        if available <= free:
+            raise AssertionError(f"the tmpfs has only {available} bytes free, not {free}")
+        with filler.open("wb") as handle:
+            left = available - free
+            block = bytes(1 << 20)
+            while left > 0:
+                left -= handle.write(block[: min(left, len(block))])
+
+    def room(self) -> None:
+        """Give the disk its space back (between runs, to prepare the next one)."""
+        self.free = None
+        (self.root / ".filler").unlink(missing_ok=True)
+
+    def preexec(self) -> Callable[[], None] | None:
+        """Return what a child process must run first to meet the full disk (ulimit only)."""
+        if self.kind == "ulimit" and self.free is not None:
+            return limit_file_size(self.free)
+        return None
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run the command in the folder on the nearly full disk."""
+        return facilitate_run(self.folder, *args, preexec=self.preexec())
+
+    def python(self, script: str) -> subprocess.CompletedProcess[str]:
+        """Run a Python script in the folder under the same conditions as the command."""
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=self.folder,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=self.preexec(),
+        )
+
+
+@contextmanager
+def tiny_disk(kind: str, root: Path, size: int = 16 << 20) -> Iterator[TinyDisk]:
+    """Prepare a TinyDisk of the kind under root (a tmpfs of size bytes is mounted there)."""
+    root.mkdir(parents=True, exist_ok=True)
+    if kind != "tmpfs":
+        yield TinyDisk(kind, root)
+        return
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(root)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        import pytest
+
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        disk = TinyDisk(kind, root)
+        disk.folder.mkdir()
+        yield disk
+    finally:
+        if subprocess.run(["umount", str(root)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(root)], capture_output=True)
+
+
+def workshop_with_pain_points(path: Path, count: int, *, prefix: str = "Pain point") -> Path:
+    """Build a workshop file holding count pain points (one import, one transaction)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make_workshop(path)
+    listing = path.parent / f".{path.name}.pain-points.csv"
+    lines = ["text,theme"]
+    lines += [
+        f"{prefix} {number}: the approval chain for small purchases takes weeks,Ways of working"
+        for number in range(1, count + 1)
+    ]
+    listing.write_text("\n".join(lines) + "\n", "utf-8")
+    try:
+        with WorkshopStore.open(path) as store:
+            import_records(store, "pain-points", listing)
+    finally:
+        listing.unlink()
+    return path
+
+
+def pain_point_count(path: Path) -> int:
+    """Return how many live pain points a workshop file holds (read-only)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(
+            connection.execute(
+                "SELECT count(*) FROM pain_points WHERE deleted_at IS NULL"
+            ).fetchone()[0]
+        )
+    finally:
+        connection.close()
+
+
+def integrity(path: Path) -> str:
+    """Return SQLite's integrity_check of a file, read-only ("ok" when whole)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return " ".join(row[0] for row in connection.execute("PRAGMA integrity_check"))
+    finally:
+        connection.close()
+
+
+@contextmanager
+def open_elsewhere(path: Path) -> Iterator[sqlite3.Connection]:
+    """Keep a workshop file open in another connection, as a running console would."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield connection
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bad_corpus import CLI_CASES, UI_CASES, CliCase, UiCase, hold_lock, live_dump
 from conftest import FakeClock, make_workshop
+from helpers import limit_file_size
 from test_foundation_app import notices, visible_text
 from textual.widgets import DataTable
 
@@ -22,7 +23,7 @@ LOCKED = [case for case in CLI_CASES if case.lock]
 PLAIN = [case for case in CLI_CASES if not case.lock]
 
 
-def facilitate(folder: Path, *args: str) -> subprocess.Popen[str]:
+def facilitate(folder: Path, *args: str, file_limit: int | None = None) -> subprocess.Popen[str]:
     """Start the real command in the case's folder, as a user would run it."""
     return subprocess.Popen(
         [sys.executable, "-m", "console", *args],
@@ -32,6 +33,7 @@ def facilitate(folder: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "TERM": "dumb"},
+        preexec_fn=None if file_limit is None else limit_file_size(file_limit),
     )
 
 
@@ -55,7 +57,7 @@ class Run:
         self.bytes = {name: (folder / name).read_bytes() for name in case.unchanged}
         self.rows = {name: live_dump(folder / name) for name in case.same_rows}
         self.holder = hold_lock(folder, case.lock) if case.lock else None
-        self.process = facilitate(folder, *case.args)
+        self.process = facilitate(folder, *case.args, file_limit=case.file_limit)
 
     def finish(self) -> None:
         """Wait for the command and check everything the case promises."""

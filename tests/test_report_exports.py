@@ -217,7 +217,10 @@ def test_a_full_disk_leaves_the_old_report_and_no_temporary_file(
     monkeypatch.setattr(output.os, "write", full)
     code, _out, err = run("export", str(workshop), "--format", "md")
     assert code == 1
-    assert err == f"facilitate: Could not write {target}: the disk is full.\n"
+    assert err == (
+        f"facilitate: the disk is full: {target} was not updated, the previous version is kept; "
+        "free some space and try again.\n"
+    )
     assert target.read_text("utf-8") == "the previous report"
     assert listing(workshop.parent) == before
     code, _out, err = run("export", str(workshop), "--format", "csv")
@@ -241,7 +244,7 @@ def test_unwritable_or_missing_targets_get_one_line(
     def denied(*_args: object, **_kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(output, "open_private_temporary", denied)
     code, _out, err = run("export", str(workshop), "--format", "html")
     assert code == 1 and "permission denied" in err
     assert not (workshop.parent / "workshop-report.html").exists()

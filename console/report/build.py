@@ -1,4 +1,5 @@
-"""Exports of one workshop: each read in one consistent snapshot, each written atomically."""
+"""Exports of one workshop: each read in one consistent snapshot, each written atomically and
+privately (0600), checked on the disk before it is reported."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from console.report.html import render_html
 from console.report.json_export import workshop_json
 from console.report.markdown import render_markdown
 from console.report.model import Report
-from console.report.output import write_atomic, write_folder_atomic
+from console.report.output import write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
 from console.store.export import dump_workshop, spreadsheet_tables
 from console.store.report import build_report
@@ -61,8 +62,16 @@ def export(reader: Any, workshop: Path, fmt: str, out: Path | None = None) -> Pa
 def export_report_files(
     reader: Any, workshop: Path, *, report: Report | None = None
 ) -> tuple[Path, Path]:
-    """Write the Markdown and HTML reports next to the workshop file, from one snapshot."""
+    """Write the Markdown and HTML reports next to the workshop file, from one snapshot.
+
+    Both are written aside and checked first, then renamed into place: on a full disk neither
+    report changes. The files are 0600, like the workshop file.
+    """
     report = report if report is not None else read_report(reader)
-    markdown = write_atomic(default_output(workshop, "md"), render_markdown(report))
-    html = write_atomic(default_output(workshop, "html"), render_html(report))
+    markdown, html = write_files_atomic(
+        {
+            default_output(workshop, "md"): render_markdown(report),
+            default_output(workshop, "html"): render_html(report),
+        }
+    )
     return markdown, html

@@ -1,23 +1,39 @@
-"""Writing exports atomically: a complete new file appears, or nothing changes at all."""
+"""Writing exports atomically and privately: a complete new file appears, or nothing changes.
+
+Each file is written to a temporary file (0600, created exclusively) in the same folder, flushed
+to the disk and measured against the bytes produced before it is renamed into place, so a full
+disk or a killed process never leaves half a report, and an existing export stays as it was.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from console.store.durable import NO_ROOM_ERRNOS, sync_folder
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
 
 
 class ExportError(ValueError):
     """An export that could not be written, told in one line; nothing partial was left."""
 
 
+class ShortWrite(OSError):
+    """Fewer bytes reached the disk than were produced."""
+
+
 def describe_os_error(error: OSError) -> str:
     """Return why a write failed, in words a facilitator can act on."""
-    if error.errno == errno.ENOSPC:
+    if error.errno in NO_ROOM_ERRNOS:
         return "the disk is full"
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "permission denied (the folder is read-only)"
@@ -29,41 +45,53 @@ def describe_os_error(error: OSError) -> str:
 
 
 def write_bytes(handle_fd: int, data: bytes) -> None:
-    """Write all of data to an open file descriptor and flush it to the disk."""
+    """Write all of data to an open file, flush it to the disk and check its size there."""
     view = memoryview(data)
     while view:
         written = os.write(handle_fd, view)
         view = view[written:]
     os.fsync(handle_fd)
+    size = os.fstat(handle_fd).st_size
+    if size != len(data):
+        raise ShortWrite(errno.EIO, f"{size} of {len(data)} bytes reached the disk")
 
 
 def write_atomic(path: Path, data: bytes | str) -> Path:
     """Write data to path through a temporary file in the same folder, then rename it into place."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"Could not write {path}: it is a folder.")
-    folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(f"Could not write {path}: folder {folder} does not exist.")
-    temporary: str | None = None
+    return write_files_atomic({Path(path): data})[0]
+
+
+def write_files_atomic(files: Mapping[Path, bytes | str]) -> list[Path]:
+    """Write several files together: all are written aside and checked before any is replaced."""
+    targets = [Path(path) for path in files]
+    for path in targets:
+        if path.is_dir():
+            raise ExportError(f"Could not write {path}: it is a folder.")
+        if not path.parent.is_dir():
+            raise ExportError(f"Could not write {path}: folder {path.parent} does not exist.")
+    staged: dict[Path, str] = {}
+    current = targets[0]
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            write_bytes(descriptor, payload)
-        finally:
-            os.close(descriptor)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-        temporary = None
-        _sync_folder(folder)
+        for current, data in zip(targets, files.values(), strict=True):
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            descriptor, temporary = open_private_temporary(current.parent, current.name)
+            staged[current] = temporary
+            try:
+                write_bytes(descriptor, payload)
+            finally:
+                os.close(descriptor)
+        for current in targets:
+            os.replace(staged[current], current)
+            del staged[current]
+        for folder in {path.parent for path in targets}:
+            sync_folder(folder)
     except OSError as error:
-        raise ExportError(f"Could not write {path}: {describe_os_error(error)}.") from None
+        raise _failure(current, error) from None
     finally:
-        if temporary is not None:
+        for temporary in staged.values():
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-    return path
+    return targets
 
 
 def write_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> Path:
@@ -76,41 +104,92 @@ def write_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> Path:
         raise ExportError(f"Could not write {folder}: folder {parent} does not exist.")
     staging: str | None = None
     try:
+        # mkdtemp makes the folder 0700: only the owner can list or open the exported tables.
         staging = tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent)
         for name, data in files.items():
             descriptor = os.open(
-                os.path.join(staging, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644
+                os.path.join(staging, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE
             )
             try:
+                os.fchmod(descriptor, PRIVATE_FILE)
                 write_bytes(descriptor, data)
             finally:
                 os.close(descriptor)
+        sync_folder(Path(staging))
         if not folder.exists():
-            os.chmod(staging, 0o755)
+            os.chmod(staging, PRIVATE_FOLDER)
             os.replace(staging, folder)
             staging = None
         else:
             for name in files:
                 os.replace(os.path.join(staging, name), folder / name)
-            _sync_folder(folder)
-        _sync_folder(parent)
+            sync_folder(folder)
+        sync_folder(parent)
     except OSError as error:
-        raise ExportError(f"Could not write {folder}: {describe_os_error(error)}.") from None
+        raise _failure(folder, error) from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return folder
 
 
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries so a rename survives a power cut (best effort)."""
+def write_stdout(text: str) -> None:
+    """Write text to standard output and check that all of it got there."""
+    # Under a redirect to a full disk, Python's buffered stdout can drop the end of the text
+    # without an error (a short write is not retried), so the bytes go to the descriptor.
+    stream = sys.stdout
     try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        # Not a real file (a test runner's capture): nothing can fill up.
+        stream.write(text)
+        stream.flush()
         return
+    data = text.encode(stream.encoding or "utf-8", stream.errors or "strict")
     try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+        stream.flush()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    except OSError as error:
+        if error.errno in NO_ROOM_ERRNOS:
+            raise ExportError(
+                "the disk is full: the output was cut short; free some space and try again."
+            ) from None
+        raise ExportError(f"Could not write the output: {describe_os_error(error)}.") from None
+
+
+def open_private_temporary(folder: Path, name: str) -> tuple[int, str]:
+    """Create a new temporary file beside name that only its owner can read; return fd and path."""
+    while True:
+        temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        except FileExistsError:
+            continue
+        # The umask may only take bits away; a stricter one must not leave the owner without.
+        try:
+            os.fchmod(descriptor, PRIVATE_FILE)
+        except OSError:
+            os.close(descriptor)
+            os.unlink(temporary)
+            raise
+        return descriptor, temporary
+
+
+def not_written(path: Path) -> str:
+    """Say what a full disk left of an export at path: nothing, or the previous version."""
+    if path.exists():
+        return (
+            f"{path} was not updated, the previous version is kept; free some space and try again."
+        )
+    return f"{path} was not written; free some space and try again."
+
+
+def _failure(path: Path, error: OSError) -> ExportError:
+    """Return the one-line error for a file or folder that was not written."""
+    if error.errno in NO_ROOM_ERRNOS:
+        return ExportError(f"the disk is full: {not_written(path)}")
+    if isinstance(error, ShortWrite):
+        return ExportError(f"Could not write {path}: {error.strerror}.")
+    return ExportError(f"Could not write {path}: {describe_os_error(error)}.")

@@ -22,6 +22,7 @@ from console.domain.records import (
     parse_records,
 )
 from console.store.core import Transaction, WorkshopStore, insert_row
+from console.store.durable import create_workshop, disk_full_means, settled_write
 from console.store.export import open_read_only, table_columns, workshop_is_empty
 from console.store.files import StoreError
 from console.store.format import SYNCED_TABLES
@@ -67,59 +68,69 @@ def read_import_file(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
 def import_workshop(
     target: Path, tables: dict[str, list[dict[str, Any]]], *, source: str
 ) -> ImportSummary:
-    """Rebuild a whole workshop into a new file or an empty workshop file, in one transaction."""
-    created = not target.exists()
-    if not created:
-        with open_read_only(target) as reader:
-            empty = workshop_is_empty(reader)
-        if not empty:
-            raise ValueError(
-                f"{target} already holds a workshop: import a whole workshop only into a new "
-                "file or an empty one (use `facilitate merge` to combine workshops)."
-            )
-    store = (
-        WorkshopStore.create(target, role="import")
-        if created
-        else WorkshopStore.open(target, role="import")
-    )
-    try:
-        count = _insert_tables(store, tables, source)
-    except BaseException:
-        store.close()
-        if created:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-        raise
-    store.close()
+    """Rebuild a whole workshop into a new file or an empty workshop file, in one transaction.
+
+    The file is folded in, checked and flushed before the import is reported; a new file that
+    did not fit on the disk is removed again.
+    """
+    counts: list[int] = []
+    if not target.exists():
+
+        def fill(store: WorkshopStore) -> None:
+            with store.write() as transaction:
+                counts.append(_insert_tables(store, transaction, tables, source))
+
+        create_workshop(target, fill, role="import")
+    else:
+        not_saved = f"nothing was imported into {target}; free some space and try again."
+        not_settled = (
+            f"the import is saved in {target}-wal but not yet folded into {target}; "
+            "free some space, then open it."
+        )
+        # Opening a file in WAL mode may need room for its shared-memory index.
+        with disk_full_means(not_saved, target.parent):
+            with open_read_only(target) as reader:
+                empty = workshop_is_empty(reader)
+            if not empty:
+                raise ValueError(
+                    f"{target} already holds a workshop: import a whole workshop only into a "
+                    "new file or an empty one (use `facilitate merge` to combine workshops)."
+                )
+            store = WorkshopStore.open(target, role="import")
+        with store, settled_write(store, not_saved=not_saved, not_settled=not_settled) as writing:
+            counts.append(_insert_tables(store, writing, tables, source))
+    count = counts[0]
     return ImportSummary(f"Imported {count} rows from {source} into {target}.", count)
 
 
 def _insert_tables(
-    store: WorkshopStore, tables: dict[str, list[dict[str, Any]]], source: str
+    store: WorkshopStore,
+    transaction: Transaction,
+    tables: dict[str, list[dict[str, Any]]],
+    source: str,
 ) -> int:
     """Insert every row as it was exported (audit columns and revisions kept)."""
     count = 0
-    with store.write() as transaction:
-        # Rows may point at rows later in the file (a round at its deck, a merge at its
-        # survivor): foreign keys are checked once, at commit.
-        store.connection.execute("PRAGMA defer_foreign_keys = ON")
-        top_rev = transaction.rev
-        for table in SYNCED_TABLES:
-            rows = tables.get(table, [])
-            if not rows:
-                continue
-            known = set(table_columns(store, table))
-            for number, row in enumerate(rows, start=1):
-                unknown = sorted(set(row) - known)
-                if unknown:
-                    raise ValueError(
-                        f"{source}: {table} row {number} has an unknown column {unknown[0]!r}."
-                    )
-                insert_row(store.connection, table, row)
-                if isinstance(row.get("rev"), int):
-                    top_rev = max(top_rev, row["rev"])
-                count += 1
-        store.connection.execute("UPDATE revision SET rev = ? WHERE id = 1", [top_rev])
+    # Rows may point at rows later in the file (a round at its deck, a merge at its
+    # survivor): foreign keys are checked once, at commit.
+    store.connection.execute("PRAGMA defer_foreign_keys = ON")
+    top_rev = transaction.rev
+    for table in SYNCED_TABLES:
+        rows = tables.get(table, [])
+        if not rows:
+            continue
+        known = set(table_columns(store, table))
+        for number, row in enumerate(rows, start=1):
+            unknown = sorted(set(row) - known)
+            if unknown:
+                raise ValueError(
+                    f"{source}: {table} row {number} has an unknown column {unknown[0]!r}."
+                )
+            insert_row(store.connection, table, row)
+            if isinstance(row.get("rev"), int):
+                top_rev = max(top_rev, row["rev"])
+            count += 1
+    store.connection.execute("UPDATE revision SET rev = ? WHERE id = 1", [top_rev])
     return count
 
 

@@ -4,7 +4,8 @@ Rule for a row present in both files with different content: the version with th
 `updated_at` is kept; on equal `updated_at`, the one whose `updated_by` (console instance id)
 sorts last. Deletes are soft, so a delete is an edit like any other and follows the same rule.
 Rows only in a source are added. The sources are opened read-only and never written; the whole
-merge is one transaction on the target, so a merge that is interrupted leaves it as it was.
+merge is one transaction on the target, so a merge that is interrupted leaves it as it was. The
+merge is reported only once the target is folded in from its journal, checked and on the disk.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from console.store.core import Transaction, WorkshopStore, insert_row
+from console.store.durable import disk_full_means, settled_write
 from console.store.export import ReadOnlyWorkshop, open_read_only, table_columns
 from console.store.files import StoreError
 from console.store.format import SYNCED_TABLES
@@ -92,16 +94,23 @@ def merge_workshops(
         raise ValueError("Name at least one file to merge into the target.")
     target = Path(target)
     chosen = _distinct_sources(target, sources)
+    not_saved = f"nothing was merged into {target}; free some space and try again."
+    not_settled = (
+        f"the merge is saved in {target}-wal but not yet folded into {target}; "
+        "free some space, then open it."
+    )
     readers: list[ReadOnlyWorkshop] = []
     try:
-        for source in chosen:
-            readers.append(open_read_only(source))
-        with open_read_only(target) as target_reader:
-            _refuse_other_workshops(target, target_reader, readers)
-        store = WorkshopStore.open(target, role="merge")
+        # Opening a file in WAL mode may need room for its shared-memory index.
+        with disk_full_means(not_saved, target.parent):
+            for source in chosen:
+                readers.append(open_read_only(source))
+            with open_read_only(target) as target_reader:
+                _refuse_other_workshops(target, target_reader, readers)
+            store = WorkshopStore.open(target, role="merge")
         try:
             results = [SourceResult(str(reader.path)) for reader in readers]
-            with store.write() as transaction:
+            with settled_write(store, not_saved=not_saved, not_settled=not_settled) as transaction:
                 store.connection.execute("PRAGMA defer_foreign_keys = ON")
                 for reader, result in zip(readers, results, strict=True):
                     _merge_source(store, transaction, reader, result, progress)
