@@ -76,13 +76,16 @@ async def test_two_real_consoles_and_a_writer_process_on_one_file(
                 "the writer process's first row",
             )
             await wait_until(
-                lambda: first.focused is first.query_one("#inventory-input")
-                and second.focused is second.query_one("#takeaways-input"),
+                lambda: (
+                    first.focused is first.query_one("#inventory-input")
+                    and second.focused is second.query_one("#takeaways-input")
+                ),
                 "both consoles to have their capture lines focused",
             )
             for number in range(TYPED):
                 await one.press(*f"rp {number}", "enter")
                 await two.press(*f"nt {number}", "enter")
+            writer_outlived_typing = writers[0].poll() is None
             reports = bench.collect(writers)
             pain_points = facilitator.query(
                 "SELECT count(*) AS n FROM pain_points WHERE deleted_at IS NULL"
@@ -94,13 +97,13 @@ async def test_two_real_consoles_and_a_writer_process_on_one_file(
                     f"{pain_points} pain points"
                     in str(first.query_one("#inventory-title").render())
                 ),
-                "the facilitator's console to count every pain point",
+                f"the facilitator's console to count {pain_points} pain points",
             )
             await wait_until(
                 lambda: (
                     f"{takeaways} takeaways" in str(second.query_one("#takeaways-status").render())
                 ),
-                "the note-taker's console to count every takeaway",
+                f"the note-taker's console to count {takeaways} takeaways",
             )
             assert first.query_one("#inventory-input", Input).value == ""
             assert second.query_one("#takeaways-input", Input).value == ""
@@ -130,5 +133,6 @@ async def test_two_real_consoles_and_a_writer_process_on_one_file(
             "WHERE text LIKE 'writer %' AND rev BETWEEN ? AND ?",
             [revs["low"], revs["high"]],
         )[0]["n"]
-        assert between > 0
+        # (On a machine too busy for that, the writer may have finished before the typing.)
+        assert between > 0 or not writer_outlived_typing
     assert bench.lost_rows(workshop_path, reports) == dict.fromkeys(bench.KINDS, 0)

@@ -148,7 +148,8 @@ class ConsoleApp(OrderedKeysApp[None]):
             return
         changed = self.store.changed_tables(self.seen_rev)
         for pane in self.query(Pane):
-            pane.sync(self.seen_rev, changed)
+            if pane.is_mounted:  # a pane still being built reads everything when it mounts
+                pane.sync(self.seen_rev, changed)
         if changed & {"workshop"}:
             self._show_workshop()
         if changed & {"agenda_items", "timer_events", "agenda_days"}:
