@@ -16,6 +16,10 @@ import pytest
 from conftest import make_workshop
 from pty_console import Console
 
+from console.store.cards import create_round, deck_rows
+from console.store.core import WorkshopStore
+from console.store.workshop import add_participants
+
 LINES = 200
 
 
@@ -141,3 +145,38 @@ def test_a_lock_held_by_another_program_keeps_typed_lines_and_saves_them_when_it
         console.wait_for("2 waiting lines saved")
         console.wait_for("still typing")  # what was typed since stays in the line
         assert pain_points(workshop) == [*before, "typed while locked", "and one more"]
+
+
+def test_a_burst_of_card_ballots_saves_each_delegate_s_cards_exactly(workshop: Path) -> None:
+    store = WorkshopStore.open(workshop)
+    try:
+        add_participants(store, 40)
+        deck = deck_rows(store)[0]["id"]
+        round_id = create_round(store, deck, "pick_n", pick_count=3)
+    finally:
+        store.close()
+    ballots = {number: sorted({number % 9 + 1, number % 7 + 10, 20}) for number in range(1, 41)}
+    lines = [f"{number}: {' '.join(map(str, cards))}" for number, cards in ballots.items()]
+    with console_on(workshop, "f4", "Cards") as console:
+        console.wait_for("Delegate 1 of 52")  # an open round: the ballot line has the keys
+        burst(console, lines)
+        console.read(60, until=lambda _screen: len(saved_ballots(workshop, round_id)) == 40)
+        console.wait_for("Delegate 40 saved")
+    assert saved_ballots(workshop, round_id) == {
+        number: [f"ABC{card:02d}" for card in cards] for number, cards in ballots.items()
+    }
+
+
+def saved_ballots(path: Path, round_id: str) -> dict[int, list[str]]:
+    """Return each delegate's saved cards, by code, in the file."""
+    found: dict[int, list[str]] = {}
+    with closing(sqlite3.connect(path)) as connection:
+        for number, code in connection.execute(
+            "SELECT p.number, c.code FROM card_votes v "
+            "JOIN participants p ON p.id = v.participant_id "
+            "JOIN cards c ON c.id = v.card_id WHERE v.round_id = ? AND v.deleted_at IS NULL "
+            "ORDER BY p.number, c.code",
+            [round_id],
+        ):
+            found.setdefault(number, []).append(code)
+    return found
