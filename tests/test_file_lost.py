@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock, make_workshop
-from helpers import notices, visible_text
+from helpers import notices, pilot_wait_until, visible_text
 from pty_console import Console
 from textual.widgets import Input, Static
 
@@ -259,39 +259,37 @@ async def test_f12_asks_for_another_path_when_the_file_was_replaced(tmp_path: Pa
         app = make_app(store, first_pane="inventory")
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             lose(path, "replace")
-            await pilot.pause(0.4)  # one poll
-            assert BANNER["replace"] in visible_text(app)
+            await pilot_wait_until(pilot, lambda: BANNER["replace"] in visible_text(app))
 
             await pilot.press("f12")
-            await pilot.pause()
+            await pilot_wait_until(pilot, lambda: "choose another path." in visible_text(app))
             assert isinstance(app.screen, WriteBackDialog)
             why = app.screen.query_one("#write-back-why", Static)
             assert str(why.content) == f"{path} already exists: choose another path."
-            assert "choose another path." in visible_text(app)
             field = app.screen.query_one("#write-back-path", Input)
             assert field.value == str(tmp_path / "w-restored.db")
 
-            field.value = str(tmp_path / "other.db")  # taken too: the dialog stays
+            taken = tmp_path / "other.db"
+            field.value = str(taken)  # taken too: the dialog stays
             await pilot.press("enter")
+            refused = f"{taken} already exists: choose another path."
+            await pilot_wait_until(pilot, lambda: refused in notices(app))
             assert isinstance(app.screen, WriteBackDialog)
-            assert (
-                notices(app)[-1] == f"{tmp_path / 'other.db'} already exists: choose another path."
-            )
 
             field.value = str(tmp_path / "rescued.db")
             await pilot.press("enter")
-            await pilot.pause()
-            assert not isinstance(app.screen, WriteBackDialog)
-            assert notices(app)[-1] == (
+            written = (
                 f"Written back to {tmp_path / 'rescued.db'}: it holds the whole workshop; "
                 "saving goes on there."
             )
+            await pilot_wait_until(pilot, lambda: written in notices(app))
+            assert not isinstance(app.screen, WriteBackDialog)
+            await pilot_wait_until(pilot, lambda: BANNER["replace"] not in visible_text(app))
             assert not app.query(FileLostBanner)
-            assert BANNER["replace"] not in visible_text(app)
 
             app.query_one("#inventory-input").focus()
             await pilot.press(*"Saved again", "enter")
-            await pilot.pause()
+            await pilot_wait_until(pilot, lambda: len(texts(tmp_path / "rescued.db")) == 2)
         assert texts(tmp_path / "rescued.db") == ["Budget frozen", "Saved again"]
         assert texts(path) == ["Someone else's pain point"]
     finally:
@@ -306,15 +304,16 @@ async def test_escape_in_the_dialog_keeps_the_banner_and_refuses_writes(tmp_path
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             lose(path, "replace")
             await pilot.press("f12")
-            assert isinstance(app.screen, WriteBackDialog)
+            await pilot_wait_until(pilot, lambda: isinstance(app.screen, WriteBackDialog))
             await pilot.press("escape")
-            await pilot.pause(0.4)
-            assert BANNER["replace"] in visible_text(app)
+            await pilot_wait_until(pilot, lambda: not isinstance(app.screen, WriteBackDialog))
+            await pilot_wait_until(pilot, lambda: BANNER["replace"] in visible_text(app))
             app.query_one("#inventory-input").focus()
             await pilot.press(*"Typed while lost", "enter")
-            await pilot.pause()
-            assert notices(app)[-1] == NOT_SAVED_FILE_LOST
+            await pilot_wait_until(pilot, lambda: NOT_SAVED_FILE_LOST in notices(app))
             assert app.query_one("#inventory-input", Input).value == "Typed while lost"
+        assert texts(tmp_path / "other.db") == ["Someone else's pain point"]
+        assert texts(path) == ["Someone else's pain point"]
     finally:
         store.close()
 
@@ -328,15 +327,15 @@ async def test_quitting_while_the_file_is_lost_asks_twice(tmp_path: Path) -> Non
             commands = [command.title for command in app.get_system_commands(app.screen)]
             assert "Write the workshop back" in commands
             await pilot.press("f12")
-            assert notices(app)[-1].startswith("The workshop file is in place")
+            in_place = "The workshop file is in place: everything is saved to"
+            await pilot_wait_until(pilot, lambda: any(n.startswith(in_place) for n in notices(app)))
             path.unlink()
             await pilot.press("ctrl+q")
-            await pilot.pause()
+            warning = "The workshop file is gone: quitting now loses this workshop."
+            await pilot_wait_until(pilot, lambda: any(n.startswith(warning) for n in notices(app)))
             assert app.is_running
-            assert notices(app)[-1].startswith("The workshop file is gone: quitting now loses")
             await pilot.press("ctrl+q")
-            await pilot.pause()
-            assert not app.is_running
+            await pilot_wait_until(pilot, lambda: not app.is_running)
     finally:
         store.close()
 
