@@ -18,7 +18,7 @@ from test_foundation_cli import foreign, newer, random_bytes, truncated
 
 from console.report.build import export
 from console.store.cards import add_card, create_round, save_hand_counts
-from console.store.core import WorkshopStore
+from console.store.core import NOT_SAVED_FILE_LOST, WorkshopStore
 from console.store.export import open_read_only
 from console.store.format import SYNCED_TABLES
 from console.store.importer import import_records
@@ -785,6 +785,14 @@ async def _theme_paste(pilot: Any, app: Any, store: WorkshopStore) -> None:
     await pilot.pause()
 
 
+async def _file_deleted_then_typed(pilot: Any, app: Any, store: WorkshopStore) -> None:
+    store.path.unlink()
+    await pilot.press(*"Typed after the loss", "enter")
+    await pilot.pause()
+    await pilot.press("ctrl+u", "f12")  # clear the refused line, write the workshop back
+    await pilot.pause()
+
+
 PAIN_POINTS = "SELECT text FROM pain_points WHERE deleted_at IS NULL ORDER BY position"
 TAKEAWAYS = "SELECT text FROM takeaways WHERE deleted_at IS NULL ORDER BY captured_at, rowid"
 HANDS = "SELECT points FROM pain_point_votes WHERE deleted_at IS NULL"
@@ -899,6 +907,19 @@ UI_CASES: tuple[UiCase, ...] = (
         "inventory",
         _theme_paste,
         ("Theme name is too long (1,000,000 characters; the limit is 80).",),
+        setup=lambda store: capture_pain_point(store, "Budget frozen"),
+    ),
+    UiCase(
+        "workshop-file-deleted-mid-session",
+        "inventory",
+        _file_deleted_then_typed,
+        (
+            NOT_SAVED_FILE_LOST,
+            "Written back to w.db (its own path): it holds the whole workshop; saving goes on "
+            "there.",
+        ),
+        PAIN_POINTS,
+        (("Budget frozen",),),
         setup=lambda store: capture_pain_point(store, "Budget frozen"),
     ),
 )

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from conftest import make_workshop
 from textual.app import App
@@ -240,3 +241,42 @@ def open_elsewhere(path: Path) -> Iterator[sqlite3.Connection]:
     finally:
         with contextlib.suppress(sqlite3.Error):
             connection.close()
+
+
+Message = str | Callable[[], str]
+
+
+DEADLINE = 30.0
+
+
+def _describe(message: Message) -> str:
+    return message() if callable(message) else message
+
+
+async def pilot_wait_until(
+    pilot: Any,
+    predicate: Callable[[], object],
+    timeout: float = DEADLINE,
+    message: Message = "",
+) -> None:
+    """Let the app work (Pilot) until predicate() is true; fail after timeout seconds.
+
+    Each look first waits for the app to be idle (`pilot.pause()`), so a condition that needs
+    only the keys already pressed holds on the first look; one that needs a timer (another
+    console's change, the clock) holds on the first look after the timer fired.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        if predicate():
+            return
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"not within {timeout:g} s: {_describe(message) or 'condition never held'}"
+            )
+        await asyncio.sleep(POLL)
+
+
+def visible_text(app: Any) -> str:
+    """Return the text of the active screen, as the user reads it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

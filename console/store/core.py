@@ -10,12 +10,12 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from console import __version__
 from console.store.files import (
@@ -44,6 +44,43 @@ Row = dict[str, Any]
 
 UNDO_DEPTH = 50
 """How many destructive actions of one console can be undone."""
+
+FileLoss = Literal["gone", "replaced", "unreachable"]
+"""How the workshop file left its path: deleted or moved, replaced by another file, unreachable."""
+
+JOURNAL_SUFFIXES = ("-wal", "-shm")
+
+NOT_SAVED_FILE_LOST = "Not saved: the workshop file is gone; press F12 to write it back first."
+SAVED_ONLY_IN_MEMORY = (
+    "Not saved to disk: the workshop file vanished while this was saved; it is kept in memory "
+    "and F12 writes it back."
+)
+
+
+class FileLostError(StoreError):
+    """A write that did not reach the disk: the workshop file left its path."""
+
+
+def file_identity(path: Path | str) -> tuple[int, int] | None:
+    """Return the (device, inode) of the file at path, None if nothing is there."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def file_loss(path: Path, identity: tuple[int, int] | None) -> FileLoss | None:
+    """Tell whether the file at path is no longer the one with this identity, and how."""
+    try:
+        stat = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "gone"
+    except OSError:
+        return "unreachable"
+    if identity is None or (stat.st_dev, stat.st_ino) != identity:
+        return "replaced"
+    return None
 
 
 class FileBusyError(StoreError):
@@ -213,6 +250,8 @@ class WorkshopStore:
         """Seconds a write waits for another program's lock before FileBusyError (see write)."""
         self.busy_count = 0
         """How many writes gave up on another program's lock (FileBusyError)."""
+        self.lost: FileLoss | None = None
+        self._remember_identity()
 
     @cached_property
     def db(self) -> Database:
@@ -282,6 +321,7 @@ class WorkshopStore:
         """
         if self.connection.in_transaction:
             raise RuntimeError("write() does not nest: one user action is one transaction")
+        self._refuse_if_lost()
         try:
             self._begin_immediate()
             rev = self.connection.execute(
@@ -301,6 +341,7 @@ class WorkshopStore:
         except BaseException:
             self._rollback()
             raise
+        self._check_after_commit()
 
     def _begin_immediate(self) -> None:
         """Take the write lock, trying again every few milliseconds while another console writes.
@@ -389,6 +430,65 @@ class WorkshopStore:
             for table in SYNCED_TABLES
         )
         return {row[0] for row in self.connection.execute(union, {"rev": since_rev})}
+
+    # The file on disk -------------------------------------------------------------------------
+
+    def check_file(self) -> FileLoss | None:
+        """Tell whether the workshop file has left its path since it was opened (a stat, ~µs).
+
+        Once lost, the store stays lost until `continue_on` a file written back: the open
+        connection still holds every row, but nothing it writes reaches a file at the path.
+        """
+        if self.lost is None:
+            loss = file_loss(self.path, self._identity)
+            if loss is not None:
+                self.lost = loss
+                self._release_journal()
+            elif None in self._journal.values():  # a new file gets its journal on first use
+                self._remember_identity()
+        return self.lost
+
+    def continue_on(self, path: Path) -> None:
+        """Carry on in a copy of this workshop written back to disk, as the same instance."""
+        connection = connect(path)
+        old, self.connection = self.connection, connection
+        self.path = path
+        self.lost = None
+        self._remember_identity()
+        self._seen_data_version = self.data_version()
+        self.__dict__.pop("db", None)  # sqlite-utils on the old connection
+        # The old file is not at the path: SQLite neither checkpoints it nor deletes journals.
+        old.close()
+
+    def _remember_identity(self) -> None:
+        """Remember which file (and journal files) this store opened, to notice them replaced."""
+        self._identity = file_identity(self.path)
+        self._journal = {
+            suffix: file_identity(f"{self.path}{suffix}") for suffix in JOURNAL_SUFFIXES
+        }
+
+    def _release_journal(self) -> None:
+        """Remove this connection's -wal and -shm names from the path once the file left it.
+
+        The connection keeps them open, so it loses nothing; a file that comes to the path
+        (a replacement, a new workshop, the one written back) would otherwise take them for its
+        own journal and have this workshop's pages written into it.
+        """
+        for suffix, identity in self._journal.items():
+            name = f"{self.path}{suffix}"
+            if identity is not None and file_identity(name) == identity:
+                with suppress(OSError):
+                    os.unlink(name)
+
+    def _refuse_if_lost(self) -> None:
+        """Refuse to write once the workshop file has left its path."""
+        if self.check_file() is not None:
+            raise FileLostError(NOT_SAVED_FILE_LOST)
+
+    def _check_after_commit(self) -> None:
+        """Say so when the file vanished between the check and the commit: it is in memory only."""
+        if self.check_file() is not None:
+            raise FileLostError(SAVED_ONLY_IN_MEMORY)
 
     # Undo -----------------------------------------------------------------------------------
 

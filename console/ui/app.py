@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on, work
@@ -85,6 +86,7 @@ class ConsoleApp(OrderedKeysApp[None]):
         Binding("f9", "export_report", "Export"),
         Binding("p", "choose_projector", "Projector"),
         Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("f12", "write_back", "Write back", show=False),
         Binding("f1,question_mark", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -105,6 +107,8 @@ class ConsoleApp(OrderedKeysApp[None]):
         store.lock_wait = LOCK_WAIT_SECONDS
         self._lines_waiting: list[tuple[Input, str]] = []
         self._busy_seen = store.busy_count
+        self._file_lost_banner: Widget | None = None
+        self._quit_warned = False
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
 
@@ -135,6 +139,7 @@ class ConsoleApp(OrderedKeysApp[None]):
 
     def poll_changes(self) -> None:
         """Bring the console up to date when another console has committed."""
+        self._watch_file()
         try:
             if self.store.changed_elsewhere():
                 self.sync()
@@ -248,6 +253,11 @@ class ConsoleApp(OrderedKeysApp[None]):
         yield SystemCommand(
             "Projector", "Choose what the projector shows (key p)", self.action_choose_projector
         )
+        yield SystemCommand(
+            "Write the workshop back",
+            "After the workshop file was deleted, moved or replaced: write it to disk again (F12)",
+            self.action_write_back,
+        )
         yield SystemCommand("Keys", "Show every key of the console", self.action_help)
 
     async def action_show_pane(self, pane_id: str) -> None:
@@ -314,6 +324,43 @@ class ConsoleApp(OrderedKeysApp[None]):
         exporter = self.screen_stack[0].query_one(ReportExport)
         exporter.start(self.store.path, self.clock())
 
+    def action_write_back(self) -> None:
+        """Write the workshop back to its path after the file vanished, or ask for another."""
+        # Imported on use: only a lost file needs them.
+        from console.store.recovery import shown_path, write_back
+        from console.ui.file_lost import WriteBackDialog
+
+        if isinstance(self.screen, WriteBackDialog):
+            return
+        original = shown_path(self.store.path)
+        if self.store.check_file() is None:
+            self.notify(f"The workshop file is in place: everything is saved to {original}.")
+            return
+
+        def written_back(path: Path | None) -> None:
+            if path is not None:
+                self._written_back(f"{path.name} (its own path)" if path == original else path)
+
+        try:
+            written = write_back(self.store, self.store.path)
+        except StoreError as error:
+            self.push_screen(WriteBackDialog(self.store, str(error)), written_back)
+            return
+        written_back(written)
+
+    async def action_quit(self) -> None:
+        """Quit; while the workshop file is lost, only when asked twice (it would be gone)."""
+        if self.store.check_file() is not None and not self._quit_warned:
+            self._quit_warned = True
+            self.notify(
+                "The workshop file is gone: quitting now loses this workshop. Press F12 to "
+                "write it back first, or Ctrl+Q again to quit anyway.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        await super().action_quit()
+
     def action_help(self) -> None:
         """Show every key."""
         from console.ui.help import HelpScreen
@@ -365,6 +412,32 @@ class ConsoleApp(OrderedKeysApp[None]):
         header = self.query_one(WorkshopHeader)
         header.current = current_item(self.store)
         header.tick(self.clock())
+
+    def _watch_file(self) -> None:
+        """Show a banner while the workshop file is lost (deleted, moved, replaced), not after."""
+        loss = self.store.check_file()
+        if loss is None:
+            if self._file_lost_banner is not None:
+                self._file_lost_banner.remove()
+                self._file_lost_banner = None
+            return
+        switcher = self._pane_switcher()
+        if self._file_lost_banner is not None or switcher is None or switcher.parent is None:
+            return
+        from console.ui.file_lost import FileLostBanner
+
+        self._file_lost_banner = FileLostBanner(loss, self.store.path)
+        switcher.parent.mount(self._file_lost_banner, before=switcher)
+
+    def _written_back(self, where: Path | str) -> None:
+        """The workshop is on disk again: drop the banner, say where, show what it holds."""
+        self._quit_warned = False
+        self._watch_file()
+        self.sync()
+        self.notify(
+            f"Written back to {where}: it holds the whole workshop; saving goes on there.",
+            timeout=10,
+        )
 
     def _tick(self) -> None:
         self.query_one(WorkshopHeader).tick(self.clock())

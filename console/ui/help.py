@@ -28,6 +28,7 @@ KEY_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F8", "Projector theme (high contrast) on or off"),
             ("F9", "Export the report now: Markdown and HTML next to the workshop file"),
             ("Ctrl+Z", "Undo this console's last delete, also after a restart"),
+            ("F12", "Write the workshop back after its file was deleted, moved or replaced"),
             ("F1 or ?", "This help"),
             ("Ctrl+P", "Command palette: every command by name"),
             ("Ctrl+Q", "Quit (everything is already saved)"),
