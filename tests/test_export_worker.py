@@ -54,8 +54,8 @@ def report_files(folder: Path) -> tuple[Path, Path]:
 async def test_the_console_answers_keys_and_saves_while_the_report_is_written(
     workshop: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = Gate(build.write_atomic)
-    monkeypatch.setattr(build, "write_atomic", writer)
+    writer = Gate(build.write_files_atomic)
+    monkeypatch.setattr(build, "write_files_atomic", writer)
     markdown, html = report_files(workshop.parent)
     with WorkshopStore.open(workshop, clock=FakeClock()) as store:
         app = make_app(store, first_pane="inventory", clock=store.clock)
@@ -87,14 +87,14 @@ async def test_the_console_answers_keys_and_saves_while_the_report_is_written(
     assert not notices(app, "error")
     assert markdown.read_text("utf-8").startswith("# Executive Connections")
     assert html.read_text("utf-8").rstrip().endswith("</html>")
-    assert [call[0] for call in writer.calls] == [markdown, html]
+    assert [list(call[0]) for call in writer.calls] == [[markdown, html]]
 
 
 async def test_f9_while_a_report_is_written_says_so_and_writes_it_once(
     workshop: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = Gate(build.write_atomic)
-    monkeypatch.setattr(build, "write_atomic", writer)
+    writer = Gate(build.write_files_atomic)
+    monkeypatch.setattr(build, "write_files_atomic", writer)
     markdown, html = report_files(workshop.parent)
     with WorkshopStore.open(workshop, clock=FakeClock()) as store:
         app = make_app(store, clock=store.clock)
@@ -115,7 +115,7 @@ async def test_f9_while_a_report_is_written_says_so_and_writes_it_once(
                 lambda: sum(n.startswith("Report written:") for n in notices(app)) == 2,
                 "the second report to be written",
             )
-    assert [call[0] for call in writer.calls] == [markdown, html, markdown, html]
+    assert [list(call[0]) for call in writer.calls] == [[markdown, html], [markdown, html]]
 
 
 async def test_an_export_error_shows_its_one_line_message_and_f9_works_again(
@@ -145,8 +145,8 @@ async def test_an_export_error_shows_its_one_line_message_and_f9_works_again(
 async def test_quitting_while_the_report_is_written_completes_it(
     workshop: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = Gate(build.write_atomic)
-    monkeypatch.setattr(build, "write_atomic", writer)
+    writer = Gate(build.write_files_atomic)
+    monkeypatch.setattr(build, "write_files_atomic", writer)
     markdown, html = report_files(workshop.parent)
     with WorkshopStore.open(workshop, clock=FakeClock()) as store:
         app = make_app(store, clock=store.clock)

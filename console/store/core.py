@@ -92,7 +92,9 @@ def wait_for_write_lock(path: Path, stop: Callable[[], bool], *, step_ms: int = 
 
     Meant for a worker thread: the console's own connection stays with the UI thread.
     """
-    connection = sqlite3.connect(path, timeout=step_ms / 1000, isolation_level=None)
+    # mode=rw: a file deleted meanwhile is not created anew by looking at it.
+    uri = f"{Path(path).resolve().as_uri()}?mode=rw"
+    connection = sqlite3.connect(uri, uri=True, timeout=step_ms / 1000, isolation_level=None)
     try:
         while not stop():
             try:
