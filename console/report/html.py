@@ -115,7 +115,9 @@ def html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> 
             opening = ['<td class="num">' if i in numeric else "<td>" for i in range(len(row))]
         out.append('<tr class="variant">' if isinstance(row, VariantRow) else "<tr>")
         for index, cell in enumerate(row):
-            out.append(f"{opening[index]}{_cell(cell)}</td>")
+            kind = type(cell)  # Text and numbers first: they are nearly every cell.
+            text = escape(cell) if kind is str else str(cell) if kind is int else _cell(cell)
+            out.append(f"{opening[index]}{text}</td>")
         out.append("</tr>\n")
     return Markup("".join(out))
 
@@ -138,10 +140,6 @@ def html_items(entries: Iterable[str | Tagged]) -> Markup:
 def _cell(cell: object) -> str:
     """Return one cell's HTML: text escaped, a tuple's texts on lines, a flag highlighted."""
     kind = type(cell)
-    if kind is str:
-        return escape(cell)
-    if kind is int:
-        return str(cell)
     if hasattr(cell, "__html__"):
         return cell.__html__()
     if kind is tuple:

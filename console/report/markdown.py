@@ -94,10 +94,15 @@ def markdown_items(entries: Iterable[str | Tagged]) -> Markup:
 
 def _cell(cell: object) -> str:
     """Return one cell's Markdown: text escaped, a tuple's texts in a row, a flag saying yes."""
+    kind = type(cell)
+    if kind is str:
+        return md(cell)
+    if kind is int:
+        return str(cell)
     if hasattr(cell, "__html__"):
         return cell.__html__()
-    if type(cell) is tuple:
+    if kind is tuple:
         return "; ".join([md(text) for text in cell])
-    if type(cell) is Flag:
+    if kind is Flag:
         return f"yes, {md(cell)}"
     return md(cell)
