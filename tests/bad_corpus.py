@@ -793,6 +793,24 @@ async def _file_deleted_then_typed(pilot: Any, app: Any, store: WorkshopStore) -
     await pilot.pause()
 
 
+async def _file_held_then_typed(pilot: Any, app: Any, store: WorkshopStore) -> None:
+    from helpers import wait_until
+
+    other = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        await pilot.press(*"Typed while held", "enter")
+        await wait_until(
+            lambda: "Waiting for the workshop file" in str(app.query_one("#file-busy").render()),
+            "the waiting banner",
+        )
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    await wait_until(lambda: not app.query_one("#file-busy").display, "the banner to go")
+    await pilot.pause()
+
+
 PAIN_POINTS = "SELECT text FROM pain_points WHERE deleted_at IS NULL ORDER BY position"
 TAKEAWAYS = "SELECT text FROM takeaways WHERE deleted_at IS NULL ORDER BY captured_at, rowid"
 HANDS = "SELECT points FROM pain_point_votes WHERE deleted_at IS NULL"
@@ -921,6 +939,14 @@ UI_CASES: tuple[UiCase, ...] = (
         PAIN_POINTS,
         (("Budget frozen",),),
         setup=lambda store: capture_pain_point(store, "Budget frozen"),
+    ),
+    UiCase(
+        "workshop-file-held-by-another-program",
+        "inventory",
+        _file_held_then_typed,
+        ("The workshop file is free again: 1 waiting line saved.",),
+        PAIN_POINTS,
+        (("Typed while held",),),
     ),
 )
 
