@@ -229,7 +229,7 @@ async def every_pane_built(app: Any) -> None:
     being built in the background.
     """
     from console.ui.app import PANES
-    from console.ui.panes.base import Pane
+    from console.ui.common.pane import Pane
 
     while len(app.query(Pane)) < len(PANES) or not all(p.is_mounted for p in app.query(Pane)):
         await asyncio.sleep(0.005)

@@ -47,7 +47,7 @@ async def measure(probe: PaintProbe, path: Path) -> dict[str, list[float]]:
     """Open the console on the big workshop; type with no export, then while F9 runs."""
     from console.store.core import WorkshopStore
     from console.ui.app import make_app
-    from console.ui.export_worker import ReportExport
+    from console.ui.common.report_export import ReportExport
 
     figures: dict[str, list[float]] = {"floor": [], "during": [], "f9": [], "export": []}
     store = WorkshopStore.open(path)

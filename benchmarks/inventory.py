@@ -83,7 +83,7 @@ def build(path: Path) -> str:
 async def measure(path: Path, round_id: str) -> dict[str, float]:
     """Run the console headless and time what the facilitator waits for."""
     from console.ui.app import make_app
-    from console.ui.inventory_list import InventoryList
+    from console.ui.inventory.inventory_list import InventoryList
 
     figures: dict[str, float] = {}
     store = WorkshopStore.open(path, clock=lambda: _now())

@@ -124,7 +124,7 @@ async def console(probe: PaintProbe, path: Path, samples: int) -> dict[str, list
     """Measure the console on the big workshop: open, pane switches, typing, Enter."""
     from console.store.core import WorkshopStore
     from console.ui.app import make_app
-    from console.ui.inventory_list import InventoryList
+    from console.ui.inventory.inventory_list import InventoryList
 
     figures: dict[str, list[float]] = {
         "start": [],

@@ -67,7 +67,7 @@ async def console_live(path: Path, samples: int) -> dict[str, list[float]]:
     from console.store.inventory import capture_pain_point
     from console.store.takeaways import capture_takeaway
     from console.ui.app import make_app
-    from console.ui.inventory_list import InventoryList
+    from console.ui.inventory.inventory_list import InventoryList
 
     probe = PaintProbe()
     store = WorkshopStore.open(path)

@@ -100,7 +100,7 @@ def timed(label: str, action: Callable[[], Any], repeat: int = 5) -> Any:
 async def pane_timings(store: WorkshopStore) -> None:
     """Open the console on the takeaways pane, then search and filter by keys."""
     from console.ui.app import make_app
-    from console.ui.panes.takeaways import TakeawaysPane
+    from console.ui.takeaways.takeaways_pane import TakeawaysPane
 
     started = time.perf_counter()
     app = make_app(store, first_pane="takeaways")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from console.domain.ranking import TIE_BREAK_RULE
-from console.ui.help import KEY_MAP
+from console.ui.common.help_modal import KEY_MAP
 
 README = Path(__file__).parent.parent / "README.md"
 START, END = "<!-- keys", "<!-- /keys -->"

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from console.domain.timers import format_clock, timer_state
 from console.store.agenda import current_item, load_agenda, timer_events
 from console.store.core import WorkshopStore
-from console.ui.agenda_dialogs import DayDialog, ItemDialog, PresetDialog
+from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
 from console.ui.app import make_app
 
 
@@ -65,7 +65,7 @@ def blank_store(tmp_path: Path, clock: FakeClock):
 async def add_item(pilot, title: str, minutes: str) -> None:
     """Add an item after the selected row by keys."""
     await pilot.press("o")
-    assert isinstance(pilot.app.screen, ItemDialog)
+    assert isinstance(pilot.app.screen, AgendaItemModal)
     await pilot.press(*title, "tab", "tab", *minutes, "enter")
     await pilot.pause()
 
@@ -106,7 +106,7 @@ async def test_build_an_agenda_and_run_its_timers_by_keys(
 
         await select_row(pilot, "Warm-up")
         await pilot.press("s")
-        assert isinstance(app.screen, PresetDialog)
+        assert isinstance(app.screen, TimerPresetModal)
         await pilot.press("enter")  # Enter = the planned time
         await pilot.pause()
         assert shown(app, "#header-clock") == "10:00"
@@ -206,7 +206,7 @@ async def test_edit_move_skip_delete_undo_and_days_by_keys(
         await add_item(pilot, "Two", "20")
 
         await pilot.press("D")  # a new day, 13:30 on a given date
-        assert isinstance(app.screen, DayDialog)
+        assert isinstance(app.screen, AgendaDayModal)
         await pilot.press(*["backspace"] * 5, *"13:30", "tab", *"2026-11-27", "tab", *"Afternoon")
         await pilot.press("enter")
         await pilot.pause()
@@ -230,7 +230,7 @@ async def test_edit_move_skip_delete_undo_and_days_by_keys(
 
         # Edit "Two" with e: a new title and length moves the next item's planned start.
         await pilot.press("e")
-        assert isinstance(app.screen, ItemDialog)
+        assert isinstance(app.screen, AgendaItemModal)
         await pilot.press("ctrl+a", "ctrl+k", *"Opening", "tab", "tab", "backspace", "backspace")
         await pilot.press(*"5", "enter")
         await pilot.pause()
@@ -269,7 +269,7 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
         ):
             await pilot.press(*["backspace"] * len(typed), *minutes, "enter")
             typed = minutes
-            assert isinstance(app.screen, ItemDialog)  # still open, nothing lost
+            assert isinstance(app.screen, AgendaItemModal)  # still open, nothing lost
             assert message in notices(app)[-1]
         await pilot.press("escape")
         assert store.query("SELECT count(*) AS n FROM agenda_items")[0]["n"] == 0
@@ -294,7 +294,7 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
         assert "already on the clock" in notices(app)[-1]
 
         await pilot.press("up", "e")  # the day row: a bad start time
-        assert isinstance(app.screen, DayDialog)
+        assert isinstance(app.screen, AgendaDayModal)
         await pilot.press(*["backspace"] * 5, *"25:00", "enter")
         assert "09:00" in notices(app)[-1]
         await pilot.press("escape")

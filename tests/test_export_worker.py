@@ -16,9 +16,9 @@ from textual.widgets import Input
 
 from console.report import build
 from console.store.core import WorkshopStore
-from console.ui import export_worker
 from console.ui.app import make_app
-from console.ui.export_worker import STILL_WRITING, WRITING, ReportExport
+from console.ui.common import report_export as export_worker
+from console.ui.common.report_export import STILL_WRITING, WRITING, ReportExport
 
 SIZE = (140, 40)
 

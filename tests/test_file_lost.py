@@ -32,7 +32,7 @@ from console.store.core import (
 from console.store.inventory import capture_pain_point
 from console.store.recovery import write_back
 from console.ui.app import make_app
-from console.ui.file_lost import FileLostBanner, WriteBackDialog
+from console.ui.common.file_lost import FileLostBanner, WriteBackModal
 
 F12 = b"\x1b[24~"
 """What an xterm sends for F12."""
@@ -263,7 +263,7 @@ async def test_f12_asks_for_another_path_when_the_file_was_replaced(tmp_path: Pa
 
             await pilot.press("f12")
             await pilot_wait_until(pilot, lambda: "choose another path." in visible_text(app))
-            assert isinstance(app.screen, WriteBackDialog)
+            assert isinstance(app.screen, WriteBackModal)
             why = app.screen.query_one("#write-back-why", Static)
             assert str(why.content) == f"{path} already exists: choose another path."
             field = app.screen.query_one("#write-back-path", Input)
@@ -274,7 +274,7 @@ async def test_f12_asks_for_another_path_when_the_file_was_replaced(tmp_path: Pa
             await pilot.press("enter")
             refused = f"{taken} already exists: choose another path."
             await pilot_wait_until(pilot, lambda: refused in notices(app))
-            assert isinstance(app.screen, WriteBackDialog)
+            assert isinstance(app.screen, WriteBackModal)
 
             field.value = str(tmp_path / "rescued.db")
             await pilot.press("enter")
@@ -283,7 +283,7 @@ async def test_f12_asks_for_another_path_when_the_file_was_replaced(tmp_path: Pa
                 "saving goes on there."
             )
             await pilot_wait_until(pilot, lambda: written in notices(app))
-            assert not isinstance(app.screen, WriteBackDialog)
+            assert not isinstance(app.screen, WriteBackModal)
             await pilot_wait_until(pilot, lambda: BANNER["replace"] not in visible_text(app))
             assert not app.query(FileLostBanner)
 
@@ -304,9 +304,9 @@ async def test_escape_in_the_dialog_keeps_the_banner_and_refuses_writes(tmp_path
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             lose(path, "replace")
             await pilot.press("f12")
-            await pilot_wait_until(pilot, lambda: isinstance(app.screen, WriteBackDialog))
+            await pilot_wait_until(pilot, lambda: isinstance(app.screen, WriteBackModal))
             await pilot.press("escape")
-            await pilot_wait_until(pilot, lambda: not isinstance(app.screen, WriteBackDialog))
+            await pilot_wait_until(pilot, lambda: not isinstance(app.screen, WriteBackModal))
             await pilot_wait_until(pilot, lambda: BANNER["replace"] in visible_text(app))
             app.query_one("#inventory-input").focus()
             await pilot.press(*"Typed while lost", "enter")

@@ -23,10 +23,10 @@ from console.store.core import WorkshopStore
 from console.store.takeaways import capture_takeaway
 from console.store.workshop import participants, workshop_details
 from console.ui.app import make_app
-from console.ui.details import WorkshopDetailsScreen
-from console.ui.header import WorkshopHeader
-from console.ui.help import HelpScreen
-from console.ui.inventory_list import InventoryList
+from console.ui.common.header import WorkshopHeader
+from console.ui.common.help_modal import HelpModal
+from console.ui.details.details_modal import WorkshopDetailsModal
+from console.ui.inventory.inventory_list import InventoryList
 
 
 def visible_text(app) -> str:
@@ -61,10 +61,10 @@ async def test_panes_switch_by_key_help_opens_and_another_console_s_row_appears(
             await pilot.press(key)
             assert switcher.current == pane
         await pilot.press("f1")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpModal)
         assert "Ctrl+Z" in visible_text(app)
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        assert not isinstance(app.screen, HelpModal)
 
         capture_takeaway(second_store, "q: Improving daily work -- Mike Orzen")
         await pilot.pause(0.6)
@@ -108,7 +108,7 @@ async def test_workshop_details_are_edited_by_key(store: WorkshopStore) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("w")
-        assert isinstance(app.screen, WorkshopDetailsScreen)
+        assert isinstance(app.screen, WorkshopDetailsModal)
         title = app.screen.query_one("#details-title", Input)
         title.value = ""
         await pilot.press(*"Fusion 18", "tab", *"itSMF", "tab", *"St Louis")
@@ -121,7 +121,7 @@ async def test_workshop_details_are_edited_by_key(store: WorkshopStore) -> None:
         assert details.settings.vote_budget == 10
         assert "Workshop details saved." in notices(app)
 
-        assert isinstance(app.screen, WorkshopDetailsScreen)
+        assert isinstance(app.screen, WorkshopDetailsModal)
         await pilot.press("tab", "backspace", "1", "1", "ctrl+s")
         await pilot.pause()
         assert any("cap per item" in notice for notice in notices(app)), notices(app)
@@ -278,7 +278,7 @@ async def test_a_dialog_opened_at_start_does_not_stop_the_other_panes_being_buil
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f1")  # help, before the other panes are built
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpModal)
         await pilot.pause(0.5)
         base = app.screen_stack[0]
         assert {pane.id for pane in base.query("ContentSwitcher > *")} == {

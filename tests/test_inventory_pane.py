@@ -20,8 +20,8 @@ from console.store.inventory_votes import (
 )
 from console.store.workshop import participants
 from console.ui.app import make_app
-from console.ui.inventory_dialogs import RoundModal, ThemeChooser
-from console.ui.inventory_list import InventoryList
+from console.ui.inventory.inventory_list import InventoryList
+from console.ui.inventory.inventory_modals import InventoryRoundModal, ThemeChooserModal
 from console.ui.projector.app import make_projector_app
 from console.ui.projector.inventory_view import InventoryView
 
@@ -101,7 +101,7 @@ async def test_capture_theme_merge_dot_vote_reveal_and_the_ranking_agree(
         # A dot-vote round: budget and cap checked in the dialog.
         await pilot.press("v")
         await pilot.pause()
-        assert isinstance(app.screen, RoundModal)
+        assert isinstance(app.screen, InventoryRoundModal)
         await pilot.press(*"Top pains", "tab", *"13", "enter")
         await pilot.pause()
         assert "between 1 and 12" in messages(app)
@@ -116,7 +116,7 @@ async def test_capture_theme_merge_dot_vote_reveal_and_the_ranking_agree(
         app.screen.query_one("#round-cap", Input).value = ""
         await pilot.press("3", "enter")
         await pilot.pause()
-        assert not isinstance(app.screen, RoundModal)
+        assert not isinstance(app.screen, InventoryRoundModal)
         (round_row,) = store.query("SELECT id, title, budget, cap_per_item FROM voting_rounds")
         assert (round_row["title"], round_row["budget"], round_row["cap_per_item"]) == (
             "Top pains",
@@ -252,7 +252,7 @@ async def test_themes_are_assigned_renamed_and_merged_by_key_and_undone(
         await go_to(pilot, listing, 1)
         await pilot.press("space", "down", "space", "g")
         await pilot.pause()
-        assert isinstance(app.screen, ThemeChooser)
+        assert isinstance(app.screen, ThemeChooserModal)
         await pilot.press(*"Ways of", "enter")
         await pilot.pause()
         rows = store.query(

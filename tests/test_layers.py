@@ -51,3 +51,38 @@ def test_the_ui_holds_no_sql() -> None:
     for path in (PACKAGE / "ui").rglob("*.py"):
         for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
             assert not pattern.search(line), f"{path.relative_to(PACKAGE)}:{number}: {line}"
+
+
+FEATURES = ("agenda", "inventory", "cards", "takeaways")
+
+
+def test_the_ui_is_one_folder_per_feature() -> None:
+    ui = PACKAGE / "ui"
+    loose = sorted(path.name for path in ui.iterdir() if path.is_file())
+    assert loose == ["__init__.py", "app.py"], "a feature's files belong in its folder"
+    for feature in FEATURES:
+        folder = ui / feature
+        assert (folder / f"{feature}_pane.py").is_file(), feature
+        assert list(folder.glob("*.tcss")), f"{feature} keeps its styles beside its pane"
+
+
+def test_ui_classes_follow_one_naming_scheme() -> None:
+    import importlib
+    import inspect
+
+    from textual.screen import ModalScreen
+
+    from console.ui.common.pane import Pane
+    from console.ui.projector.base import ProjectorView
+
+    suffixes = {ModalScreen: "Modal", Pane: "Pane", ProjectorView: "View"}
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        module = importlib.import_module(
+            ".".join(("console", *path.relative_to(PACKAGE).with_suffix("").parts))
+        )
+        for name, value in vars(module).items():
+            if not inspect.isclass(value) or value.__module__ != module.__name__:
+                continue
+            for base, suffix in suffixes.items():
+                if issubclass(value, base) and value is not base:
+                    assert name.endswith(suffix), f"{module.__name__}.{name} is a {base.__name__}"

@@ -15,12 +15,12 @@ from textual.widgets import Digits, Static
 from console.store.agenda import load_agenda, start_item, toggle_pause
 from console.store.core import WorkshopStore
 from console.store.display import display_state, set_display
-from console.ui.agenda_dialogs import ProjectorChooser
 from console.ui.app import make_app
 from console.ui.projector import registry
-from console.ui.projector.agenda_view import AgendaProjectorView
+from console.ui.projector.agenda_view import AgendaView
 from console.ui.projector.app import make_projector_app
 from console.ui.projector.base import ProjectorView
+from console.ui.projector.chooser_modal import ProjectorChooserModal
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ async def test_projector_follows_another_console_and_survives_its_restart(
     app = make_projector_app(projector_store, clock=clock)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            view = app.query_one(AgendaProjectorView)
+            view = app.query_one(AgendaView)
             assert app.query_one(Digits).value == "09:00"  # nothing runs: the wall clock
             assert shown(app, "#projector-item") == f"Up next: {first.title}"
 
@@ -84,7 +84,7 @@ async def test_projector_follows_another_console_and_survives_its_restart(
                 set_display(reopened, "no-such-view")  # unknown modes fall back to the agenda
                 await pilot.pause(0.6)
                 assert not app.query(EchoView)
-                assert app.query_one(AgendaProjectorView) is not view
+                assert app.query_one(AgendaView) is not view
                 clock.advance(5)
                 toggle_pause(reopened)
                 await pilot.pause(0.6)
@@ -104,7 +104,7 @@ async def test_p_in_the_console_chooses_what_the_projector_shows(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.press("p")
         chooser = app.screen
-        assert isinstance(chooser, ProjectorChooser)
+        assert isinstance(chooser, ProjectorChooserModal)
         assert chooser.modes[0] == "agenda" and "echo" in chooser.modes
         await pilot.press(*["down"] * chooser.modes.index("echo"), "enter")
         await pilot.pause()

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from console.cli import cli
 from console.domain.ranking import TIE_BREAK_RULE
-from console.ui.help import KEY_MAP
+from console.ui.common.help_modal import KEY_MAP
 
 README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
 

@@ -14,7 +14,7 @@ from console.store.display import display_state
 from console.store.takeaways import capture_takeaway
 from console.ui.app import make_app
 from console.ui.projector.app import make_projector_app
-from console.ui.projector.takeaway_view import TakeawayProjectorView
+from console.ui.projector.takeaway_view import TakeawayView
 
 
 def texts(app) -> list[str]:
@@ -103,7 +103,7 @@ async def test_the_facilitator_puts_a_quote_on_the_projector(
         quote_id = store.query("SELECT id FROM takeaways WHERE kind = 'quote'")[0]["id"]
         assert payload == {"takeaway_id": quote_id}
         await screen.pause(0.6)
-        view = projector.query_one(TakeawayProjectorView)
+        view = projector.query_one(TakeawayView)
         shown = str(view.query_one("#projector-takeaway-text", Static).content)
         speaker = str(view.query_one("#projector-takeaway-speaker", Static).content)
         assert shown == "“[b]Improving[/b] daily work”"

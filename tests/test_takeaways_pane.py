@@ -9,10 +9,10 @@ from console.store.core import WorkshopStore
 from console.store.inventory import capture_pain_point
 from console.store.takeaways import capture_takeaway
 from console.ui.app import make_app
-from console.ui.confirm import ConfirmModal
-from console.ui.panes.takeaways import TakeawaysPane
-from console.ui.takeaways_edit import TakeawayEditModal
-from console.ui.takeaways_pick import PickModal
+from console.ui.common.confirm_modal import ConfirmModal
+from console.ui.takeaways.takeaways_modals import TakeawayEditModal
+from console.ui.takeaways.takeaways_pane import TakeawaysPane
+from console.ui.takeaways.takeaways_pick import TakeawayPickModal
 
 
 def visible_text(app) -> str:
@@ -111,7 +111,7 @@ async def test_tag_with_competence_areas_via_alias_inline_and_by_type_to_search(
         await pilot.press("tab", "tab")  # capture line -> search -> list
         assert isinstance(app.focused, DataTable)
         await pilot.press("g")
-        assert isinstance(app.screen, PickModal)
+        assert isinstance(app.screen, TakeawayPickModal)
         await pilot.press(*"Continual")
         options = app.screen.query_one(OptionList)
         assert "Continuous Improvement" in str(options.get_option_at_index(0).prompt)
@@ -275,10 +275,10 @@ async def test_link_a_takeaway_to_a_pain_point_by_typing(store: WorkshopStore) -
     app = make_app(store, first_pane="takeaways")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.press("tab", "tab", "l")
-        assert isinstance(app.screen, PickModal)
+        assert isinstance(app.screen, TakeawayPickModal)
         await pilot.press(*"owns", "enter")
         await pilot.pause()
-        assert not isinstance(app.screen, PickModal)
+        assert not isinstance(app.screen, TakeawayPickModal)
         assert "Linked to Pain point 1." in messages(app)
         assert shown_rows(app)[0][4] == "pain point 1"
         linked = store.query(

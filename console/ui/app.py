@@ -20,12 +20,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.store.agenda import current_item
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_for_write_lock
 from console.store.workshop import workshop_details
-from console.ui.export_worker import ReportExport
-from console.ui.file_status import LOCK_WAIT_SECONDS, FileBusyBanner
-from console.ui.header import WorkshopHeader
-from console.ui.key_order import OrderedKeysApp
-from console.ui.panes.base import Pane
-from console.ui.themes import CONSOLE_THEME, PROJECTOR_THEME
+from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
+from console.ui.common.header import WorkshopHeader
+from console.ui.common.key_order import OrderedKeysApp
+from console.ui.common.pane import Pane
+from console.ui.common.report_export import ReportExport
+from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
 
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
@@ -44,7 +44,7 @@ class PaneEntry:
 
     def pane_class(self) -> type[Pane]:
         """Import the pane's module (on first use: start-up loads only the first pane)."""
-        module = import_module(f"console.ui.panes.{self.pane_id}")
+        module = import_module(f"console.ui.{self.pane_id}.{self.pane_id}_pane")
         pane_class: type[Pane] = getattr(module, self.class_name)
         return pane_class
 
@@ -61,13 +61,14 @@ PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 class ConsoleApp(OrderedKeysApp[None]):
     """The facilitator's console on one workshop file."""
 
+    # Each feature keeps its styles in its own folder, beside its pane.
     CSS_PATH: ClassVar = [
-        "global.tcss",
-        "app.tcss",
-        "agenda.tcss",
-        "cards.tcss",
-        "inventory.tcss",
-        "takeaways.tcss",
+        "common/global.tcss",
+        "common/app.tcss",
+        "agenda/agenda.tcss",
+        "cards/cards.tcss",
+        "inventory/inventory.tcss",
+        "takeaways/takeaways.tcss",
     ]
     TITLE = "Facilitation console"
     ENABLE_COMMAND_PALETTE = True
@@ -276,9 +277,9 @@ class ConsoleApp(OrderedKeysApp[None]):
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""
         # Imported on use, like the other screens that are not needed for the first paint.
-        from console.ui.details import WorkshopDetailsScreen
+        from console.ui.details.details_modal import WorkshopDetailsModal
 
-        self.push_screen(WorkshopDetailsScreen(self.store), lambda _saved: self.sync())
+        self.push_screen(WorkshopDetailsModal(self.store), lambda _saved: self.sync())
 
     def action_toggle_projector_theme(self) -> None:
         """Switch between the console theme and the high-contrast projector theme."""
@@ -301,7 +302,7 @@ class ConsoleApp(OrderedKeysApp[None]):
         """Choose what the projector shows."""
         # Imported on use: the projector views are not needed for the console's first paint.
         from console.store.display import display_state, set_display
-        from console.ui.agenda_dialogs import ProjectorChooser
+        from console.ui.projector.chooser_modal import ProjectorChooserModal
         from console.ui.projector.registry import VIEWS
 
         def chosen(mode: str | None) -> None:
@@ -316,7 +317,7 @@ class ConsoleApp(OrderedKeysApp[None]):
 
         current, _payload = display_state(self.store)
         modes = ["agenda", *(mode for mode in VIEWS if mode != "agenda")]
-        self.push_screen(ProjectorChooser(modes, current), chosen)
+        self.push_screen(ProjectorChooserModal(modes, current), chosen)
 
     def action_export_report(self) -> None:
         """Write the report (Markdown and HTML) next to the workshop file, in a worker thread."""
@@ -328,9 +329,9 @@ class ConsoleApp(OrderedKeysApp[None]):
         """Write the workshop back to its path after the file vanished, or ask for another."""
         # Imported on use: only a lost file needs them.
         from console.store.recovery import shown_path, write_back
-        from console.ui.file_lost import WriteBackDialog
+        from console.ui.common.file_lost import WriteBackModal
 
-        if isinstance(self.screen, WriteBackDialog):
+        if isinstance(self.screen, WriteBackModal):
             return
         original = shown_path(self.store.path)
         if self.store.check_file() is None:
@@ -344,7 +345,7 @@ class ConsoleApp(OrderedKeysApp[None]):
         try:
             written = write_back(self.store, self.store.path)
         except StoreError as error:
-            self.push_screen(WriteBackDialog(self.store, str(error)), written_back)
+            self.push_screen(WriteBackModal(self.store, str(error)), written_back)
             return
         written_back(written)
 
@@ -363,9 +364,9 @@ class ConsoleApp(OrderedKeysApp[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        from console.ui.help import HelpScreen
+        from console.ui.common.help_modal import HelpModal
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpModal())
 
     def _new_pane(self, pane_id: str) -> Pane:
         return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
@@ -424,7 +425,7 @@ class ConsoleApp(OrderedKeysApp[None]):
         switcher = self._pane_switcher()
         if self._file_lost_banner is not None or switcher is None or switcher.parent is None:
             return
-        from console.ui.file_lost import FileLostBanner
+        from console.ui.common.file_lost import FileLostBanner
 
         self._file_lost_banner = FileLostBanner(loss, self.store.path)
         switcher.parent.mount(self._file_lost_banner, before=switcher)

@@ -10,11 +10,11 @@ from textual.widgets import Digits, Static
 
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
 from console.store.agenda import CurrentItem, current_item, load_agenda
+from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
-from console.ui.text import literal
 
 
-class AgendaProjectorView(ProjectorView):
+class AgendaView(ProjectorView):
     """Shows the current item's title and remaining time; the next item when nothing runs."""
 
     MODE: ClassVar[str] = "agenda"

@@ -10,10 +10,10 @@ from textual.containers import Container
 
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now
 from console.store.display import display_state
-from console.ui.projector.agenda_view import AgendaProjectorView
+from console.ui.common.themes import PROJECTOR_THEME
+from console.ui.projector.agenda_view import AgendaView
 from console.ui.projector.base import ProjectorView
 from console.ui.projector.registry import VIEWS
-from console.ui.themes import PROJECTOR_THEME
 
 POLL_SECONDS = 0.25
 """How often the projector looks for changes: it follows the facilitator within half a second."""
@@ -68,7 +68,7 @@ class ProjectorApp(App[None]):
         mode, payload = display_state(self.store)
         view = self.view
         if force or view is None or mode != self.mode:
-            view_class = VIEWS.get(mode, AgendaProjectorView)
+            view_class = VIEWS.get(mode, AgendaView)
             stage = self.query_one("#projector-stage", Container)
             await stage.remove_children()
             view = view_class(self.store, id="projector-view")

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from console.store.cards import RoundResults, card_rounds, round_results
-from console.ui.cards_results import results_renderable
+from console.ui.cards.cards_results import results_renderable
+from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
-from console.ui.text import literal
 
 DEFAULT_TOP = 5
 MAX_TOP = 20

@@ -11,8 +11,8 @@ from textual.widgets import Static
 
 from console.domain.ranking import Ranked, top_n
 from console.store.inventory_votes import Round, rank_pain_points, rank_themes, rounds, voters_in
+from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
-from console.ui.text import literal
 
 DEFAULT_TOP = 10
 MAX_TOP = 20

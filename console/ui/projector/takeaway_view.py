@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from console.store.takeaways import latest_takeaway, takeaway
+from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
-from console.ui.text import literal
 
 
-class TakeawayProjectorView(ProjectorView):
+class TakeawayView(ProjectorView):
     """Shows the takeaway the facilitator chose, or the newest quote when none is chosen."""
 
     MODE: ClassVar[str] = "takeaway"

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from console.store.core import Row, StoreError, WorkshopStore
-from console.ui.text import literal
+from console.ui.common.text import literal
 
 
 class Pane(Widget):

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
-from console.ui.panes.base import TablePane
+from console.ui.common.pane import TablePane
 
 MAX_PASTE_CHARS = 10_000
 

@@ -21,8 +21,8 @@ from console.store.workshop import (
     update_workshop_details,
     workshop_details,
 )
-from console.ui.form import FormModal
-from console.ui.text import literal
+from console.ui.common.form_modal import FormModal
+from console.ui.common.text import literal
 
 
 class ParticipantModal(FormModal[bool]):
@@ -56,7 +56,7 @@ class ParticipantModal(FormModal[bool]):
         return True
 
 
-class WorkshopDetailsScreen(ModalScreen[bool]):
+class WorkshopDetailsModal(ModalScreen[bool]):
     """Edit the workshop's details and its participants; dismisses True if anything was saved."""
 
     BINDINGS = [

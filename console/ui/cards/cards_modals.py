@@ -29,8 +29,8 @@ from console.store.cards import (
 )
 from console.store.core import WorkshopStore
 from console.store.workshop import workshop_details
-from console.ui.form import FormModal
-from console.ui.text import literal
+from console.ui.common.form_modal import FormModal
+from console.ui.common.text import literal
 
 
 class CardModal(FormModal[bool]):
@@ -105,7 +105,7 @@ class ImportDeckModal(FormModal[ImportedDeck]):
         return import_deck(self.store, path, name or None)
 
 
-class RoundModal(FormModal[str]):
+class CardRoundModal(FormModal[str]):
     """Open a voting round on a deck with a chosen method; dismisses with the round's id."""
 
     def __init__(self, store: WorkshopStore, deck_id: str | None = None) -> None:

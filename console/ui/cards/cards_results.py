@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from console.store.cards import CATEGORIES, CardResult, ReferenceComparison, RoundResults
-from console.ui.text import literal
+from console.ui.common.text import literal
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 

@@ -15,10 +15,10 @@ from textual.widgets.option_list import Option
 
 from console.store.core import StoreError
 from console.store.takeaways import Choice
-from console.ui.text import literal
+from console.ui.common.text import literal
 
 
-class PickModal(ModalScreen[None]):
+class TakeawayPickModal(ModalScreen[None]):
     """Type to narrow a list of choices; Enter (or a click) chooses; Escape closes."""
 
     BINDINGS: ClassVar = [

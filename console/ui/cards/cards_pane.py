@@ -40,11 +40,11 @@ from console.store.cards import (
 )
 from console.store.core import Row, StoreError, WorkshopStore
 from console.store.display import set_display
-from console.ui.cards_modals import CardModal, ImportDeckModal, LinksModal, RoundModal
-from console.ui.cards_results import comparison_renderable, results_renderable
-from console.ui.cards_widgets import BallotInput, SearchInput
-from console.ui.panes.base import TablePane, cell
-from console.ui.text import literal
+from console.ui.cards.cards_modals import CardModal, CardRoundModal, ImportDeckModal, LinksModal
+from console.ui.cards.cards_results import comparison_renderable, results_renderable
+from console.ui.cards.cards_widgets import BallotInput, SearchInput
+from console.ui.common.pane import TablePane, cell
+from console.ui.common.text import literal
 
 DEFAULT_TOP = 5
 MAX_TOP = 20
@@ -477,7 +477,7 @@ class CardsPane(TablePane):
         card = self._selected_card()
         current = self.current_round()
         deck_id = card.deck_id if card else (current.deck_id if current else None)
-        self.app.push_screen(RoundModal(self.store, deck_id), self._round_opened)
+        self.app.push_screen(CardRoundModal(self.store, deck_id), self._round_opened)
 
     def action_next_round(self) -> None:
         """Work on the next voting round (they cycle)."""

@@ -115,7 +115,7 @@ KEY_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpModal(ModalScreen[None]):
     """Lists every key of the console."""
 
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close")]

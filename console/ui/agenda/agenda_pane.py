@@ -37,8 +37,8 @@ from console.store.agenda import (
     update_item,
 )
 from console.store.core import StoreError
-from console.ui.agenda_dialogs import DayDialog, ItemDialog, PresetDialog
-from console.ui.panes.base import TablePane, cell
+from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
+from console.ui.common.pane import TablePane, cell
 
 DAY_KEY_PREFIX = "day:"
 STATUS_STYLES = {
@@ -315,7 +315,7 @@ class AgendaPane(TablePane):
             ):
                 self.notify(f"Started: {item.title} ({format_clock(seconds)}).")
 
-        self.app.push_screen(PresetDialog(item.title, item.planned_minutes), started)
+        self.app.push_screen(TimerPresetModal(item.title, item.planned_minutes), started)
 
     def action_pause(self) -> None:
         """Pause the running timer, or resume the paused one."""
@@ -368,7 +368,7 @@ class AgendaPane(TablePane):
             )
             self._saved(new_id)
 
-        self.app.push_screen(ItemDialog(f"New item on day {day.ordinal}", save))
+        self.app.push_screen(AgendaItemModal(f"New item on day {day.ordinal}", save))
 
     def action_add_day(self) -> None:
         """Add a day after the last one."""
@@ -377,7 +377,7 @@ class AgendaPane(TablePane):
             day_id = add_day(self.store, start_time=start_time, date_text=date, title=title)
             self._saved(DAY_KEY_PREFIX + day_id)
 
-        self.app.push_screen(DayDialog("New day", save))
+        self.app.push_screen(AgendaDayModal("New day", save))
 
     def action_edit(self) -> None:
         """Edit the selected item or day."""
@@ -391,7 +391,7 @@ class AgendaPane(TablePane):
                 self._saved(item.id)
 
             self.app.push_screen(
-                ItemDialog(
+                AgendaItemModal(
                     "Edit agenda item",
                     save_item,
                     title=item.title,
@@ -409,7 +409,7 @@ class AgendaPane(TablePane):
             self._saved(DAY_KEY_PREFIX + day.id)
 
         self.app.push_screen(
-            DayDialog(
+            AgendaDayModal(
                 f"Day {day.ordinal}",
                 save_day,
                 start_time=day.start_time,

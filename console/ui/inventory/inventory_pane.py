@@ -52,20 +52,20 @@ from console.store.inventory_votes import (
     voters_in,
 )
 from console.store.workshop import Participant, participants, workshop_details
-from console.ui.inventory_ballot import BallotBar, BallotInput
-from console.ui.inventory_dialogs import (
+from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput
+from console.ui.common.pane import Pane, cell
+from console.ui.common.text import literal
+from console.ui.inventory.ballot_bar import BallotBar, BallotInput
+from console.ui.inventory.inventory_list import InventoryList, header_line
+from console.ui.inventory.inventory_modals import (
+    InventoryProjectorModal,
+    InventoryRoundModal,
     ProjectorChoice,
-    ProjectorModal,
     PromptModal,
-    RoundModal,
     RoundSettings,
     ThemeChoice,
-    ThemeChooser,
+    ThemeChooserModal,
 )
-from console.ui.inventory_list import InventoryList, header_line
-from console.ui.panes.base import Pane, cell
-from console.ui.panes.capture import MAX_PASTE_CHARS, CaptureInput
-from console.ui.text import literal
 
 HINT = (
     "Enter saves at once · n new · e edit · Space mark · m merge · g theme · v round · "
@@ -488,7 +488,7 @@ class InventoryPane(Pane):
                 self.notify(f"Theme set on {len(targets)} pain point(s). Ctrl+Z undoes.")
 
         self.app.push_screen(
-            ThemeChooser(
+            ThemeChooserModal(
                 f"Theme for {len(targets)} pain point(s)",
                 live_themes(self.store),
                 allow_none=True,
@@ -526,7 +526,7 @@ class InventoryPane(Pane):
                 cap_per_item=chosen.cap_per_item,
             )
 
-        self._open(RoundModal(settings.vote_budget, settings.vote_cap, save))
+        self._open(InventoryRoundModal(settings.vote_budget, settings.vote_cap, save))
 
     def action_ballots(self) -> None:
         """Enter dot-vote ballots, one delegate after another."""
@@ -606,7 +606,7 @@ class InventoryPane(Pane):
                 hidden = "" if self._revealed() else " (scores hidden until you reveal: R)"
                 self.notify(f"On the projector: the top {choice.top} {what}{hidden}.")
 
-        self.app.push_screen(ProjectorModal(self.projector_top), chosen)
+        self.app.push_screen(InventoryProjectorModal(self.projector_top), chosen)
 
     def action_toggle_order(self) -> None:
         """Switch the list between ranked order and capture order."""
@@ -672,7 +672,7 @@ class InventoryPane(Pane):
                 self.notify("Themes merged; their pain points moved. Ctrl+Z undoes.")
 
         self.app.push_screen(
-            ThemeChooser(f"Merge {name!r} into…", others, allow_none=False, allow_new=False),
+            ThemeChooserModal(f"Merge {name!r} into…", others, allow_none=False, allow_new=False),
             chosen,
         )
 

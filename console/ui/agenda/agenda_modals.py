@@ -1,8 +1,8 @@
-"""The agenda's small dialogs: an item, a day, a timer preset and what the projector shows."""
+"""The agenda's small dialogs: an item, a day and a timer preset."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from console.domain.schedule import AGENDA_KINDS
 from console.domain.timers import PRESET_MINUTES
-from console.ui.form import FormModal
-from console.ui.text import literal
+from console.ui.common.form_modal import FormModal
+from console.ui.common.text import literal
 
 SaveItem = Callable[[str, str, str], None]
 """Saves (title, kind, minutes text); raises ValueError or StoreError with a message."""
@@ -25,7 +25,7 @@ SaveDay = Callable[[str, str, str], None]
 """Saves (start time, date, title); raises ValueError or StoreError with a message."""
 
 
-class ItemDialog(FormModal[bool]):
+class AgendaItemModal(FormModal[bool]):
     """Add or edit an agenda item: title, kind, planned minutes."""
 
     def __init__(
@@ -69,7 +69,7 @@ class ItemDialog(FormModal[bool]):
         return True
 
 
-class DayDialog(FormModal[bool]):
+class AgendaDayModal(FormModal[bool]):
     """Add or edit an agenda day: start time, optional date and title."""
 
     def __init__(
@@ -107,7 +107,7 @@ class DayDialog(FormModal[bool]):
         return True
 
 
-class PresetDialog(ModalScreen[int | None]):
+class TimerPresetModal(ModalScreen[int | None]):
     """Choose how long the timer runs: the planned time (Enter) or a preset; returns seconds."""
 
     BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
@@ -139,39 +139,4 @@ class PresetDialog(ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         """Close without starting."""
-        self.dismiss(None)
-
-
-class ProjectorChooser(ModalScreen[str | None]):
-    """Choose what the projector shows; returns the chosen mode."""
-
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, modes: Sequence[str], current: str) -> None:
-        super().__init__()
-        self.modes = list(modes)
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        options = [
-            Option(mode.capitalize() + ("  (showing now)" if mode == self.current else ""), id=mode)
-            for mode in self.modes
-        ]
-        with Vertical(id="projector-chooser", classes="dialog"):
-            yield Static("Show on the projector", classes="dialog-title")
-            yield OptionList(*options, id="projector-modes")
-            yield Static("Enter shows it, Escape cancels.", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = self.modes.index(self.current) if self.current in self.modes else 0
-        options.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(str(event.option.id))
-
-    def action_cancel(self) -> None:
-        """Close without changing the projector."""
         self.dismiss(None)

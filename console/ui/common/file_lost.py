@@ -11,8 +11,8 @@ from textual.widgets import Input, Label, Static
 
 from console.store.core import FileLoss, WorkshopStore
 from console.store.recovery import shown_path, suggested_path, write_back
-from console.ui.form import FormModal
-from console.ui.text import literal
+from console.ui.common.form_modal import FormModal
+from console.ui.common.text import literal
 
 WRITE_BACK_KEY = "F12"
 
@@ -53,7 +53,7 @@ class FileLostBanner(Static):
         super().__init__(literal(banner_text(loss, path)), id="file-lost-banner")
 
 
-class WriteBackDialog(FormModal[Path]):
+class WriteBackModal(FormModal[Path]):
     """Ask where to write the workshop back, when its own path is taken or unusable."""
 
     DEFAULT_CSS = """

@@ -34,12 +34,12 @@ from console.store.takeaways import (
     toggle_link,
     toggle_tag,
 )
-from console.ui.confirm import ConfirmModal
-from console.ui.panes.base import cell
-from console.ui.panes.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane
-from console.ui.takeaways_edit import TakeawayEditModal
-from console.ui.takeaways_pick import PickModal
-from console.ui.text import literal
+from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane
+from console.ui.common.confirm_modal import ConfirmModal
+from console.ui.common.pane import cell
+from console.ui.common.text import literal
+from console.ui.takeaways.takeaways_modals import TakeawayEditModal
+from console.ui.takeaways.takeaways_pick import TakeawayPickModal
 
 MAX_SHOWN = 200
 """Most rows the list holds: the newest that pass the filter; search finds older ones."""
@@ -438,7 +438,7 @@ class TakeawaysPane(CapturePane):
             return f"Tagged with {name}." if added else f"Tag {name} removed."
 
         self.app.push_screen(
-            PickModal(
+            TakeawayPickModal(
                 "Tag the takeaway",
                 "Type a competence area (or an alias) or a theme; Enter sets or removes it; "
                 "Escape closes.",
@@ -462,7 +462,7 @@ class TakeawaysPane(CapturePane):
             return f"Linked to {name}." if linked else f"Link to {name} removed."
 
         self.app.push_screen(
-            PickModal(
+            TakeawayPickModal(
                 "Link the takeaway",
                 "Type words of a pain point or a card (or its number or code); Enter links it "
                 "(again: unlinks); Escape closes.",

@@ -8,9 +8,9 @@ from textual.widgets import Input, Label, Static
 
 from console.store.core import Row, WorkshopStore
 from console.store.takeaways import MAX_NAME_CHARS, update_takeaway
-from console.ui.form import FormModal
-from console.ui.panes.capture import MAX_PASTE_CHARS
-from console.ui.text import literal
+from console.ui.common.capture import MAX_PASTE_CHARS
+from console.ui.common.form_modal import FormModal
+from console.ui.common.text import literal
 
 FIELDS: tuple[tuple[str, str, int], ...] = (
     ("kind", "Kind: insight, quote, decision, question or action (i q d o a)", 20),

@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 from console.domain.text import MAX_TEXT_CHARS
 from console.domain.voting import VotingMethod
 from console.store.inventory import Theme
-from console.ui.form import FormModal
-from console.ui.text import literal
+from console.ui.common.form_modal import FormModal
+from console.ui.common.text import literal
 
 NO_THEME = "\x00none"
 NEW_THEME = "\x00new"
@@ -67,7 +67,7 @@ class ThemeChoice:
     new_name: str | None = None
 
 
-class ThemeChooser(ModalScreen[ThemeChoice | None]):
+class ThemeChooserModal(ModalScreen[ThemeChoice | None]):
     """Type to search the themes; Enter picks the highlighted one or creates the typed one."""
 
     BINDINGS: ClassVar = [
@@ -165,7 +165,7 @@ class RoundSettings:
     cap_per_item: int | None
 
 
-class RoundModal(FormModal[bool]):
+class InventoryRoundModal(FormModal[bool]):
     """Choose how the next round scores pain points; dismisses True once the round is open."""
 
     def __init__(
@@ -231,7 +231,7 @@ class ProjectorChoice:
     top: int
 
 
-class ProjectorModal(ModalScreen[ProjectorChoice | None]):
+class InventoryProjectorModal(ModalScreen[ProjectorChoice | None]):
     """Choose the top N pain points or themes for the projector."""
 
     BINDINGS: ClassVar = [

@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from console.domain.timers import TimerPhase, format_clock, timer_state
 from console.store.agenda import CurrentItem
-from console.ui.export_worker import ReportExport
-from console.ui.text import literal
+from console.ui.common.report_export import ReportExport
+from console.ui.common.text import literal
 
 
 class WorkshopHeader(Horizontal):

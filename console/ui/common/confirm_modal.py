@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from console.ui.text import literal
+from console.ui.common.text import literal
 
 
 class ConfirmModal(ModalScreen[bool]):

@@ -1,0 +1,1 @@
+"""Agenda: its pane, dialogs, widgets and styles."""

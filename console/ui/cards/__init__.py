@@ -1,0 +1,1 @@
+"""Cards: its pane, dialogs, widgets and styles."""

@@ -1,0 +1,1 @@
+"""What several features share: panes, capture line, dialogs, header, help, text."""

@@ -1,0 +1,1 @@
+"""Details: its pane, dialogs, widgets and styles."""

@@ -1,0 +1,1 @@
+"""Inventory: its pane, dialogs, widgets and styles."""

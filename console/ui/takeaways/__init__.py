@@ -1,0 +1,1 @@
+"""Takeaways: its pane, dialogs, widgets and styles."""
