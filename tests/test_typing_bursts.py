@@ -21,6 +21,7 @@ from console.store.core import WorkshopStore
 from console.store.workshop import add_participants
 
 LINES = 200
+CARD_ZZ01 = "SELECT code || '|' || title || '|' || category FROM cards WHERE code = 'ZZ01'"
 
 
 def burst(console: Console, lines: list[str]) -> None:
@@ -77,7 +78,11 @@ def test_200_lines_with_no_gap_become_200_inventory_rows_exactly_as_typed(worksh
         saved = wait_for_rows(console, len(before) + LINES, pain_points, workshop)
         assert saved == before + lines
         console.wait_for(f"{len(saved)} pain points")
-        shown = [line for row in console.screen.rows() for line in lines if line in row]
+        def visible() -> list[str]:
+            return [line for row in console.screen.rows() for line in lines if line in row]
+
+        console.read(30, until=lambda _screen: len(visible()) >= 3)  # the list is repainted
+        shown = visible()
         first = lines.index(shown[0]) if shown else 0
         assert len(shown) >= 3 and shown == lines[first : first + len(shown)], shown
 
@@ -117,12 +122,11 @@ def test_keys_typed_while_a_dialog_opens_land_in_its_fields_in_order(workshop: P
     with console_on(workshop, "f4", "Cards") as console:
         # n opens the new-card dialog; the rest is typed before it has finished opening.
         os.write(console.fd, b"nZZ01\tA card typed ahead\tA\tits description\r")
-        console.wait_for("A card typed ahead")
+        console.read(30, until=lambda _screen: bool(rows(workshop, CARD_ZZ01)))
         # F2, then w opens the details; the new title is typed while the dialog opens.
         os.write(console.fd, b"\x1bOQwA title typed ahead\x13")
         console.wait_for("Workshop details saved")
-    cards = rows(workshop, "SELECT code || '|' || title || '|' || category FROM cards")
-    assert "ZZ01|A card typed ahead|Attitude" in cards
+    assert rows(workshop, CARD_ZZ01) == ["ZZ01|A card typed ahead|Attitude"]
     assert rows(workshop, "SELECT title FROM workshop") == ["A title typed ahead"]
 
 
