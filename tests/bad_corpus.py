@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import FakeClock, make_workshop
+from helpers import changed_workshop, schema_refusal
 from test_foundation_cli import foreign, newer, random_bytes, truncated
 
 from console.store.cards import add_card, create_round, save_hand_counts
@@ -195,6 +196,27 @@ def _exported_formulas(folder: Path) -> None:
     typed = {(row["text"], row["raised_by"]) for row in rows}
     assert ('\'=HYPERLINK("http://evil.example","click")', "'@mallory") in typed
     assert ("'+1+2", "'-3") in typed
+
+
+def _changed(change: str) -> Callable[[Path], None]:
+    """A workshop w.db whose schema was changed by hand (tests/helpers.py HAND_CHANGES)."""
+    return lambda folder: changed_workshop(folder / "w.db", change)
+
+
+def _holds_only(*names: str, refused: str = "w.db") -> Callable[[Path], None]:
+    """Afterwards the folder holds exactly these files, and no journal of the refused one."""
+
+    def check(folder: Path) -> None:
+        assert sorted(_names_without_journal(folder)) == sorted(names)
+        journal = [f"{refused}{suffix}" for suffix in ("-wal", "-shm", "-journal")]
+        assert not [name for name in journal if (folder / name).exists()]
+
+    return check
+
+
+def _names_without_journal(folder: Path) -> list[str]:
+    """Return the names in folder, SQLite's journal files left out."""
+    return [p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm", "-journal"))]
 
 
 CLI_CASES: tuple[CliCase, ...] = (
@@ -568,6 +590,77 @@ CLI_CASES: tuple[CliCase, ...] = (
         f"facilitate: src.db {BUSY}",
         same_rows=("w.db",),
         lock="exclusive-src",
+    ),
+    # Files whose schema was changed by hand: refused on open, left as they were, no journal.
+    CliCase(
+        "open-dropped-column",
+        _changed("dropped-column"),
+        ("w.db",),
+        schema_refusal("w.db", "dropped-column"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "open-changed-column-type",
+        _changed("changed-column-type"),
+        ("open", "w.db"),
+        schema_refusal("w.db", "changed-column-type"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "present-dropped-view",
+        _changed("dropped-view"),
+        ("present", "w.db"),
+        schema_refusal("w.db", "dropped-view"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "notes-dropped-index",
+        _changed("dropped-index"),
+        ("notes", "w.db"),
+        schema_refusal("w.db", "dropped-index"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "export-dropped-trigger",
+        _changed("dropped-trigger"),
+        ("export", "w.db", "--format", "md", "--out", "report.md"),
+        schema_refusal("w.db", "dropped-trigger"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "merge-source-dropped-column",
+        _two(lambda path: changed_workshop(path, "dropped-column")),
+        ("merge", "w.db", "src.db"),
+        schema_refusal("src.db", "dropped-column"),
+        unchanged=("w.db", "src.db"),
+        check=_holds_only("w.db", "src.db", refused="src.db"),
+    ),
+    CliCase(
+        "merge-into-target-changed-column-type",
+        lambda folder: (
+            changed_workshop(folder / "w.db", "changed-column-type"),
+            workshop(folder, "src.db"),
+        ),
+        ("merge", "w.db", "src.db"),
+        schema_refusal("w.db", "changed-column-type"),
+        unchanged=("w.db", "src.db"),
+        check=_holds_only("w.db", "src.db"),
+    ),
+    CliCase(
+        "import-into-dropped-view",
+        lambda folder: (
+            changed_workshop(folder / "w.db", "dropped-view"),
+            copy_fixture(folder, "pain_points_script.csv"),
+        ),
+        ("import", "w.db", "pain_points_script.csv", "--kind", "pain-points"),
+        schema_refusal("w.db", "dropped-view"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db", "pain_points_script.csv"),
     ),
 )
 
