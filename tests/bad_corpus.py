@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from conftest import FakeClock, make_workshop
-from helpers import changed_workshop, schema_refusal
+from helpers import change_by_hand, changed_workshop, schema_refusal
 from test_foundation_cli import foreign, newer, random_bytes, truncated
 
 from console.store.cards import add_card, create_round, save_hand_counts
@@ -217,6 +218,19 @@ def _holds_only(*names: str, refused: str = "w.db") -> Callable[[Path], None]:
 def _names_without_journal(folder: Path) -> list[str]:
     """Return the names in folder, SQLite's journal files left out."""
     return [p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm", "-journal"))]
+
+
+def _error_logged(name: str, text: str) -> Callable[[Path], None]:
+    """The error log exists, only its owner can read it, and it holds the traceback."""
+
+    def check(folder: Path) -> None:
+        log = folder / name
+        assert stat.S_IMODE(log.stat().st_mode) == 0o600
+        logged = log.read_text("utf-8")
+        assert "Traceback (most recent call last):" in logged
+        assert text in logged
+
+    return check
 
 
 CLI_CASES: tuple[CliCase, ...] = (
@@ -661,6 +675,17 @@ CLI_CASES: tuple[CliCase, ...] = (
         schema_refusal("w.db", "dropped-view"),
         unchanged=("w.db",),
         check=_holds_only("w.db", "pain_points_script.csv"),
+    ),
+    # An unexpected error: one line naming the log, the traceback in it, the rows untouched.
+    CliCase(
+        "export-json-bytes-in-a-text-column",
+        lambda folder: change_by_hand(workshop(folder), "UPDATE agenda_items SET title = x'00ff'"),
+        ("export", "w.db", "--format", "json", "--out", "w.json"),
+        "facilitate: unexpected error: TypeError: Object of type bytes is not JSON "
+        "serializable; details in w.db.error.log",
+        creates=("w.db.error.log",),
+        same_rows=("w.db",),
+        check=_error_logged("w.db.error.log", "TypeError: Object of type bytes"),
     ),
 )
 

@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
@@ -17,6 +17,7 @@ from textual.widgets import ContentSwitcher, Footer
 from console.store.agenda import current_item
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now
 from console.store.workshop import workshop_details
+from console.ui.crash import ReportingApp
 from console.ui.header import WorkshopHeader
 from console.ui.panes.base import Pane
 from console.ui.themes import CONSOLE_THEME, PROJECTOR_THEME
@@ -52,7 +53,7 @@ PANES: tuple[PaneEntry, ...] = (
 PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(ReportingApp):
     """The facilitator's console on one workshop file."""
 
     CSS_PATH: ClassVar = [
