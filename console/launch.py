@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -149,6 +148,8 @@ def error_log_paths(workshop: Path | None) -> list[Path]:
 def write_error_log(error: BaseException) -> tuple[Path | None, str]:
     """Append the error's traceback to the first error log that can be written (0600); return
     its path, or None and why no log could be written."""
+    import traceback  # only when something went wrong
+
     stamp = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     entry = (
         f"--- {stamp} facilitate {__version__}, Python {sys.version.split()[0]}, "

@@ -25,7 +25,8 @@ from console.ui.crash import ReportingApp
 from console.ui.projector.app import ProjectorApp, make_projector_app
 
 LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x07")
+"""Terminal control sequences, and the bell Textual rings as an error ends the app."""
 
 
 def in_a_headless_terminal(app: Any, *keys: str) -> Any:
