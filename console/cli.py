@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from console import __version__
-from console.launch import fail, run_app, run_console, user_errors
+from console.launch import fail, run_app, run_console, unexpected_errors_reported, user_errors
 from console.store.core import WorkshopStore
 from console.store.files import StoreError
 
@@ -48,7 +48,7 @@ def cli(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is None:
         path = Path(DEFAULT_FILE)
-        with user_errors():
+        with user_errors(path):
             if not path.exists():
                 _create(path, None, None)
                 click.echo(f"Created {path} from the default template.", err=True)
@@ -75,7 +75,7 @@ def open_command(path: Path) -> None:
 @click.option("--title", default=None, help="The workshop's title (default: the template's).")
 def new_command(path: Path, template: str | None, title: str | None) -> None:
     """Create the workshop file PATH from a template."""
-    with user_errors():
+    with user_errors(path):
         _create(path, template, title)
     click.echo(f"Created {path}. Open it with: facilitate {path}")
 
@@ -96,7 +96,7 @@ def demo_command(fresh: bool) -> None:
     from console.store.demo import build_demo
 
     path = demo_path()
-    with user_errors():
+    with user_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if fresh:
             for suffix in ("", "-wal", "-shm"):
@@ -112,7 +112,7 @@ def demo_command(fresh: bool) -> None:
 def present_command(path: Path) -> None:
     """Show the projector view of PATH: large, high-contrast, read-only; it follows what the
     facilitator's console puts on screen (key p there)."""
-    with user_errors():
+    with user_errors(path):
         store = WorkshopStore.open(path, role="projector")
     run_app(store, lambda: _make_projector(store))
 
@@ -163,7 +163,7 @@ def export_command(path: Path, fmt: str, out: Path | None) -> None:
     target = out if out is not None else default_output(path, fmt)
     # Reading needs room too: SQLite makes the file's shared-memory index beside it.
     with (
-        user_errors(),
+        user_errors(path),
         disk_full_means(not_written(target), path.parent),
         open_read_only(path) as reader,
     ):
@@ -194,7 +194,7 @@ def import_command(path: Path, file: Path, kind: str | None) -> None:
     from console.store.durable import disk_full_means
     from console.store.importer import import_records, import_workshop, read_import_file
 
-    with user_errors():
+    with user_errors(path):
         if kind is None:
             if file.suffix.casefold() != ".json":
                 raise ValueError(
@@ -227,7 +227,7 @@ def merge_command(target: Path, sources: tuple[Path, ...]) -> None:
     """
     from console.store.merge import merge_workshops
 
-    with user_errors():
+    with user_errors(target):
         result = merge_workshops(target, list(sources))
     for line in result.lines():
         click.echo(line)
@@ -308,4 +308,5 @@ def _create(path: Path, template: str | None, title: str | None) -> None:
 
 def main() -> None:
     """Run the click command line (the `facilitate` entry point is console.launch.main)."""
-    cli(prog_name="facilitate")
+    with unexpected_errors_reported():
+        cli(prog_name="facilitate")

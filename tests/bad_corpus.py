@@ -7,13 +7,19 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from conftest import FakeClock, make_workshop
-from helpers import workshop_with_pain_points
+from helpers import (
+    change_by_hand,
+    changed_workshop,
+    schema_refusal,
+    workshop_with_pain_points,
+)
 from test_foundation_cli import foreign, newer, random_bytes, truncated
 
 from console.report.build import export
@@ -228,6 +234,41 @@ def _workshop_and_previous(name: str) -> Callable[[Path], None]:
 
 FULL = "free some space and try again."
 KEPT = "was not updated, the previous version is kept"
+
+
+def _changed(change: str) -> Callable[[Path], None]:
+    """A workshop w.db whose schema was changed by hand (tests/helpers.py HAND_CHANGES)."""
+    return lambda folder: changed_workshop(folder / "w.db", change)
+
+
+def _holds_only(*names: str, refused: str = "w.db") -> Callable[[Path], None]:
+    """Afterwards the folder holds exactly these files, and no journal of the refused one."""
+
+    def check(folder: Path) -> None:
+        assert sorted(_names_without_journal(folder)) == sorted(names)
+        journal = [f"{refused}{suffix}" for suffix in ("-wal", "-shm", "-journal")]
+        assert not [name for name in journal if (folder / name).exists()]
+
+    return check
+
+
+def _names_without_journal(folder: Path) -> list[str]:
+    """Return the names in folder, SQLite's journal files left out."""
+    return [p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm", "-journal"))]
+
+
+def _error_logged(name: str, text: str) -> Callable[[Path], None]:
+    """The error log exists, only its owner can read it, and it holds the traceback."""
+
+    def check(folder: Path) -> None:
+        log = folder / name
+        assert stat.S_IMODE(log.stat().st_mode) == 0o600
+        logged = log.read_text("utf-8")
+        assert "Traceback (most recent call last):" in logged
+        assert text in logged
+
+    return check
+
 
 CLI_CASES: tuple[CliCase, ...] = (
     # Opening files
@@ -677,6 +718,88 @@ CLI_CASES: tuple[CliCase, ...] = (
         f"facilitate: src.db {BUSY}",
         same_rows=("w.db",),
         lock="exclusive-src",
+    ),
+    # Files whose schema was changed by hand: refused on open, left as they were, no journal.
+    CliCase(
+        "open-dropped-column",
+        _changed("dropped-column"),
+        ("w.db",),
+        schema_refusal("w.db", "dropped-column"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "open-changed-column-type",
+        _changed("changed-column-type"),
+        ("open", "w.db"),
+        schema_refusal("w.db", "changed-column-type"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "present-dropped-view",
+        _changed("dropped-view"),
+        ("present", "w.db"),
+        schema_refusal("w.db", "dropped-view"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "notes-dropped-index",
+        _changed("dropped-index"),
+        ("notes", "w.db"),
+        schema_refusal("w.db", "dropped-index"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "export-dropped-trigger",
+        _changed("dropped-trigger"),
+        ("export", "w.db", "--format", "md", "--out", "report.md"),
+        schema_refusal("w.db", "dropped-trigger"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db"),
+    ),
+    CliCase(
+        "merge-source-dropped-column",
+        _two(lambda path: changed_workshop(path, "dropped-column")),
+        ("merge", "w.db", "src.db"),
+        schema_refusal("src.db", "dropped-column"),
+        unchanged=("w.db", "src.db"),
+        check=_holds_only("w.db", "src.db", refused="src.db"),
+    ),
+    CliCase(
+        "merge-into-target-changed-column-type",
+        lambda folder: (
+            changed_workshop(folder / "w.db", "changed-column-type"),
+            workshop(folder, "src.db"),
+        ),
+        ("merge", "w.db", "src.db"),
+        schema_refusal("w.db", "changed-column-type"),
+        unchanged=("w.db", "src.db"),
+        check=_holds_only("w.db", "src.db"),
+    ),
+    CliCase(
+        "import-into-dropped-view",
+        lambda folder: (
+            changed_workshop(folder / "w.db", "dropped-view"),
+            copy_fixture(folder, "pain_points_script.csv"),
+        ),
+        ("import", "w.db", "pain_points_script.csv", "--kind", "pain-points"),
+        schema_refusal("w.db", "dropped-view"),
+        unchanged=("w.db",),
+        check=_holds_only("w.db", "pain_points_script.csv"),
+    ),
+    # An unexpected error: one line naming the log, the traceback in it, the rows untouched.
+    CliCase(
+        "export-json-bytes-in-a-text-column",
+        lambda folder: change_by_hand(workshop(folder), "UPDATE agenda_items SET title = x'00ff'"),
+        ("export", "w.db", "--format", "json", "--out", "w.json"),
+        "facilitate: unexpected error: TypeError: Object of type bytes is not JSON "
+        "serializable; details in w.db.error.log",
+        creates=("w.db.error.log",),
+        same_rows=("w.db",),
+        check=_error_logged("w.db.error.log", "TypeError: Object of type bytes"),
     ),
 )
 

@@ -78,6 +78,7 @@ def test_200_lines_with_no_gap_become_200_inventory_rows_exactly_as_typed(worksh
         saved = wait_for_rows(console, len(before) + LINES, pain_points, workshop)
         assert saved == before + lines
         console.wait_for(f"{len(saved)} pain points")
+
         def visible() -> list[str]:
             return [line for row in console.screen.rows() for line in lines if line in row]
 

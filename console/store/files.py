@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from console.store.format import APPLICATION_ID, FORMAT_VERSION
+from console.store.schema import schema_difference
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -62,15 +63,7 @@ def check_readable_workshop(path: Path, *, missing_hint: str = "") -> int:
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise StoreError(f"{path} is not a workshop file (it is not an SQLite database).")
     _check_not_truncated(path, header)
-    application_id, user_version = _read_identity(path)
-    if application_id != APPLICATION_ID:
-        raise StoreError(f"{path} is an SQLite database but not a workshop file.")
-    if user_version > FORMAT_VERSION:
-        raise StoreError(
-            f"{path} was written by a newer console (file format {user_version}; this console "
-            f"reads up to {FORMAT_VERSION}): upgrade the console to open it."
-        )
-    return user_version
+    return _inspect(path)
 
 
 def check_existing_file(path: Path) -> None:
@@ -135,28 +128,72 @@ def _check_not_truncated(path: Path, header: bytes) -> None:
         raise StoreError(f"{path} is damaged: the file is truncated.")
 
 
-def _read_identity(path: Path) -> tuple[int, int]:
-    """Read the application id and format version without writing to the file."""
+def _inspect(path: Path) -> int:
+    """Check the file's identity, format version, structure and schema; return its format.
+
+    Nothing is written: the file is read through a read-only connection. SQLite creates the
+    -wal and -shm files even for reading; a refused file gets rid of them again if they were
+    not there before (see _forget_journal).
+    """
+    journal = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    had_journal = any(file.exists() for file in journal)
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise StoreError(f"{path} cannot be opened: {error}.") from None
     try:
-        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        user_version = connection.execute("PRAGMA user_version").fetchone()[0]
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if application_id == APPLICATION_ID:
-            # A full read of the file's structure (about 25 ms for 12 MB): damage found now is
-            # one clear line, instead of an error in the middle of the session.
-            problems = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
-            if problems != "ok":
-                detail = " ".join(str(problems).replace("*** in database main ***", "").split())
-                raise StoreError(f"{path} is damaged: {detail.rstrip('.')}.")
+        try:
+            return _refuse_unusable(path, connection)
+        finally:
+            connection.close()
     except sqlite3.DatabaseError as error:
         if is_busy(error):
             raise busy_error(path) from None
-        raise StoreError(f"{path} is damaged: {error}.") from None
-    finally:
-        connection.close()
-    return int(application_id), int(user_version)
+        refusal = StoreError(f"{path} is damaged: {error}.")
+    except StoreError as error:
+        refusal = error
+    if not had_journal and any(file.exists() for file in journal):
+        _forget_journal(path)
+    raise refusal from None
+
+
+def _refuse_unusable(path: Path, connection: sqlite3.Connection) -> int:
+    """Refuse another program's database, a newer format, damage or a changed schema."""
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    user_version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if application_id != APPLICATION_ID:
+        raise StoreError(f"{path} is an SQLite database but not a workshop file.")
+    # A full read of the file's structure (about 25 ms for 12 MB): damage found now is one
+    # clear line, instead of an error in the middle of the session.
+    problems = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if problems != "ok":
+        detail = " ".join(str(problems).replace("*** in database main ***", "").split())
+        raise StoreError(f"{path} is damaged: {detail.rstrip('.')}.")
+    if user_version > FORMAT_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer console (file format {user_version}; this console "
+            f"reads up to {FORMAT_VERSION}): upgrade the console to open it."
+        )
+    # A file changed by hand (a column dropped, a view gone) is refused now, not mid-session.
+    difference = schema_difference(connection, user_version)
+    if difference is not None:
+        raise StoreError(f"{path} does not match the workshop format {user_version}: {difference}.")
+    return user_version
+
+
+def _forget_journal(path: Path) -> None:
+    """Remove the -wal and -shm files that reading a refused file left, if nobody uses them.
+
+    Closing the last read-write connection is SQLite's own way to remove them: it does so only
+    when no other connection has the file open, and it writes nothing to an unchanged file.
+    """
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0)
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        pass  # read-only, locked or damaged: the journal files stay, the file is untouched

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.store.agenda import current_item
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_for_write_lock
 from console.store.workshop import workshop_details
+from console.ui.common.crash import ReportingApp
 from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
@@ -58,7 +59,7 @@ PANES: tuple[PaneEntry, ...] = (
 PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 
 
-class ConsoleApp(OrderedKeysApp[None]):
+class ConsoleApp(OrderedKeysApp[None], ReportingApp):
     """The facilitator's console on one workshop file."""
 
     # Each feature keeps its styles in its own folder, beside its pane.

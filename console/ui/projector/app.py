@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now
 from console.store.display import display_state
+from console.ui.common.crash import ReportingApp
 from console.ui.common.themes import PROJECTOR_THEME
 from console.ui.projector.agenda_view import AgendaView
 from console.ui.projector.base import ProjectorView
@@ -19,7 +20,7 @@ POLL_SECONDS = 0.25
 """How often the projector looks for changes: it follows the facilitator within half a second."""
 
 
-class ProjectorApp(App[None]):
+class ProjectorApp(ReportingApp):
     """Shows, in large type, whatever the facilitator's console put on the projector."""
 
     CSS_PATH: ClassVar = ["projector.tcss"]
