@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workshop
+from console.ui.details.details_modal.details_modal import WorkshopDetailsModal
 from textual import events
 from textual.widgets import ContentSwitcher, DataTable, Input
 
@@ -25,7 +26,6 @@ from console.store.workshop import participants, workshop_details
 from console.ui.app import make_app
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.help_modal import HelpModal
-from console.ui.details.details_modal import WorkshopDetailsModal
 from console.ui.inventory.inventory_list import InventoryList
 
 

@@ -385,7 +385,7 @@ async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links
     """Links made in the Cards pane (here by another console) show for the pain point."""
     from textual.widgets import Static
 
-    from console.store.cards import link_card
+    from console.store.cards import set_card_links
     from console.store.inventory import capture_pain_point
     from console.ui.app import make_app
 
@@ -396,6 +396,6 @@ async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links
         await pilot.press("escape")
         links = app.query_one("#inventory-links", Static)
         assert "None linked" in str(links.render())
-        link_card(second_store, card, point)
+        set_card_links(second_store, card, [point])
         await pilot.pause(0.6)
         assert "ABC02 Everything (features) has the h…" in str(links.render())

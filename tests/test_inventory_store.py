@@ -22,7 +22,7 @@ from console.store.inventory_votes import (
     ballot_of,
     bump_hand_count,
     get_round,
-    item_scores,
+    inventory_scores,
     open_round,
     parse_ballot,
     rank_pain_points,
@@ -32,6 +32,12 @@ from console.store.inventory_votes import (
     set_revealed,
 )
 from console.store.workshop import participants
+
+
+def scores_in(store: WorkshopStore, round_id: str) -> dict[str, tuple[int, int]]:
+    """Return score and distinct voters per shown pain point with votes in a round."""
+    tallies = inventory_scores(store, round_id).tallies
+    return {item: (entry.score, len(entry.voters)) for item, entry in tallies.items()}
 
 
 def capture_all(store: WorkshopStore, *texts: str) -> list[str]:
@@ -98,7 +104,7 @@ def test_merge_keeps_variants_combines_votes_and_undoes(store: WorkshopStore) ->
         merge_pain_points(store, keep, [keep])
     assert merge_pain_points(store, keep, [dup, keep]) == 1
     assert variant_texts(store, keep) == ["Nobody owns it"]
-    assert item_scores(store, round_id)[keep] == (3, 2)
+    assert scores_in(store, round_id)[keep] == (3, 2)
     ranked = rank_pain_points(store, round_id)
     assert [entry.item.item_id for entry in ranked] == [keep, other]
     with pytest.raises(RuleError, match="merged"):
@@ -112,7 +118,7 @@ def test_merge_keeps_variants_combines_votes_and_undoes(store: WorkshopStore) ->
     assert variant_texts(store, keep) == ["Nobody owns it"]
     assert store.undo_last() == "merge 2 pain points"
     assert variant_texts(store, keep) == []
-    assert item_scores(store, round_id)[dup] == (2, 1)
+    assert scores_in(store, round_id)[dup] == (2, 1)
 
 
 def test_themes_assign_rename_and_merge_undoably(store: WorkshopStore) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import re
 import subprocess
@@ -86,3 +87,28 @@ def test_ui_classes_follow_one_naming_scheme() -> None:
             for base, suffix in suffixes.items():
                 if issubclass(value, base) and value is not base:
                     assert name.endswith(suffix), f"{module.__name__}.{name} is a {base.__name__}"
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Return every module a file imports (in functions too), with its line number."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+    return found
+
+
+def test_the_store_imports_nothing_from_the_report_or_the_ui() -> None:
+    for path in sorted((PACKAGE / "store").rglob("*.py")):
+        for number, name in imported_modules(path):
+            assert not name.startswith(("console.report", "console.ui")), (
+                f"{path.relative_to(PACKAGE)}:{number} imports {name}"
+            )
+
+
+def test_the_layer_check_sees_imports_inside_functions(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("def later():\n    from console.report import model\n", "utf-8")
+    assert imported_modules(sample) == [(2, "console.report.model")]

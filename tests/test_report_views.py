@@ -7,8 +7,8 @@ from pathlib import Path
 from conftest import FakeClock
 from test_report_workshop import EXPECTED_THEMES, EXPECTED_TOP, build_realistic_workshop
 
+from console.report.build import read_report
 from console.store.core import WorkshopStore
-from console.store.report import workshop_report
 
 
 def test_views_rank_like_the_report(tmp_path: Path) -> None:
@@ -22,7 +22,7 @@ def test_views_rank_like_the_report(tmp_path: Path) -> None:
             "actions",
             "agenda_times",
         } <= set(store.db.view_names())
-        report = workshop_report(store)
+        report = read_report(store)
         ranking = store.query(
             "SELECT rank, position, score, voters, variants FROM pain_point_ranking "
             "WHERE round_title = 'Score the pain points'"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from conftest import FakeClock, make_workshop
 
+from console.report.build import read_report
 from console.store.core import WorkshopStore, iso
-from console.store.report import workshop_report
 
 SCRIPT = "<script>alert('x')</script>"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -282,7 +282,7 @@ def test_the_report_ranks_the_inventory_by_the_revealed_round(tmp_path: Path) ->
     clock = FakeClock()
     path = build_realistic_workshop(tmp_path / "workshop.db", clock)
     with WorkshopStore.open(path, clock=clock) as store:
-        report = workshop_report(store)
+        report = read_report(store)
     assert report.pain_point_round == "Score the pain points"
     assert report.pain_point_count == 39
     assert [theme.name for theme in report.themes] == EXPECTED_THEMES
@@ -305,7 +305,7 @@ def test_the_report_compares_cards_and_times_the_agenda(tmp_path: Path) -> None:
     clock = FakeClock()
     path = build_realistic_workshop(tmp_path / "workshop.db", clock)
     with WorkshopStore.open(path, clock=clock) as store:
-        report = workshop_report(store)
+        report = read_report(store)
     top3, recognise = report.card_rounds
     assert [card.code for card in top3.cards] == ["ABC01", "ABC02", "ABC05", "ABC11", "ABC07"]
     assert top3.ballots == 8 and len(recognise.cards) == 2

@@ -1,4 +1,4 @@
-"""Deterministic ranking, Borda points, consensus spread and comparison with published rankings.
+"""Deterministic ranking and comparison with published rankings.
 
 Tie-break rule (quoted verbatim on the help screen and in the README): see TIE_BREAK_RULE.
 Items sort by score (highest first), then by distinct voters (more first), then by capture
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,8 +19,6 @@ TIE_BREAK_RULE: str = (
     "voted for, then to the item captured first, then alphabetically by title. "
     "Items with the same score and the same number of voters share a rank and are marked as tied."
 )
-
-STRONG_DISSENT = 0.3
 
 _ELLIPSIS_END = re.compile(r"(…|\.{2,})\s*$")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
@@ -85,7 +82,7 @@ def _display_key(item: Scored) -> tuple[float, int, int, str, str, str, str]:
 
 
 def display_key(item: Scored) -> tuple[float, int, int, str, str, str, str]:
-    """Return the sort key of the documented order, for lists that re-rank incrementally."""
+    """Return the sort key of the documented order, for lists that re-rank one item at a time."""
     return _display_key(item)
 
 
@@ -125,35 +122,6 @@ def top_n(ranked: Sequence[Ranked], n: int, include_ties: bool = False) -> list[
         last_rank = chosen[-1].rank
         chosen.extend(entry for entry in ranked[n:] if entry.rank == last_rank)
     return chosen
-
-
-def borda_points(rankings: Sequence[Sequence[str]], n: int | None = None) -> dict[str, int]:
-    """Sum Borda points over ranked ballots: first of n gets n points, the n-th gets 1."""
-    if n is None:
-        n = max((len(ranking) for ranking in rankings), default=0)
-    elif n < 1:
-        raise ValueError("Borda scoring needs at least one position.")
-    points: dict[str, int] = {}
-    for ranking in rankings:
-        if len(set(ranking)) != len(ranking):
-            raise ValueError("A ranked ballot cannot list the same item twice.")
-        for place, item_id in enumerate(ranking[:n]):
-            points[item_id] = points.get(item_id, 0) + n - place
-    return points
-
-
-def consensus_spread(points: Sequence[int | float], max_points: float) -> float:
-    """Return the population standard deviation of the points divided by max_points."""
-    if max_points <= 0:
-        raise ValueError("The maximum points must be above zero.")
-    if len(points) < 2:
-        return 0.0
-    return statistics.pstdev(float(value) for value in points) / max_points
-
-
-def is_strong_dissent(spread: float) -> bool:
-    """Tell whether a consensus spread is above the strong-dissent threshold."""
-    return spread > STRONG_DISSENT
 
 
 def normalise_title(text: str) -> str:

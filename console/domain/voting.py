@@ -146,16 +146,6 @@ def ballot_is_complete(rules: VoteRules, ballot: Mapping[str, int]) -> bool:
     return True
 
 
-def remaining_budget(rules: VoteRules, ballot: Mapping[str, int]) -> int | None:
-    """Return the votes or picks a delegate has left (never below zero), or None if unlimited."""
-    if rules.method is VotingMethod.DOT:
-        return max(0, rules.budget - sum(ballot.values()))
-    if rules.method is VotingMethod.PICK_N:
-        picked = sum(1 for points in ballot.values() if points > 0)
-        return max(0, rules.pick_count - picked)
-    return None
-
-
 def parse_ballot_entry(text: str, labels: Mapping[str, str]) -> dict[str, int]:
     """Turn typed card codes such as "3 7 12", "3,7,7" or "3x2 7" into item id -> points."""
     label_to_id = {label.strip().casefold(): item_id for label, item_id in labels.items()}

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from console.report.assemble import build_report
 from console.report.csv_export import csv_files
 from console.report.html import render_html
 from console.report.json_export import workshop_json
@@ -15,7 +16,6 @@ from console.report.model import Report
 from console.report.output import write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
 from console.store.export import dump_workshop, spreadsheet_tables
-from console.store.report import build_report
 
 FORMATS = ("md", "html", "csv", "json")
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
-from console.domain.ranking import TIE_BREAK_RULE, Scored, normalise_title, rank_items
+from console.domain.ranking import TIE_BREAK_RULE, normalise_title
+from console.domain.scoring import Item, Tally, Vote, rank, tally
 from console.report.markdown import md
 from console.report.model import Portfolio, PortfolioCard, PortfolioTheme, PortfolioWorkshop
 from console.store.portfolio import TOP, WorkshopSummary
@@ -34,48 +35,33 @@ def card_key(deck: str, code: str, title: str) -> str:
 def combine(summaries: Iterable[WorkshopSummary], skipped: Iterable[str] = ()) -> Portfolio:
     """Combine workshop summaries into one portfolio."""
     summaries = list(summaries)
-    cards: dict[str, dict[str, Any]] = {}
-    themes: dict[str, dict[str, Any]] = {}
+    cards: dict[str, Item] = {}
+    themes: dict[str, Item] = {}
+    decks: dict[str, tuple[str, str]] = {}
+    top3: dict[str, int] = defaultdict(int)
+    card_votes: list[Vote] = []
+    theme_votes: list[Vote] = []
+    pain_points: dict[str, int] = defaultdict(int)
+    card_years: dict[int, list[Vote]] = defaultdict(list)
+    theme_years: dict[int, list[Vote]] = defaultdict(list)
     workshops: list[PortfolioWorkshop] = []
-    year_points: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for summary in summaries:
-        for card in summary.cards:
+    for number, summary in enumerate(summaries):
+        for place, card in enumerate(summary.cards):
             key = card_key(card.deck, card.code, card.title)
-            entry = cards.setdefault(
-                key,
-                {
-                    "deck": card.deck,
-                    "code": card.code,
-                    "title": card.title,
-                    "points": 0,
-                    "workshops": 0,
-                    "top3": 0,
-                    "by_year": defaultdict(int),
-                    "order": len(cards),
-                },
-            )
-            entry["points"] += card.points
-            entry["workshops"] += 1
-            entry["top3"] += int(card.rank <= TOP)
-            entry["by_year"][summary.year] += card.points
-            year_points[summary.year][key] += card.points
-        for theme in summary.themes:
+            if key not in cards:
+                cards[key] = Item(key, card.title, len(cards), "")
+                decks[key] = (card.deck, card.code)
+            # Each workshop's result for a card counts once, as if the workshop were a voter.
+            card_votes.append(Vote(key, card.points, f"{number}:{place}"))
+            card_years[summary.year].append(Vote(key, card.points))
+            top3[key] += int(card.rank <= TOP)
+        for place, theme in enumerate(summary.themes):
             key = normalise_title(theme.name) or theme.name
-            entry = themes.setdefault(
-                key,
-                {
-                    "name": theme.name,
-                    "points": 0,
-                    "workshops": 0,
-                    "pain_points": 0,
-                    "by_year": defaultdict(int),
-                    "order": len(themes),
-                },
-            )
-            entry["points"] += theme.points
-            entry["workshops"] += 1
-            entry["pain_points"] += theme.pain_points
-            entry["by_year"][summary.year] += theme.points
+            if key not in themes:
+                themes[key] = Item(key, theme.name, len(themes), "")
+            theme_votes.append(Vote(key, theme.points, f"{number}:{place}"))
+            theme_years[summary.year].append(Vote(key, theme.points))
+            pain_points[key] += theme.pain_points
         top_card = summary.cards[0].title if summary.cards else ""
         workshops.append(
             PortfolioWorkshop(
@@ -89,36 +75,31 @@ def combine(summaries: Iterable[WorkshopSummary], skipped: Iterable[str] = ()) -
                 top_card,
             )
         )
-    ranked_cards = rank_items(
-        Scored(key, entry["title"], entry["points"], entry["workshops"], "", entry["order"])
-        for key, entry in cards.items()
-    )
-    ranked_themes = rank_items(
-        Scored(key, entry["name"], entry["points"], entry["workshops"], "", entry["order"])
-        for key, entry in themes.items()
-    )
-    top_by_year: dict[int, tuple[str, ...]] = {}
-    for year, points in sorted(year_points.items()):
-        ranked = rank_items(
-            Scored(key, cards[key]["title"], score, 0, "", cards[key]["order"])
-            for key, score in points.items()
+    card_tallies = tally(card_votes)
+    theme_tallies = tally(theme_votes)
+    card_by_year = {year: tally(votes) for year, votes in sorted(card_years.items())}
+    theme_by_year = {year: tally(votes) for year, votes in sorted(theme_years.items())}
+    top_by_year = {
+        year: tuple(
+            entry.item.label for entry in rank((cards[key] for key in found), found)[:YEAR_TOP]
         )
-        top_by_year[year] = tuple(entry.item.label for entry in ranked[:YEAR_TOP])
+        for year, found in card_by_year.items()
+    }
     return Portfolio(
         workshops=tuple(sorted(workshops, key=lambda w: (w.year, w.title.casefold(), w.file))),
         cards=tuple(
             PortfolioCard(
                 entry.rank,
                 entry.tied,
-                cards[entry.item.item_id]["deck"],
-                cards[entry.item.item_id]["code"],
+                decks[entry.item.item_id][0],
+                decks[entry.item.item_id][1],
                 entry.item.label,
                 int(entry.item.score),
                 entry.item.voters,
-                cards[entry.item.item_id]["top3"],
-                dict(sorted(cards[entry.item.item_id]["by_year"].items())),
+                top3[entry.item.item_id],
+                _by_year(card_by_year, entry.item.item_id),
             )
-            for entry in ranked_cards
+            for entry in rank(cards.values(), card_tallies)
         ),
         themes=tuple(
             PortfolioTheme(
@@ -127,16 +108,21 @@ def combine(summaries: Iterable[WorkshopSummary], skipped: Iterable[str] = ()) -
                 entry.item.label,
                 int(entry.item.score),
                 entry.item.voters,
-                themes[entry.item.item_id]["pain_points"],
-                dict(sorted(themes[entry.item.item_id]["by_year"].items())),
+                pain_points[entry.item.item_id],
+                _by_year(theme_by_year, entry.item.item_id),
             )
-            for entry in ranked_themes
+            for entry in rank(themes.values(), theme_tallies)
         ),
         years=tuple(sorted({summary.year for summary in summaries})),
         skipped=tuple(skipped),
         top_cards_by_year=top_by_year,
         tie_break_rule=TIE_BREAK_RULE,
     )
+
+
+def _by_year(by_year: dict[int, dict[str, Tally]], key: str) -> dict[int, int]:
+    """Return an item's points per year, for the years it scored in."""
+    return {year: found[key].score for year, found in by_year.items() if key in found}
 
 
 def _rank(rank: int, tied: bool) -> str:

@@ -89,17 +89,6 @@ class Agenda:
 # Reading ------------------------------------------------------------------------------------
 
 
-def agenda_rows(store: WorkshopStore, since_rev: int = 0) -> list[Row]:
-    """Return agenda items written after since_rev (deleted ones included, to remove them)."""
-    return store.query(
-        "SELECT i.id, i.title, i.kind, i.planned_minutes, i.status, i.position, i.deleted_at, "
-        "i.actual_seconds, i.day_id, d.number AS day_number "
-        "FROM agenda_items i JOIN agenda_days d ON d.id = i.day_id "
-        "WHERE i.rev > ? ORDER BY d.number, i.position",
-        [since_rev],
-    )
-
-
 def load_agenda(store: WorkshopStore) -> Agenda:
     """Return every live day and item in agenda order."""
     with store.snapshot():

@@ -17,6 +17,7 @@ from console.domain.ranking import (
     shared_top,
 )
 from console.domain.records import DECK_CARD_FIELDS, MAX_BYTES, RecordError, parse_records
+from console.domain.scoring import Item, RoundScores, Vote, score_round
 from console.domain.text import clean_user_text
 from console.domain.voting import (
     EMPTY_ENTRY_MESSAGE,
@@ -601,35 +602,60 @@ def save_hand_counts(store: WorkshopStore, round_id: str, text: str) -> list[tup
 # Results ------------------------------------------------------------------------------------
 
 
+def round_votes(reader: Reader, round_id: str) -> list[Vote]:
+    """Return a card round's live votes as records (deleted cards' votes too)."""
+    rows = reader.query(
+        "SELECT card_id, participant_id, points FROM card_votes "
+        "WHERE round_id = ? AND deleted_at IS NULL",
+        [round_id],
+    )
+    return [Vote(row["card_id"], int(row["points"]), row["participant_id"]) for row in rows]
+
+
+def round_cards(reader: Reader, round_id: str) -> dict[str, Card]:
+    """Return the live cards a round's votes can name, numbered, by id: its deck's cards, and
+    those of any other deck one of its live votes names."""
+    rows = reader.query(
+        f"WITH numbered AS ({_NUMBERED_CARDS} WHERE c.deck_id IN (SELECT deck_id "
+        "FROM voting_rounds WHERE id = :round UNION SELECT k.deck_id FROM cards k WHERE k.id IN "
+        "(SELECT card_id FROM card_votes WHERE round_id = :round AND deleted_at IS NULL))) "
+        "SELECT * FROM numbered WHERE deleted_at IS NULL",
+        {"round": round_id},
+    )
+    return {row["id"]: _card(row) for row in rows}
+
+
+def card_item(card: Card) -> Item:
+    """Return what scoring needs to know of a card."""
+    return Item(card.id, card.title, card.position, card.created_at)
+
+
+def score_card_round(
+    votes: Iterable[Vote], cards: dict[str, Card], method: VotingMethod | str
+) -> RoundScores:
+    """Score a card round's votes on its live cards (hand counts: the hands are the voters)."""
+    hands = VotingMethod(method) is VotingMethod.HAND_COUNT
+    return score_round(votes, (card_item(card) for card in cards.values()), hand_count=hands)
+
+
 def round_results(store: WorkshopStore, round_id: str) -> RoundResults:
     """Return a round's results, ranked by the documented tie-break rule."""
     with store.snapshot():
         card_round = get_round(store, round_id)
-        totals = store.query(
-            "SELECT v.card_id, sum(v.points) AS score, "
-            "count(DISTINCT v.participant_id) AS voters FROM card_votes v "
-            "WHERE v.round_id = ? AND v.deleted_at IS NULL GROUP BY v.card_id",
-            [round_id],
-        )
-        ballots = store.query(
-            "SELECT count(DISTINCT participant_id) AS n FROM card_votes "
-            "WHERE round_id = ? AND deleted_at IS NULL",
-            [round_id],
-        )[0]["n"]
-        cards = {card.id: card for card in deck_cards(store, card_round.deck_id)}
-    hands = card_round.method is VotingMethod.HAND_COUNT
-    results = [
+        votes = round_votes(store, round_id)
+        cards = round_cards(store, round_id)
+    scores = score_card_round(votes, cards, card_round.method)
+    results = tuple(
         CardResult(
-            rank=0,
-            tied=False,
-            card=cards[row["card_id"]],
-            score=int(row["score"]),
-            voters=int(row["score"]) if hands else int(row["voters"]),
+            entry.rank,
+            entry.tied,
+            cards[entry.item.item_id],
+            int(entry.item.score),
+            entry.item.voters,
         )
-        for row in totals
-        if row["card_id"] in cards and row["score"]
-    ]
-    return RoundResults(card_round, int(ballots), tuple(_rank(results)))
+        for entry in scores.ranked
+    )
+    return RoundResults(card_round, scores.ballots, results)
 
 
 def reference_rankings(store: Reader, deck_id: str | None = None) -> list[Row]:
@@ -742,12 +768,6 @@ def set_card_links(store: WorkshopStore, card_id: str, pain_point_ids: Iterable[
                 transaction.insert_undoable(
                     "card_pain_points", {"card_id": card.id, "pain_point_id": pain_point_id}
                 )
-
-
-def link_card(store: WorkshopStore, card_id: str, pain_point_id: str) -> None:
-    """Link one card to one more pain point (nothing happens if already linked)."""
-    current = [row["id"] for row in pain_points_for_card(store, card_id)]
-    set_card_links(store, card_id, [*current, pain_point_id])
 
 
 # Helpers ------------------------------------------------------------------------------------

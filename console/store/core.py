@@ -220,15 +220,6 @@ class Transaction:
         return row_id
 
 
-@dataclass(frozen=True)
-class UndoEntry:
-    """A destructive action of one console that can be undone."""
-
-    id: str
-    label: str
-    created_at: str
-
-
 class WorkshopStore:
     """A workshop file opened for reading and writing by one console instance."""
 
@@ -493,15 +484,6 @@ class WorkshopStore:
             raise FileLostError(SAVED_ONLY_IN_MEMORY)
 
     # Undo -----------------------------------------------------------------------------------
-
-    def undo_entries(self) -> list[UndoEntry]:
-        """Return this console's undoable actions, newest first."""
-        rows = self.query(
-            "SELECT id, label, created_at FROM undo_log WHERE actor = ? AND undone_at IS NULL "
-            "ORDER BY created_at DESC, rowid DESC LIMIT ?",
-            [self.role, UNDO_DEPTH],
-        )
-        return [UndoEntry(row["id"], row["label"], row["created_at"]) for row in rows]
 
     def undo_last(self) -> str | None:
         """Undo this console's newest destructive action and return its label, if any."""

@@ -13,6 +13,7 @@ STEP_NAMES = (
     "0005_takeaways_fts",
     "0006_report_views",
     "0007_faster_pain_point_ranking",
+    "0008_views_follow_merge_chains",
 )
 """Every migration step, in the order it applies; a test keeps this equal to migrations.py."""
 

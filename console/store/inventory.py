@@ -94,28 +94,27 @@ def delete_pain_point(store: WorkshopStore, pain_point_id: str) -> None:
         transaction.soft_delete("pain_points", pain_point_id)
 
 
-def merge_pain_points(store: WorkshopStore, survivor_id: str, duplicate_ids: Sequence[str]) -> int:
-    """Merge duplicates into the survivor as its variants (undoable); return how many merged.
+def merge_pain_points(store: WorkshopStore, keep_id: str, duplicate_ids: Sequence[str]) -> int:
+    """Merge duplicates into the pain point kept, as its variants (undoable); return how many.
 
-    Variants keep their text and votes; the survivor's score includes their votes. Variants of a
-    merged duplicate become variants of the survivor, so variants are never nested.
+    Variants keep their text and votes; the kept pain point's score includes their votes.
+    Variants of a merged duplicate become variants of the kept one, so the console never nests
+    variants (files merged by id can: console.domain.scoring follows such chains).
     """
-    others = list(dict.fromkeys(item for item in duplicate_ids if item != survivor_id))
+    others = list(dict.fromkeys(item for item in duplicate_ids if item != keep_id))
     if not others:
         raise ValueError(
             "A pain point cannot be merged with itself: mark its duplicates with Space, "
             "then press m on the one to keep."
         )
     with store.write(f"merge {len(others) + 1} pain points") as transaction:
-        _live_pain_point(store, survivor_id)
+        _live_pain_point(store, keep_id)
         for other in others:
             _live_pain_point(store, other)
         for variant in _variants_of(store, others):
-            transaction.update(
-                "pain_points", variant, {"merged_into_id": survivor_id}, undoable=True
-            )
+            transaction.update("pain_points", variant, {"merged_into_id": keep_id}, undoable=True)
         for other in others:
-            transaction.update("pain_points", other, {"merged_into_id": survivor_id}, undoable=True)
+            transaction.update("pain_points", other, {"merged_into_id": keep_id}, undoable=True)
     return len(others)
 
 

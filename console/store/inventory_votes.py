@@ -2,15 +2,25 @@
 
 Every vote is a row of pain_point_votes (round, pain point, delegate or none for hand counts,
 points, when): hand counts are stored as +/- delta rows, a dot-vote ballot as one row per item
-it gives votes to. A pain point's score adds the votes on the pain points merged into it.
+it gives votes to. Scores, voters and ranks come from console.domain.scoring: this module reads
+the votes and merges as plain records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
-from console.domain.ranking import Ranked, Scored, rank_items
+from console.domain.ranking import Ranked
+from console.domain.scoring import (
+    InventoryScores,
+    Item,
+    ThemeStanding,
+    Vote,
+    score_inventory,
+    survivors,
+    tally,
+)
 from console.domain.text import clean_user_text
 from console.domain.voting import (
     RuleError,
@@ -22,7 +32,7 @@ from console.domain.voting import (
     parse_ballot_entry,
 )
 from console.store.core import Row, StoreError, WorkshopStore
-from console.store.inventory import Theme, live_themes
+from console.store.export import Reader
 from console.store.workshop import workshop_details
 
 PAIN_POINT_METHODS = (VotingMethod.DOT, VotingMethod.HAND_COUNT)
@@ -61,14 +71,6 @@ class Round:
         if self.method is VotingMethod.DOT:
             return f"dot vote, {self.budget} dots each, at most {self.cap_per_item} on one item"
         return "hand count"
-
-
-@dataclass(frozen=True)
-class ThemeStanding:
-    """A theme's rank with how many pain points it holds."""
-
-    ranked: Ranked
-    items: int
 
 
 def rounds(store: WorkshopStore) -> list[Round]:
@@ -172,19 +174,24 @@ def set_hand_count(store: WorkshopStore, round_id: str, pain_point_id: str, coun
 
 
 def ballot_labels(store: WorkshopStore) -> tuple[dict[str, str], dict[str, str]]:
-    """Return the numbers a ballot may name (number -> votable pain point) and deleted numbers."""
-    rows = store.query(
-        "SELECT p.id, p.position, p.deleted_at, p.merged_into_id, s.deleted_at AS gone "
-        "FROM pain_points p LEFT JOIN pain_points s ON s.id = p.merged_into_id"
+    """Return the numbers a ballot may name (number -> votable pain point) and deleted numbers.
+
+    A merged pain point's number names the pain point it counts for (by the scoring rule); one
+    that counts for none (deleted, or merged into a deleted one) is a deleted number.
+    """
+    rows = store.query("SELECT id, position, deleted_at, merged_into_id FROM pain_points")
+    survivor_of = survivors(
+        {row["id"]: row["merged_into_id"] for row in rows if row["deleted_at"] is None}
     )
     labels: dict[str, str] = {}
     deleted: dict[str, str] = {}
     for row in rows:
         number = str(row["position"])
-        if row["deleted_at"] is not None or row["gone"] is not None:
+        target = survivor_of.get(row["id"])
+        if target is None:
             deleted[number] = row["id"]
         else:
-            labels[number] = row["merged_into_id"] or row["id"]
+            labels[number] = target
     return labels, deleted
 
 
@@ -255,14 +262,6 @@ def ballot_of(store: WorkshopStore, round_id: str, participant_id: str) -> dict[
     return {row["pain_point_id"]: int(row["points"]) for row in rows}
 
 
-def ballot_count(tallies: Iterable[Tally]) -> int:
-    """Return how many delegates have votes in the tallies."""
-    voters: set[str] = set()
-    for entry in tallies:
-        voters |= entry.voters
-    return len(voters)
-
-
 def voters_in(store: WorkshopStore, round_id: str) -> set[str]:
     """Return the delegates who have a ballot in the round."""
     rows = store.query(
@@ -273,71 +272,61 @@ def voters_in(store: WorkshopStore, round_id: str) -> set[str]:
     return {row["participant_id"] for row in rows}
 
 
-@dataclass
-class Tally:
-    """A pain point's (or theme's) score in a round and the delegates who gave it votes."""
-
-    score: int = 0
-    voters: set[str] = field(default_factory=set)
-
-
-def vote_rows(
-    store: WorkshopStore, round_id: str, members: Collection[str] | None = None
-) -> list[Row]:
-    """Return a round's live votes (pain point, delegate, points), optionally on some rows only."""
+def round_votes(
+    reader: Reader, round_id: str, members: Collection[str] | None = None
+) -> list[Vote]:
+    """Return a round's live votes as records, optionally only those cast on some rows."""
     base = (
         "SELECT pain_point_id, participant_id, points FROM pain_point_votes "
         "WHERE round_id = ? AND deleted_at IS NULL"
     )
     if members is None:
-        return store.query(base, [round_id])
-    found: list[Row] = []
-    chosen = list(members)
-    for start in range(0, len(chosen), _CHUNK):
-        chunk = chosen[start : start + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        found.extend(store.query(base + f" AND pain_point_id IN ({marks})", [round_id, *chunk]))
-    return found
+        rows = reader.query(base, [round_id])
+    else:
+        rows = []
+        chosen = list(members)
+        for start in range(0, len(chosen), _CHUNK):
+            chunk = chosen[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows.extend(reader.query(base + f" AND pain_point_id IN ({marks})", [round_id, *chunk]))
+    return [Vote(row["pain_point_id"], int(row["points"]), row["participant_id"]) for row in rows]
 
 
-def tally(votes: Iterable[Row], survivor_of: Mapping[str, str]) -> dict[str, Tally]:
-    """Add votes up per shown pain point; survivor_of maps each live row to the one it counts for.
-
-    Votes on rows missing from survivor_of (deleted ones) do not count.
-    """
-    tallies: dict[str, Tally] = {}
-    for vote in votes:
-        item = survivor_of.get(vote["pain_point_id"])
-        if item is None:
-            continue
-        entry = tallies.get(item)
-        if entry is None:
-            entry = tallies[item] = Tally()
-        entry.score += int(vote["points"])
-        if vote["participant_id"] is not None:
-            entry.voters.add(vote["participant_id"])
-    return tallies
-
-
-def item_scores(
-    store: WorkshopStore, round_id: str, members: Collection[str] | None = None
-) -> dict[str, tuple[int, int]]:
-    """Return score and distinct voters per pain point, votes on its variants included.
-
-    With members, only votes cast on those rows count (pass a pain point with its variants).
-    """
-    tallies = tally(vote_rows(store, round_id, members), survivor_map(store))
-    return {item: (entry.score, len(entry.voters)) for item, entry in tallies.items()}
-
-
-def survivor_map(store: WorkshopStore) -> dict[str, str]:
-    """Map every live pain point row (variants too) to the shown pain point it counts for."""
-    rows = store.query(
-        "SELECT p.id, p.merged_into_id FROM pain_points p "
-        "LEFT JOIN pain_points s ON s.id = p.merged_into_id "
-        "WHERE p.deleted_at IS NULL AND s.deleted_at IS NULL"
+def pain_point_items(reader: Reader) -> list[Item]:
+    """Return the live pain points (variants too) with their merges and themes, as recorded."""
+    rows = reader.query(
+        "SELECT id, text, position, created_at, merged_into_id, theme_id FROM pain_points "
+        "WHERE deleted_at IS NULL ORDER BY rowid"
     )
-    return {row["id"]: row["merged_into_id"] or row["id"] for row in rows}
+    return [
+        Item(
+            row["id"],
+            row["text"],
+            int(row["position"]),
+            row["created_at"],
+            row["merged_into_id"],
+            row["theme_id"],
+        )
+        for row in rows
+    ]
+
+
+def theme_items(reader: Reader) -> list[Item]:
+    """Return the live themes (merged ones too) with their merges."""
+    rows = reader.query(
+        "SELECT id, name, position, created_at, merged_into_id FROM themes "
+        "WHERE deleted_at IS NULL ORDER BY rowid"
+    )
+    return [
+        Item(row["id"], row["name"], int(row["position"]), row["created_at"], row["merged_into_id"])
+        for row in rows
+    ]
+
+
+def inventory_scores(reader: Reader, round_id: str | None) -> InventoryScores:
+    """Score the inventory in a round (None: no votes yet), read in one snapshot by the caller."""
+    votes = round_votes(reader, round_id) if round_id else []
+    return score_inventory(pain_point_items(reader), theme_items(reader), votes)
 
 
 def voted_items_since(store: WorkshopStore, round_id: str, since_rev: int) -> set[str]:
@@ -349,97 +338,25 @@ def voted_items_since(store: WorkshopStore, round_id: str, since_rev: int) -> se
     return {row["pain_point_id"] for row in rows}
 
 
-def scored(row: Row, score: int, voters: int) -> Scored:
-    """Build the ranking entry of a pain point row (id, text, created_at, position)."""
-    return Scored(
-        item_id=row["id"],
-        label=row["text"],
-        score=score,
-        voters=voters,
-        created_at=row["created_at"],
-        position=row["position"],
-    )
-
-
 def rank_pain_points(store: WorkshopStore, round_id: str | None) -> list[Ranked]:
-    """Rank the live pain points by their score in a round, with the documented tie-break."""
+    """Rank the shown pain points by their score in a round, with the documented tie-break."""
     with store.snapshot():
-        rows = store.query(
-            "SELECT id, text, created_at, position FROM pain_points "
-            "WHERE deleted_at IS NULL AND merged_into_id IS NULL"
-        )
-        tallies = tally(vote_rows(store, round_id), survivor_map(store)) if round_id else {}
-    empty = Tally()
-    return rank_items(
-        scored(row, tallies.get(row["id"], empty).score, len(tallies.get(row["id"], empty).voters))
-        for row in rows
-    )
-
-
-def theme_totals(
-    items: Iterable[tuple[str | None, Tally | None]],
-) -> tuple[dict[str | None, Tally], dict[str | None, int]]:
-    """Add up (theme id, tally) pairs, one per shown pain point: tallies and counts per theme.
-
-    A theme's score adds its pain points' scores; its voters are the union of theirs.
-    """
-    totals: dict[str | None, Tally] = {}
-    counts: dict[str | None, int] = {}
-    for theme_id, entry in items:
-        counts[theme_id] = counts.get(theme_id, 0) + 1
-        if entry is None:
-            continue
-        total = totals.get(theme_id)
-        if total is None:
-            total = totals[theme_id] = Tally()
-        total.score += entry.score
-        total.voters |= entry.voters
-    return totals, counts
-
-
-def theme_standings(
-    themes: Iterable[Theme],
-    totals: Mapping[str | None, Tally],
-    counts: Mapping[str | None, int],
-) -> list[ThemeStanding]:
-    """Rank themes by their totals with the documented tie-break."""
-    empty = Tally()
-    ranked = rank_items(
-        Scored(
-            item_id=theme.id,
-            label=theme.name,
-            score=totals.get(theme.id, empty).score,
-            voters=len(totals.get(theme.id, empty).voters),
-            created_at=theme.created_at,
-            position=theme.position,
-        )
-        for theme in themes
-    )
-    return [ThemeStanding(entry, counts.get(entry.item.item_id, 0)) for entry in ranked]
+        return list(inventory_scores(store, round_id).points)
 
 
 def rank_themes(store: WorkshopStore, round_id: str | None) -> list[ThemeStanding]:
-    """Rank the live themes by the summed score of their pain points, with the same tie-break."""
+    """Rank the shown themes by the summed score of their pain points, with the same tie-break."""
     with store.snapshot():
-        themes = live_themes(store)
-        rows = store.query(
-            "SELECT id, theme_id FROM pain_points WHERE deleted_at IS NULL "
-            "AND merged_into_id IS NULL"
-        )
-        tallies = tally(vote_rows(store, round_id), survivor_map(store)) if round_id else {}
-    totals, counts = theme_totals((row["theme_id"], tallies.get(row["id"])) for row in rows)
-    return theme_standings(themes, totals, counts)
+        return inventory_scores(store, round_id).standings()
 
 
 def _hand_count(store: WorkshopStore, round_id: str, pain_point_id: str) -> int:
-    """Return a pain point's current count in a round, its variants' votes included."""
-    members = [pain_point_id] + [
-        row["id"]
-        for row in store.query(
-            "SELECT id FROM pain_points WHERE merged_into_id = ?", [pain_point_id]
-        )
-    ]
-    return item_scores(store, round_id, members).get(pain_point_id, (0, 0))[0]
+    """Return a pain point's current count in a round, the votes of the rows that count for it
+    included."""
+    survivor_of = survivors({item.id: item.merged_into for item in pain_point_items(store)})
+    members = [row for row, end in survivor_of.items() if end == pain_point_id]
+    found = tally(round_votes(store, round_id, members), survivor_of).get(pain_point_id)
+    return found.score if found is not None else 0
 
 
 def _round(row: Row) -> Round:

@@ -449,6 +449,93 @@ def faster_pain_point_ranking(db: Database) -> None:
     )
 
 
+# -- scoring steps --
+
+_MERGE_CHAINS = """
+    members(member_id, pain_point_id) AS (
+        SELECT id, id FROM pain_points WHERE deleted_at IS NULL AND merged_into_id IS NULL
+        UNION ALL
+        SELECT p.id, m.pain_point_id FROM members m
+        JOIN pain_points p ON p.merged_into_id = m.member_id AND p.deleted_at IS NULL
+    ), theme_members(member_id, theme_id) AS (
+        SELECT id, id FROM themes WHERE deleted_at IS NULL AND merged_into_id IS NULL
+        UNION ALL
+        SELECT t.id, m.theme_id FROM theme_members m
+        JOIN themes t ON t.merged_into_id = m.member_id AND t.deleted_at IS NULL
+    )
+"""
+"""Every live row with the shown row it counts for, merge chains followed down from the shown
+rows: a chain that passes a deleted row (or loops) never reaches a shown row, so it counts for
+nothing, as in console.domain.scoring."""
+
+
+@migrations(name="0008_views_follow_merge_chains")
+def views_follow_merge_chains(db: Database) -> None:
+    """Make pain_point_ranking and theme_ranking score by the console's one rule.
+
+    A pain point (or theme) merged into one that was itself merged counts for the last one, as
+    in the console and the report; a pain point's theme is the theme its theme's merges end at
+    (none if one of them was deleted); variants counts every row that counts for a pain point.
+    """
+    db.executescript(
+        f"""
+        DROP VIEW pain_point_ranking;
+        CREATE VIEW pain_point_ranking AS
+        WITH RECURSIVE {_MERGE_CHAINS}, scores AS (
+            SELECT v.round_id || ' ' || m.pain_point_id AS score_key, sum(v.points) AS score,
+                count(DISTINCT v.participant_id) AS voters
+            FROM pain_point_votes v JOIN members m ON m.member_id = v.pain_point_id
+            WHERE v.deleted_at IS NULL GROUP BY v.round_id, m.pain_point_id
+        ), variants AS (
+            SELECT pain_point_id, count(*) AS n FROM members
+            WHERE member_id != pain_point_id GROUP BY pain_point_id
+        )
+        SELECT r.id AS round_id, r.title AS round_title,
+            RANK() OVER (PARTITION BY r.id
+                ORDER BY coalesce(s.score, 0) DESC, coalesce(s.voters, 0) DESC) AS rank,
+            p.position, p.text, t.name AS theme,
+            coalesce(s.score, 0) AS score, coalesce(s.voters, 0) AS voters,
+            coalesce(va.n, 0) AS variants,
+            p.id AS pain_point_id
+        FROM voting_rounds r
+        JOIN pain_points p ON p.deleted_at IS NULL AND p.merged_into_id IS NULL
+        LEFT JOIN scores s ON s.score_key = r.id || ' ' || p.id
+        LEFT JOIN variants va ON va.pain_point_id = p.id
+        LEFT JOIN theme_members tm ON tm.member_id = p.theme_id
+        LEFT JOIN themes t ON t.id = tm.theme_id
+        WHERE r.deleted_at IS NULL AND r.target = 'pain_points'
+        ORDER BY r.position, r.created_at, rank, p.position, p.created_at;
+
+        DROP VIEW theme_ranking;
+        CREATE VIEW theme_ranking AS
+        WITH RECURSIVE {_MERGE_CHAINS}, point_theme AS (
+            SELECT m.member_id, m.pain_point_id, tm.theme_id
+            FROM members m JOIN pain_points s ON s.id = m.pain_point_id
+            JOIN theme_members tm ON tm.member_id = s.theme_id
+        ), scores AS (
+            SELECT v.round_id, pt.theme_id, sum(v.points) AS score,
+                count(DISTINCT v.participant_id) AS voters
+            FROM pain_point_votes v JOIN point_theme pt ON pt.member_id = v.pain_point_id
+            WHERE v.deleted_at IS NULL GROUP BY v.round_id, pt.theme_id
+        ), counts AS (
+            SELECT theme_id, count(*) AS pain_points FROM point_theme
+            WHERE member_id = pain_point_id GROUP BY theme_id
+        )
+        SELECT r.id AS round_id, r.title AS round_title,
+            RANK() OVER (PARTITION BY r.id
+                ORDER BY coalesce(s.score, 0) DESC, coalesce(s.voters, 0) DESC) AS rank,
+            t.name AS theme, coalesce(s.score, 0) AS score, coalesce(s.voters, 0) AS voters,
+            coalesce(c.pain_points, 0) AS pain_points, t.id AS theme_id
+        FROM voting_rounds r
+        JOIN themes t ON t.deleted_at IS NULL AND t.merged_into_id IS NULL
+        LEFT JOIN scores s ON s.round_id = r.id AND s.theme_id = t.id
+        LEFT JOIN counts c ON c.theme_id = t.id
+        WHERE r.deleted_at IS NULL AND r.target = 'pain_points'
+        ORDER BY r.position, r.created_at, rank, t.position, t.created_at;
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Return the names of every migration step, in the order they apply."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

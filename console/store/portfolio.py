@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from console.store.cards import round_cards, round_votes, score_card_round
 from console.store.export import Reader, open_read_only
-from console.store.report import NO_THEME, inventory_report, ranked_cards
+from console.store.inventory_votes import inventory_scores
+from console.store.report_data import count_rows, deciding_card_round, pain_point_round
 
 TOP = 3
 
@@ -58,53 +60,48 @@ def summarise(reader: Reader, path: Path) -> WorkshopSummary:
         "SELECT title, starts_on FROM workshop WHERE deleted_at IS NULL ORDER BY rowid LIMIT 1"
     )
     workshop = rows[0] if rows else {"title": path.stem, "starts_on": None}
-    themes, pain_points, _round = inventory_report(reader)
+    chosen = pain_point_round(reader)
+    scores = inventory_scores(reader, chosen["id"] if chosen else None)
     cards, votes = _deciding_round(reader)
-    takeaways = reader.query("SELECT count(*) AS n FROM takeaways WHERE deleted_at IS NULL")
     return WorkshopSummary(
         file=str(path),
         title=workshop["title"] or path.stem,
         year=_year(workshop["starts_on"], path),
-        pain_points=pain_points,
+        pain_points=len(scores.points),
         card_votes=votes,
-        takeaways=int(takeaways[0]["n"]),
+        takeaways=count_rows(reader, "takeaways"),
         cards=cards,
         themes=tuple(
-            ThemeScore(theme.name, theme.score, len(theme.items))
-            for theme in themes
-            if theme.name != NO_THEME or theme.rank
+            ThemeScore(
+                entry.item.label,
+                int(entry.item.score),
+                scores.theme_counts.get(entry.item.item_id, 0),
+            )
+            for entry in scores.themes
         ),
     )
 
 
 def _deciding_round(reader: Reader) -> tuple[tuple[CardScore, ...], int]:
     """Return the cards of the workshop's deciding round (latest revealed, else latest)."""
-    rounds = reader.query(
-        "SELECT r.id, r.method, r.revealed_at, coalesce(d.name, '') AS deck FROM voting_rounds r "
-        "LEFT JOIN decks d ON d.id = r.deck_id WHERE r.deleted_at IS NULL AND r.target = 'cards' "
-        "ORDER BY r.position, r.created_at, r.rowid"
-    )
-    revealed = [row for row in rounds if row["revealed_at"]]
-    chosen = revealed[-1] if revealed else (rounds[-1] if rounds else None)
+    chosen = deciding_card_round(reader)
     if chosen is None:
         return (), 0
-    ranked, cards, _ballots = ranked_cards(reader, chosen)
-    votes = reader.query(
-        "SELECT count(*) AS n FROM card_votes WHERE round_id = ? AND deleted_at IS NULL",
-        [chosen["id"]],
-    )[0]["n"]
+    votes = round_votes(reader, chosen["id"])
+    cards = round_cards(reader, chosen["id"])
+    scores = score_card_round(votes, cards, chosen["method"])
     return (
         tuple(
             CardScore(
                 chosen["deck"],
-                cards[entry.item.item_id]["code"],
+                cards[entry.item.item_id].code,
                 entry.item.label,
                 int(entry.item.score),
                 entry.rank,
             )
-            for entry in ranked
+            for entry in scores.ranked
         ),
-        int(votes),
+        len(votes),
     )
 
 

@@ -1,4 +1,4 @@
-"""Tests for ranking, Borda points, consensus spread and reference comparison."""
+"""Tests for ranking and reference comparison."""
 
 from __future__ import annotations
 
@@ -9,16 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console.domain.ranking import (
-    STRONG_DISSENT,
     TIE_BREAK_RULE,
     Comparison,
     Ranked,
     ReferenceEntry,
     Scored,
-    borda_points,
     compare_with_reference,
-    consensus_spread,
-    is_strong_dissent,
     match_titles,
     normalise_title,
     rank_items,
@@ -204,35 +200,6 @@ def test_top_n() -> None:
     assert len(top_n(ranked, 10)) == 5
     with pytest.raises(ValueError):
         top_n(ranked, -1)
-
-
-def test_borda_points() -> None:
-    """The first of n gets n points and the last gets 1."""
-    ballots = [["a", "b", "c"], ["b", "a", "c"], ["b", "c"]]
-    assert borda_points(ballots) == {"a": 5, "b": 8, "c": 4}
-    assert borda_points(ballots, n=2) == {"a": 3, "b": 5, "c": 1}
-    assert borda_points([]) == {}
-
-
-def test_borda_points_rejects_bad_input() -> None:
-    """Duplicate items on one ballot and n below 1 are refused."""
-    with pytest.raises(ValueError):
-        borda_points([["a", "a"]])
-    with pytest.raises(ValueError):
-        borda_points([["a"]], n=0)
-
-
-def test_consensus_spread() -> None:
-    """The spread is the population standard deviation over the maximum points."""
-    assert consensus_spread([3, 3, 3], 3) == 0.0
-    assert consensus_spread([0, 3], 3) == pytest.approx(0.5)
-    assert consensus_spread([], 5) == 0.0
-    assert consensus_spread([4], 5) == 0.0
-    assert STRONG_DISSENT == 0.3
-    assert is_strong_dissent(consensus_spread([0, 3], 3))
-    assert not is_strong_dissent(consensus_spread([2, 3], 3))
-    with pytest.raises(ValueError):
-        consensus_spread([1], 0)
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from console.domain.ranking import Scored, display_key
+from console.domain.scoring import Item, Tally, Vote, scored, survivors, tally
 from console.domain.text import cell_width, one_line_preview
 from console.store.core import Row
-from console.store.inventory_votes import Tally, scored, tally
 
 NUMBER_WIDTH = 6
 RANK_WIDTH = 5
@@ -46,10 +46,10 @@ class ItemLine:
         """Return the pain point's id."""
         return str(self.row["id"])
 
-    @property
-    def survivor(self) -> str | None:
-        """Return the id of the pain point this one was merged into, if any."""
-        return self.row["merged_into_id"]
+    def item(self) -> Item:
+        """Return what scoring needs to know of the pain point."""
+        row = self.row
+        return Item(row["id"], row["text"], row["position"], row["created_at"])
 
 
 def header_line(width: int) -> str:
@@ -129,6 +129,8 @@ class InventoryList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.lines: dict[str, ItemLine] = {}
         """Every pain point not deleted, variants included, by id."""
+        self.survivors: dict[str, str] = {}
+        """Every row whose votes count, mapped to the shown pain point they count for."""
         self.variants: dict[str, set[str]] = {}
         self.tallies: dict[str, Tally] = {}
         self.theme_names: dict[str, str] = {}
@@ -168,46 +170,51 @@ class InventoryList(ScrollView, can_focus=True):
         return found
 
     def survivor_of(self, item_id: str) -> str:
-        """Return the shown pain point a row counts towards (itself or what it was merged into)."""
-        line = self.lines.get(item_id)
-        if line is None or line.survivor is None:
-            return item_id
-        return line.survivor
+        """Return the shown pain point a row counts towards (itself when it counts for none)."""
+        return self.survivors.get(item_id, item_id)
+
+    def is_shown(self, item_id: str) -> bool:
+        """Tell whether a row is a shown pain point (live and merged into nothing)."""
+        return self.survivors.get(item_id) == item_id
 
     def apply_rows(self, rows: Iterable[Row]) -> set[str]:
         """Take in changed pain point rows; return the shown ids whose score may change."""
-        touched: set[str] = set()
+        changed: set[str] = set()
         for row in rows:
             item = str(row["id"])
-            old = self.lines.pop(item, None)
-            if old is not None and old.survivor is not None:
-                self.variants.get(old.survivor, set()).discard(item)
-                touched.add(old.survivor)
-            touched.add(item)
-            if row["deleted_at"] is not None:
+            changed.add(item)
+            self.lines.pop(item, None)
+            if row["deleted_at"] is not None or row["merged_into_id"] is not None:
                 self.marked.discard(item)
-                continue
-            line = ItemLine(dict(row))
-            self.lines[item] = line
-            if line.survivor is not None:
-                self.variants.setdefault(line.survivor, set()).add(item)
-                self.marked.discard(item)
-                touched.add(line.survivor)
+            if row["deleted_at"] is None:
+                self.lines[item] = ItemLine(dict(row))
+        before = self.survivors
+        if changed:
+            self._resolve_merges()
+        touched = set(changed)
+        for item in changed:
+            touched.update(end for end in (before.get(item), self.survivors.get(item)) if end)
         self._mark_dirty(touched)
         return touched
 
-    def survivor_map(self) -> dict[str, str]:
-        """Map every row the list holds (variants too) to the shown pain point it counts for."""
-        return {item: line.survivor or item for item, line in self.lines.items()}
+    def _resolve_merges(self) -> None:
+        """Work out which shown pain point every row counts for, and each one's variants."""
+        self.survivors = survivors(
+            {item: line.row["merged_into_id"] for item, line in self.lines.items()}
+        )
+        variants: dict[str, set[str]] = {}
+        for item, end in self.survivors.items():
+            if end != item:
+                variants.setdefault(end, set()).add(item)
+        self.variants = variants
 
-    def count_votes(self, votes: Iterable[Row], only: set[str] | None = None) -> None:
-        """Add up vote rows into the tallies: all of them, or only those of the given items."""
-        survivors = self.survivor_map()
+    def count_votes(self, votes: Iterable[Vote], only: set[str] | None = None) -> None:
+        """Add up votes into the tallies: all of them, or only those of the given items."""
         if only is None:
-            self.tallies = tally(votes, survivors)
+            self.tallies = tally(votes, self.survivors)
             self._dirty = None
             return
-        fresh = tally(votes, {row: item for row, item in survivors.items() if item in only})
+        fresh = tally(votes, {row: item for row, item in self.survivors.items() if item in only})
         for item in only:
             if item in fresh:
                 self.tallies[item] = fresh[item]
@@ -228,13 +235,12 @@ class InventoryList(ScrollView, can_focus=True):
         """Place the changed pain points (or all) in the ranking again; redraw the visible lines."""
         keep = self.cursor_id
         if full or self._dirty is None:
-            shown = [self._scored(item) for item, line in self.lines.items() if not line.survivor]
+            shown = [self._scored(item) for item in self.lines if self.is_shown(item)]
             self.ranking.reset(shown)
             self.captured.reset(shown)
         else:
             for item in self._dirty:
-                line = self.lines.get(item)
-                if line is None or line.survivor is not None:
+                if not self.is_shown(item):
                     self.ranking.remove(item)
                     self.captured.remove(item)
                 else:
@@ -270,9 +276,7 @@ class InventoryList(ScrollView, can_focus=True):
 
     def _scored(self, item_id: str) -> Scored:
         """Return a shown pain point's ranking entry from its row and tally."""
-        found = self.tallies.get(item_id)
-        score, voters = (found.score, len(found.voters)) if found else (0, 0)
-        return scored(self.lines[item_id].row, score, voters)
+        return scored(self.lines[item_id].item(), self.tallies.get(item_id))
 
     def toggle_mark(self) -> None:
         """Mark or unmark the pain point under the cursor."""

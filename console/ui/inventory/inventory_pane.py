@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,12 +13,20 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from console.domain.scoring import (
+    Item,
+    Tally,
+    ThemeStanding,
+    theme_standings,
+    theme_survivors,
+    theme_totals,
+    voter_count,
+)
 from console.domain.text import counted
 from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
 from console.store.cards import cards_for_pain_point
 from console.store.display import set_display
 from console.store.inventory import (
-    Theme,
     assign_theme,
     capture_pain_point,
     create_theme,
@@ -34,20 +42,16 @@ from console.store.inventory import (
 )
 from console.store.inventory_votes import (
     Round,
-    Tally,
-    ThemeStanding,
-    ballot_count,
     ballot_of,
     bump_hand_count,
     open_round,
     parse_ballot,
+    round_votes,
     rounds,
     save_ballot,
     set_hand_count,
     set_revealed,
-    theme_standings,
-    theme_totals,
-    vote_rows,
+    theme_items,
     voted_items_since,
     voters_in,
 )
@@ -120,7 +124,10 @@ class InventoryPane(Pane):
         self.delegate_index = 0
         self.projector_top = 10
         self._reveal_id: str | None = None
-        self.themes: list[Theme] = []
+        self.themes: list[Item] = []
+        """The live themes, merged ones too."""
+        self.theme_survivor: dict[str, str] = {}
+        """Each live theme mapped to the theme it counts for."""
         self.theme_tallies: dict[str | None, Tally] = {}
         self.ballots = 0
 
@@ -216,7 +223,8 @@ class InventoryPane(Pane):
         themes_changed = full or "themes" in changed_tables
         if themes_changed:
             listing.theme_names = theme_names(self.store)
-            self.themes = live_themes(self.store)
+            self.themes = theme_items(self.store)
+            self.theme_survivor = theme_survivors(self.themes)
         if full or "pain_points" in changed_tables:
             touched = listing.apply_rows(pain_point_rows(self.store, since_rev))
         round_changed = False
@@ -230,7 +238,7 @@ class InventoryPane(Pane):
         if current is None:
             listing.count_votes([])
         elif full or round_changed:
-            listing.count_votes(vote_rows(self.store, current.id))
+            listing.count_votes(round_votes(self.store, current.id))
         else:
             if "pain_point_votes" in changed_tables:
                 voted = voted_items_since(self.store, current.id, since_rev)
@@ -238,7 +246,7 @@ class InventoryPane(Pane):
                 scores_moved = True
             if touched:
                 members = listing.members(touched)
-                listing.count_votes(vote_rows(self.store, current.id, members), only=touched)
+                listing.count_votes(round_votes(self.store, current.id, members), only=touched)
                 scores_moved = scores_moved or any(item in listing.tallies for item in touched)
         listing.rerank()
         if self._reveal_id is not None:
@@ -246,19 +254,26 @@ class InventoryPane(Pane):
             self._reveal_id = None
         if scores_moved:
             self._count_themes()
-            self.ballots = ballot_count(listing.tallies.values())
+            self.ballots = voter_count(listing.tallies.values())
         self._show_themes()
         self._show_status()
         if full:
             self._show_header()
 
+    def _themes_of(self, items: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+        """Yield each shown pain point with the theme it belongs to, its theme's merges followed."""
+        listing = self.item_list
+        survivor = self.theme_survivor
+        for item in items:
+            if listing.is_shown(item):
+                theme_id = listing.lines[item].row["theme_id"]
+                yield item, survivor.get(theme_id) if theme_id else None
+
     def _count_themes(self) -> None:
         """Add up the theme scores from the shown pain points' tallies."""
-        listing = self.item_list
+        tallies = self.item_list.tallies
         self.theme_tallies, _counts = theme_totals(
-            (listing.lines[item].row["theme_id"], listing.tallies.get(item))
-            for item in listing.tallies
-            if item in listing.lines and listing.lines[item].survivor is None
+            (theme, tallies.get(item)) for item, theme in self._themes_of(tallies)
         )
 
     def _load_rounds(self) -> bool:
@@ -275,10 +290,10 @@ class InventoryPane(Pane):
         table = self.theme_table
         keep = self._theme_under_cursor()
         listing = self.item_list
-        counts = Counter(
-            line.row["theme_id"] for line in listing.lines.values() if line.survivor is None
-        )
-        standings: list[ThemeStanding] = theme_standings(self.themes, self.theme_tallies, counts)
+        themes = self._themes_of(listing.lines)
+        _totals, counts = theme_totals((theme, None) for _item, theme in themes)
+        shown = [theme for theme in self.themes if self.theme_survivor.get(theme.id) == theme.id]
+        standings: list[ThemeStanding] = theme_standings(shown, self.theme_tallies, counts)
         show_scores = self.round_id is not None
         table.clear()
         for standing in standings:
@@ -444,8 +459,8 @@ class InventoryPane(Pane):
         if self.app.focused is self.theme_table:
             self._merge_theme()
             return
-        survivor = self._item_under_cursor()
-        if survivor is None:
+        keep = self._item_under_cursor()
+        if keep is None:
             return
         marked = self.item_list.marked
         if not marked:
@@ -454,9 +469,9 @@ class InventoryPane(Pane):
                 severity="warning",
             )
             return
-        number = self.item_list.lines[survivor].row["position"]
+        number = self.item_list.lines[keep].row["position"]
         merged: list[int] = []
-        if self._attempt(lambda: merged.append(merge_pain_points(self.store, survivor, marked))):
+        if self._attempt(lambda: merged.append(merge_pain_points(self.store, keep, marked))):
             self.item_list.clear_marks()
             self.notify(
                 f"Merged {merged[0]} into #{number}: their texts are kept as variants and "
@@ -621,10 +636,10 @@ class InventoryPane(Pane):
         ids = [item.id for item in self.all_rounds]
         index = ids.index(self.round_id) if self.round_id in ids else len(ids) - 1
         self.round_id = ids[max(0, min(len(ids) - 1, index + step))]
-        self.item_list.count_votes(vote_rows(self.store, self.round_id))
+        self.item_list.count_votes(round_votes(self.store, self.round_id))
         self.item_list.rerank()
         self._count_themes()
-        self.ballots = ballot_count(self.item_list.tallies.values())
+        self.ballots = voter_count(self.item_list.tallies.values())
         self._show_themes()
         self._show_status()
 

@@ -1,0 +1,266 @@
+"""The one scoring rule: ballots, hand counts and merges turned into scores, voters and ranks.
+
+Only live rows count (the store leaves deleted ones out). A vote gives its points to the item it
+names; a delegate who gives an item points is one of its voters (hand counts have no voters).
+
+Merges: a row merged into another counts for the row at the end of its merge chain (merged into
+one that was itself merged: it counts for the last one). A row whose chain passes a deleted row,
+or goes round in a loop, counts for nothing. Only rows merged into nothing are shown and ranked;
+the rows that count for one are its variants. Pain points merge into pain points, themes into
+themes, by the same rule.
+
+Themes: a shown pain point belongs to the theme at the end of its theme's merge chain (none if
+that chain breaks). A theme's score is the sum of its pain points' scores and its voters are the
+union of theirs. Cards: a card's score is the sum of its votes in the round; in a hand count its
+voters are its hands; cards at zero are left out; a round's ballots are the delegates with a vote.
+
+Every ranking uses console.domain.ranking.rank_items (the documented tie-break).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from console.domain.ranking import Ranked, Scored, rank_items
+
+
+@dataclass(slots=True)
+class Vote:
+    """One live vote: points on an item from a delegate's ballot, or a hand count (no voter)."""
+
+    item_id: str
+    points: int
+    voter: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A live pain point, theme or card: what merges and the tie-break need to know."""
+
+    id: str
+    label: str
+    position: int
+    created_at: str
+    merged_into: str | None = None
+    """The row it was merged into, if any."""
+    theme_id: str | None = None
+    """A pain point's theme as recorded (before following the theme's merges)."""
+
+
+@dataclass
+class Tally:
+    """An item's score and the delegates who gave it points."""
+
+    score: int = 0
+    voters: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ThemeStanding:
+    """A theme's rank with how many pain points it holds."""
+
+    ranked: Ranked
+    items: int
+
+
+@dataclass(frozen=True)
+class InventoryScores:
+    """A pain-point round scored: pain points and themes ranked, with what the report lists."""
+
+    points: tuple[Ranked, ...]
+    """The shown pain points, ranked."""
+    themes: tuple[Ranked, ...]
+    """The shown themes (live, not merged), ranked."""
+    tallies: Mapping[str, Tally]
+    """Score and voters per shown pain point that got votes."""
+    theme_of: Mapping[str, str | None]
+    """The theme each shown pain point belongs to (None: no theme)."""
+    theme_totals: Mapping[str | None, Tally]
+    """Score and voters per theme; None adds up the pain points without a theme."""
+    theme_counts: Mapping[str | None, int]
+    """How many shown pain points each theme holds (None: without a theme)."""
+    variants: Mapping[str, tuple[Item, ...]]
+    """The rows that count for each shown pain point, in capture order."""
+    merged_themes: Mapping[str, tuple[Item, ...]]
+    """The themes that count for each shown theme."""
+
+    def standings(self) -> list[ThemeStanding]:
+        """Return the ranked themes with how many pain points each holds."""
+        return [
+            ThemeStanding(entry, self.theme_counts.get(entry.item.item_id, 0))
+            for entry in self.themes
+        ]
+
+
+@dataclass(frozen=True)
+class RoundScores:
+    """A card round scored: the cards with a score, ranked, and how many ballots it holds."""
+
+    ranked: tuple[Ranked, ...]
+    ballots: int
+
+
+def survivors(merged_into: Mapping[str, str | None]) -> dict[str, str]:
+    """Map each live row to the row at the end of its merge chain, leaving broken chains out.
+
+    merged_into holds every live row: its id and the row it was merged into (or None). A chain
+    that reaches a row not in the mapping (deleted), or that loops, breaks.
+    """
+    resolved: dict[str, str | None] = {}
+    for start, into in merged_into.items():
+        if into is None:
+            resolved[start] = start
+            continue
+        path: list[str] = []
+        on_path: set[str] = set()
+        current = start
+        while True:
+            if current in resolved:
+                end = resolved[current]
+                break
+            if current not in merged_into or current in on_path:
+                end = None
+                break
+            path.append(current)
+            on_path.add(current)
+            target = merged_into[current]
+            if target is None:
+                end = current
+                break
+            current = target
+        for row in path:
+            resolved[row] = end
+    return {row: end for row, end in resolved.items() if end is not None}
+
+
+def tally(votes: Iterable[Vote], survivor_of: Mapping[str, str] | None = None) -> dict[str, Tally]:
+    """Add votes up per item they count for (survivor_of; all items themselves if None).
+
+    Votes on items missing from survivor_of (deleted, or in a broken chain) do not count.
+    """
+    tallies: dict[str, Tally] = {}
+    for vote in votes:
+        item = vote.item_id if survivor_of is None else survivor_of.get(vote.item_id)
+        if item is None:
+            continue
+        entry = tallies.get(item)
+        if entry is None:
+            entry = tallies[item] = Tally()
+        entry.score += vote.points
+        if vote.voter is not None:
+            entry.voters.add(vote.voter)
+    return tallies
+
+
+def voter_count(tallies: Iterable[Tally]) -> int:
+    """Return how many distinct delegates the tallies hold."""
+    voters: set[str] = set()
+    for entry in tallies:
+        voters |= entry.voters
+    return len(voters)
+
+
+def theme_totals(
+    items: Iterable[tuple[str | None, Tally | None]],
+) -> tuple[dict[str | None, Tally], dict[str | None, int]]:
+    """Add up (theme, tally) pairs, one per shown pain point: tallies and counts per theme.
+
+    A theme's score adds its pain points' scores; its voters are the union of theirs.
+    """
+    totals: dict[str | None, Tally] = {}
+    counts: dict[str | None, int] = {}
+    for theme_id, entry in items:
+        counts[theme_id] = counts.get(theme_id, 0) + 1
+        if entry is None:
+            continue
+        total = totals.get(theme_id)
+        if total is None:
+            total = totals[theme_id] = Tally()
+        total.score += entry.score
+        total.voters |= entry.voters
+    return totals, counts
+
+
+def scored(item: Item, entry: Tally | None, *, voters: int | None = None) -> Scored:
+    """Return an item's ranking entry from its tally (no tally: a score of zero)."""
+    score = entry.score if entry is not None else 0
+    if voters is None:
+        voters = len(entry.voters) if entry is not None else 0
+    return Scored(item.id, item.label, score, voters, item.created_at, item.position)
+
+
+def rank(items: Iterable[Item], tallies: Mapping[str | None, Tally]) -> list[Ranked]:
+    """Rank items by their tallies with the documented tie-break."""
+    return rank_items(scored(item, tallies.get(item.id)) for item in items)
+
+
+def theme_standings(
+    themes: Iterable[Item],
+    totals: Mapping[str | None, Tally],
+    counts: Mapping[str | None, int],
+) -> list[ThemeStanding]:
+    """Rank shown themes by their totals, with how many pain points each holds."""
+    return [
+        ThemeStanding(entry, counts.get(entry.item.item_id, 0)) for entry in rank(themes, totals)
+    ]
+
+
+def theme_survivors(themes: Iterable[Item]) -> dict[str, str]:
+    """Map each live theme to the theme it counts for (the end of its merge chain)."""
+    return survivors({theme.id: theme.merged_into for theme in themes})
+
+
+def score_inventory(
+    points: Iterable[Item], themes: Iterable[Item], votes: Iterable[Vote]
+) -> InventoryScores:
+    """Score a pain-point round: live pain points and themes (with their merges) and its votes."""
+    points = list(points)
+    themes = list(themes)
+    point_survivor = survivors({point.id: point.merged_into for point in points})
+    theme_survivor = theme_survivors(themes)
+    tallies = tally(votes, point_survivor)
+    visible = [point for point in points if point_survivor.get(point.id) == point.id]
+    theme_of = {
+        point.id: theme_survivor.get(point.theme_id) if point.theme_id else None
+        for point in visible
+    }
+    totals, counts = theme_totals((theme_of[point.id], tallies.get(point.id)) for point in visible)
+    variants: dict[str, list[Item]] = {}
+    for point in sorted(points, key=lambda row: (row.position, row.created_at)):
+        target = point_survivor.get(point.id)
+        if target is not None and target != point.id:
+            variants.setdefault(target, []).append(point)
+    merged: dict[str, list[Item]] = {}
+    for theme in themes:
+        target = theme_survivor.get(theme.id)
+        if target is not None and target != theme.id:
+            merged.setdefault(target, []).append(theme)
+    shown_themes = [theme for theme in themes if theme_survivor.get(theme.id) == theme.id]
+    return InventoryScores(
+        points=tuple(rank(visible, tallies)),
+        themes=tuple(rank(shown_themes, totals)),
+        tallies=tallies,
+        theme_of=theme_of,
+        theme_totals=totals,
+        theme_counts=counts,
+        variants={key: tuple(value) for key, value in variants.items()},
+        merged_themes={key: tuple(value) for key, value in merged.items()},
+    )
+
+
+def score_round(votes: Iterable[Vote], cards: Iterable[Item], *, hand_count: bool) -> RoundScores:
+    """Score a card round from its live votes and the live cards (a hand count: hands are voters).
+
+    Votes on cards not given (deleted) do not score, but their delegates still cast a ballot.
+    """
+    votes = list(votes)
+    live = {card.id: card for card in cards}
+    tallies = tally(vote for vote in votes if vote.item_id in live)
+    ranked = rank_items(
+        scored(live[card_id], entry, voters=entry.score if hand_count else None)
+        for card_id, entry in tallies.items()
+        if entry.score
+    )
+    ballots = len({vote.voter for vote in votes if vote.voter is not None})
+    return RoundScores(tuple(ranked), ballots)

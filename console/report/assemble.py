@@ -1,0 +1,336 @@
+"""The report of a workshop, put together from the store's records in one consistent read.
+
+Scores come from console.domain.scoring (see there for the rule: live rows only, merges followed
+to the end of their chain). The inventory is ranked by the report's pain-point round: the latest
+revealed round on pain points, or the latest round when none is revealed yet. Every ranking uses
+the documented tie-break.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime
+
+from console.domain.ranking import TIE_BREAK_RULE, shared_top
+from console.domain.scoring import InventoryScores, theme_survivors
+from console.domain.timers import timer_state
+from console.report.model import (
+    ActionLine,
+    AgendaDayReport,
+    AgendaLine,
+    CardLine,
+    CardRoundReport,
+    Group,
+    PainPointLine,
+    ReferenceReport,
+    ReferenceRow,
+    Report,
+    TakeawayLine,
+    ThemeReport,
+)
+from console.store.cards import compare_with_published, round_cards, round_votes, score_card_round
+from console.store.core import Row, iso
+from console.store.export import Reader
+from console.store.inventory_votes import inventory_scores, theme_items
+from console.store.report_data import (
+    Raiser,
+    action_rows,
+    agenda_days,
+    agenda_items,
+    card_round_rows,
+    competence_areas,
+    linked_pain_points,
+    pain_point_round,
+    pain_point_themes,
+    raisers,
+    takeaway_area_tags,
+    takeaway_rows,
+    takeaway_theme_tags,
+    theme_descriptions,
+    timer_events,
+    workshop_row,
+)
+
+TOP = 3
+"""How many of the room's best cards count as its top when compared with published rankings."""
+
+NO_THEME = "No theme"
+
+
+def build_report(reader: Reader, now: datetime) -> Report:
+    """Compute the report from a workshop's records (call inside one read transaction)."""
+    workshop = workshop_row(reader)
+    themes, count, round_title = inventory_report(reader)
+    groups_by_theme, groups_by_area, takeaways = _takeaways(reader, [t.name for t in themes])
+    by_kind: dict[str, list[TakeawayLine]] = defaultdict(list)
+    for line in takeaways:
+        by_kind[line.kind].append(line)
+    return Report(
+        title=workshop.get("title") or "Workshop",
+        event=workshop.get("event") or "",
+        venue=workshop.get("venue") or "",
+        starts_on=workshop.get("starts_on"),
+        ends_on=workshop.get("ends_on"),
+        generated_at=iso(now),
+        pain_point_round=round_title,
+        agenda=tuple(_agenda(reader, now)),
+        themes=tuple(themes),
+        pain_point_count=count,
+        card_rounds=tuple(card_round_reports(reader)),
+        by_theme=groups_by_theme,
+        by_area=groups_by_area,
+        insights=tuple(by_kind["insight"]),
+        quotes=tuple(by_kind["quote"]),
+        decisions=tuple(by_kind["decision"]),
+        questions=tuple(by_kind["question"]),
+        actions=tuple(_actions(reader)),
+        tie_break_rule=TIE_BREAK_RULE,
+    )
+
+
+# Agenda -------------------------------------------------------------------------------------
+
+
+def _agenda(reader: Reader, now: datetime) -> list[AgendaDayReport]:
+    """Return the live days and items with planned and actual times."""
+    days = agenda_days(reader)
+    items = agenda_items(reader)
+    running = [item["id"] for item in items if item["status"] in ("running", "paused")]
+    events = timer_events(reader, running)
+    lines: dict[str, list[AgendaLine]] = defaultdict(list)
+    for item in items:
+        actual = item["actual_seconds"]
+        is_running = item["id"] in events
+        if is_running:
+            actual = timer_state(events[item["id"]], now).elapsed_seconds
+        lines[item["day_id"]].append(
+            AgendaLine(
+                title=item["title"],
+                kind=item["kind"],
+                status=item["status"],
+                planned_minutes=int(item["planned_minutes"]),
+                actual_seconds=None if actual is None else float(actual),
+                running=is_running,
+            )
+        )
+    return [
+        AgendaDayReport(
+            number=ordinal,
+            title=day["title"] or "",
+            date=day["date"],
+            start_time=day["start_time"] or "",
+            items=tuple(lines[day["id"]]),
+        )
+        for ordinal, day in enumerate(days, start=1)
+    ]
+
+
+# Inventory ----------------------------------------------------------------------------------
+
+
+def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None]:
+    """Return the ranked themes with their ranked pain points, the count, and the round's title."""
+    chosen = pain_point_round(reader)
+    scores = inventory_scores(reader, chosen["id"] if chosen else None)
+    return (
+        theme_reports(scores, raisers(reader), theme_descriptions(reader)),
+        len(scores.points),
+        chosen["title"] if chosen else None,
+    )
+
+
+def theme_reports(
+    scores: InventoryScores, raised: Mapping[str, Raiser], descriptions: Mapping[str, str]
+) -> list[ThemeReport]:
+    """Return the ranked themes, each with its ranked pain points, then those without a theme."""
+    lines_by_theme: dict[str | None, list[PainPointLine]] = defaultdict(list)
+    for entry in scores.points:
+        item_id = entry.item.item_id
+        raiser = raised.get(item_id)
+        named = raiser.name if raiser else ""
+        delegate = raiser.delegate if raiser else None
+        lines_by_theme[scores.theme_of[item_id]].append(
+            PainPointLine(
+                entry.rank,
+                entry.tied,
+                int(entry.item.position),
+                entry.item.label,
+                int(entry.item.score),
+                entry.item.voters,
+                named or (f"Delegate {delegate}" if delegate else ""),
+                tuple(variant.label for variant in scores.variants.get(item_id, ())),
+            )
+        )
+    reports = [
+        ThemeReport(
+            entry.rank,
+            entry.tied,
+            entry.item.label,
+            descriptions.get(entry.item.item_id, ""),
+            int(entry.item.score),
+            entry.item.voters,
+            tuple(lines_by_theme[entry.item.item_id]),
+            tuple(theme.label for theme in scores.merged_themes.get(entry.item.item_id, ())),
+        )
+        for entry in scores.themes
+    ]
+    loose = lines_by_theme[None]
+    if loose:
+        total = scores.theme_totals.get(None)
+        reports.append(
+            ThemeReport(
+                0,
+                False,
+                NO_THEME,
+                "",
+                total.score if total else 0,
+                len(total.voters) if total else 0,
+                tuple(loose),
+            )
+        )
+    return reports
+
+
+# Cards --------------------------------------------------------------------------------------
+
+
+def card_round_reports(reader: Reader) -> list[CardRoundReport]:
+    """Return every live card round's ranked results and comparisons."""
+    links = {
+        card_id: [f"#{row['position']} {row['text']}" for row in rows]
+        for card_id, rows in linked_pain_points(reader).items()
+    }
+    return [_card_round(reader, row, links) for row in card_round_rows(reader)]
+
+
+def _card_round(reader: Reader, round_row: Row, links: dict[str, list[str]]) -> CardRoundReport:
+    """Return one card round's report."""
+    cards = round_cards(reader, round_row["id"])
+    scores = score_card_round(round_votes(reader, round_row["id"]), cards, round_row["method"])
+    references: list[ReferenceReport] = []
+    placed: dict[str, list[str]] = defaultdict(list)
+    for ranking, rows in compare_with_published(reader, round_row["deck_id"], scores.ranked, TOP):
+        name = ranking["name"] + (f" ({ranking['year']})" if ranking["year"] else "")
+        for row in rows:
+            if row.item_id in cards and row.in_reference and row.room_rank is not None:
+                placed[row.item_id].append(
+                    f"{name}: #{row.reference_rank}" if row.reference_rank else f"{name}: listed"
+                )
+        references.append(
+            ReferenceReport(
+                name=ranking["name"],
+                year=ranking["year"],
+                ordered=bool(ranking["ordered"]),
+                rows=tuple(
+                    ReferenceRow(
+                        row.label,
+                        row.room_rank,
+                        row.reference_rank,
+                        row.in_room_top,
+                        row.in_reference,
+                    )
+                    for row in rows
+                ),
+                shared_top=tuple(row.label for row in shared_top(rows)),
+            )
+        )
+    lines = tuple(
+        CardLine(
+            rank=entry.rank,
+            tied=entry.tied,
+            code=cards[entry.item.item_id].code,
+            title=entry.item.label,
+            category=cards[entry.item.item_id].category,
+            score=int(entry.item.score),
+            voters=entry.item.voters,
+            reference_ranks=tuple(placed[entry.item.item_id]),
+            global_top=bool(placed[entry.item.item_id]),
+            pain_points=tuple(links.get(entry.item.item_id, ())),
+        )
+        for entry in scores.ranked
+    )
+    return CardRoundReport(
+        title=round_row["title"],
+        deck=round_row["deck"],
+        method=round_row["method"],
+        status=round_row["status"],
+        revealed=bool(round_row["revealed_at"]),
+        ballots=scores.ballots,
+        cards=lines,
+        references=tuple(references),
+    )
+
+
+# Takeaways ----------------------------------------------------------------------------------
+
+
+def _takeaways(
+    reader: Reader, theme_order: list[str]
+) -> tuple[tuple[Group, ...], tuple[Group, ...], list[TakeawayLine]]:
+    """Return takeaways grouped by theme and by competence area, and all of them in order.
+
+    A takeaway tagged with a merged theme (or about a pain point in one) counts for the theme it
+    was merged into, by the scoring module's merge rule.
+    """
+    rows = takeaway_rows(reader)
+    themes = theme_items(reader)
+    theme_for = theme_survivors(themes)
+    names = {theme.id: theme.label for theme in themes}
+    tagged = takeaway_theme_tags(reader)
+    point_theme = pain_point_themes(reader)
+    areas = competence_areas(reader)
+    area_names = {row["id"]: row["name"] for row in areas}
+    area_tags: dict[str, list[str]] = defaultdict(list)
+    for takeaway_id, area_ids in takeaway_area_tags(reader).items():
+        for area_id in area_ids:
+            name = area_names.get(area_id)
+            if name and name not in area_tags[takeaway_id]:
+                area_tags[takeaway_id].append(name)
+    lines: list[TakeawayLine] = []
+    by_theme: dict[str, list[TakeawayLine]] = defaultdict(list)
+    by_area: dict[str, list[TakeawayLine]] = defaultdict(list)
+    for row in rows:
+        theme_ids = list(tagged.get(row["id"], ()))
+        if row["pain_point_id"] in point_theme:
+            theme_ids.append(point_theme[row["pain_point_id"]])
+        theme_names = list(
+            dict.fromkeys(
+                names[theme_for[theme_id]] for theme_id in theme_ids if theme_id in theme_for
+            )
+        )
+        line = TakeawayLine(
+            kind=row["kind"],
+            text=row["text"],
+            speaker=row["speaker"] or "",
+            agenda_item=row["item"],
+            captured_at=row["captured_at"],
+            themes=tuple(theme_names),
+            areas=tuple(area_tags[row["id"]]),
+        )
+        lines.append(line)
+        for name in theme_names:
+            by_theme[name].append(line)
+        for name in line.areas:
+            by_area[name].append(line)
+    theme_groups = tuple(
+        Group(name, tuple(by_theme[name])) for name in theme_order if by_theme.get(name)
+    )
+    area_groups = tuple(
+        Group(row["name"], tuple(by_area[row["name"]])) for row in areas if by_area.get(row["name"])
+    )
+    return theme_groups, area_groups, lines
+
+
+def _actions(reader: Reader) -> list[ActionLine]:
+    """Return the live actions: open ones first by due date, then done and dropped."""
+    return [
+        ActionLine(
+            row["text"],
+            row["owner"] or "",
+            row["due_on"] or "",
+            row["status"],
+            row["done_means"] or "",
+        )
+        for row in action_rows(reader)
+    ]

@@ -1,0 +1,200 @@
+"""What a report or a portfolio reads from a workshop file, as plain records (live rows only).
+
+The report itself is put together in console.report.assemble; scores come from
+console.domain.scoring, fed by console.store.inventory_votes and console.store.cards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from console.domain.timers import TimerEvent, TimerEventKind
+from console.store.core import Row, parse_iso
+from console.store.export import Reader
+
+
+@dataclass(frozen=True)
+class Raiser:
+    """Who raised a pain point: the name typed, and the delegate's number if one was named."""
+
+    name: str
+    delegate: int | None
+
+
+def workshop_row(reader: Reader) -> Row:
+    """Return the live workshop row (or an empty one for a file without details)."""
+    rows = reader.query(
+        "SELECT title, event, venue, starts_on, ends_on FROM workshop "
+        "WHERE deleted_at IS NULL ORDER BY rowid LIMIT 1"
+    )
+    return rows[0] if rows else {}
+
+
+# Agenda -------------------------------------------------------------------------------------
+
+
+def agenda_days(reader: Reader) -> list[Row]:
+    """Return the live days (id, number, date, start_time, title) in order."""
+    return reader.query(
+        "SELECT id, number, date, start_time, title FROM agenda_days WHERE deleted_at IS NULL "
+        "ORDER BY number, created_at, rowid"
+    )
+
+
+def agenda_items(reader: Reader) -> list[Row]:
+    """Return the live items of live days in agenda order, with their planned and actual times."""
+    return reader.query(
+        "SELECT i.id, i.day_id, i.title, i.kind, i.status, i.planned_minutes, i.actual_seconds "
+        "FROM agenda_items i JOIN agenda_days d ON d.id = i.day_id "
+        "WHERE i.deleted_at IS NULL AND d.deleted_at IS NULL "
+        "ORDER BY d.number, d.created_at, i.position, i.created_at"
+    )
+
+
+def timer_events(reader: Reader, item_ids: Sequence[str]) -> dict[str, list[TimerEvent]]:
+    """Return the live timer events of some agenda items, in order, by item."""
+    events: dict[str, list[TimerEvent]] = defaultdict(list)
+    if not item_ids:
+        return events
+    marks = ", ".join("?" for _ in item_ids)
+    for row in reader.query(
+        "SELECT agenda_item_id, kind, at, seconds FROM timer_events "
+        f"WHERE deleted_at IS NULL AND agenda_item_id IN ({marks}) ORDER BY at, rowid",
+        list(item_ids),
+    ):
+        events[row["agenda_item_id"]].append(
+            TimerEvent(TimerEventKind(row["kind"]), parse_iso(row["at"]), int(row["seconds"]))
+        )
+    return events
+
+
+# Inventory ----------------------------------------------------------------------------------
+
+
+def pain_point_round(reader: Reader) -> Row | None:
+    """Return the round the inventory is ranked by: the latest revealed, else the latest."""
+    rounds = reader.query(
+        "SELECT id, title, revealed_at FROM voting_rounds WHERE deleted_at IS NULL "
+        "AND target = 'pain_points' ORDER BY position, created_at, rowid"
+    )
+    revealed = [row for row in rounds if row["revealed_at"]]
+    if revealed:
+        return revealed[-1]
+    return rounds[-1] if rounds else None
+
+
+def raisers(reader: Reader) -> dict[str, Raiser]:
+    """Return who raised each live pain point."""
+    rows = reader.query(
+        "SELECT p.id, p.raised_by, pa.number AS delegate FROM pain_points p "
+        "LEFT JOIN participants pa ON pa.id = p.participant_id WHERE p.deleted_at IS NULL"
+    )
+    return {row["id"]: Raiser(row["raised_by"] or "", row["delegate"]) for row in rows}
+
+
+def theme_descriptions(reader: Reader) -> dict[str, str]:
+    """Return each live theme's description."""
+    rows = reader.query("SELECT id, description FROM themes WHERE deleted_at IS NULL")
+    return {row["id"]: row["description"] or "" for row in rows}
+
+
+# Cards --------------------------------------------------------------------------------------
+
+
+def card_round_rows(reader: Reader) -> list[Row]:
+    """Return the live card rounds (id, title, method, status, revealed_at, deck_id, deck)."""
+    return reader.query(
+        "SELECT r.id, r.title, r.method, r.status, r.revealed_at, r.deck_id, "
+        "coalesce(d.name, '') AS deck FROM voting_rounds r LEFT JOIN decks d ON d.id = r.deck_id "
+        "WHERE r.deleted_at IS NULL AND r.target = 'cards' "
+        "ORDER BY r.position, r.created_at, r.rowid"
+    )
+
+
+def deciding_card_round(reader: Reader) -> Row | None:
+    """Return the card round a workshop's cards are judged by: the latest revealed, else latest."""
+    rounds = card_round_rows(reader)
+    revealed = [row for row in rounds if row["revealed_at"]]
+    if revealed:
+        return revealed[-1]
+    return rounds[-1] if rounds else None
+
+
+def linked_pain_points(reader: Reader) -> dict[str, list[Row]]:
+    """Return the live pain points (position, text) each card is linked to, in inventory order."""
+    links: dict[str, list[Row]] = defaultdict(list)
+    for row in reader.query(
+        "SELECT l.card_id, p.position, p.text FROM card_pain_points l "
+        "JOIN pain_points p ON p.id = l.pain_point_id WHERE l.deleted_at IS NULL "
+        "AND p.deleted_at IS NULL GROUP BY l.card_id, p.id ORDER BY p.position"
+    ):
+        links[row["card_id"]].append(row)
+    return links
+
+
+# Takeaways ----------------------------------------------------------------------------------
+
+
+def takeaway_rows(reader: Reader) -> list[Row]:
+    """Return the live takeaways in capture order, with their agenda item's title."""
+    return reader.query(
+        "SELECT t.id, t.kind, t.text, t.speaker, t.captured_at, t.pain_point_id, "
+        "coalesce(a.title, '') AS item FROM takeaways t "
+        "LEFT JOIN agenda_items a ON a.id = t.agenda_item_id "
+        "WHERE t.deleted_at IS NULL ORDER BY t.captured_at, t.rowid"
+    )
+
+
+def takeaway_theme_tags(reader: Reader) -> dict[str, list[str]]:
+    """Return the themes each takeaway is tagged with, in tagging order."""
+    tagged: dict[str, list[str]] = defaultdict(list)
+    for row in reader.query(
+        "SELECT takeaway_id, theme_id FROM takeaway_themes WHERE deleted_at IS NULL ORDER BY rowid"
+    ):
+        tagged[row["takeaway_id"]].append(row["theme_id"])
+    return tagged
+
+
+def pain_point_themes(reader: Reader) -> dict[str, str]:
+    """Return the theme of every live pain point that has one, as recorded."""
+    return {
+        row["id"]: row["theme_id"]
+        for row in reader.query(
+            "SELECT id, theme_id FROM pain_points WHERE deleted_at IS NULL AND theme_id IS NOT NULL"
+        )
+    }
+
+
+def competence_areas(reader: Reader) -> list[Row]:
+    """Return the live competence areas (id, name) in order."""
+    return reader.query(
+        "SELECT id, name FROM competence_areas WHERE deleted_at IS NULL ORDER BY position, rowid"
+    )
+
+
+def takeaway_area_tags(reader: Reader) -> dict[str, list[str]]:
+    """Return the competence areas each takeaway is tagged with, in tagging order."""
+    tagged: dict[str, list[str]] = defaultdict(list)
+    for row in reader.query(
+        "SELECT takeaway_id, competence_area_id FROM takeaway_competence_areas "
+        "WHERE deleted_at IS NULL ORDER BY rowid"
+    ):
+        tagged[row["takeaway_id"]].append(row["competence_area_id"])
+    return tagged
+
+
+def action_rows(reader: Reader) -> list[Row]:
+    """Return the live actions: open ones first by due date, then done and dropped."""
+    return reader.query(
+        "SELECT text, owner, due_on, coalesce(action_status, 'open') AS status, done_means "
+        "FROM takeaways WHERE deleted_at IS NULL AND kind = 'action' "
+        "ORDER BY CASE coalesce(action_status, 'open') WHEN 'open' THEN 0 WHEN 'done' THEN 1 "
+        "ELSE 2 END, due_on IS NULL, due_on, captured_at, rowid"
+    )
+
+
+def count_rows(reader: Reader, table: str) -> int:
+    """Return how many live rows a table holds."""
+    return int(reader.query(f"SELECT count(*) AS n FROM {table} WHERE deleted_at IS NULL")[0]["n"])
