@@ -20,11 +20,11 @@ STEP_NAMES = (
 FORMAT_VERSION = max(int(name.split("_", 1)[0]) for name in STEP_NAMES)
 """The newest file format this console reads and writes: the number of its newest step."""
 
-SCHEMA_SQL_FINGERPRINT = "5ad83747a02af0fe"
+SCHEMA_SQL_FINGERPRINT = "cad59638d4c20618"
 """Digest of the SQL text of the schema the steps build (console.store.schema.sql_fingerprint):
 a file with it opens without reading its structure. A test keeps it equal to a new file's."""
 
-SCHEMA_FINGERPRINT = "8ee30cfee3141a64"
+SCHEMA_FINGERPRINT = "571d5c5c77af1ba9"
 """Digest of the structure the steps build (console.store.schema.Schema.fingerprint): a file
 with it opens without a detailed comparison. A test keeps it equal to a new file's."""
 
