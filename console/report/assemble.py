@@ -40,10 +40,12 @@ from console.store.report_data import (
     agenda_items,
     card_round_rows,
     competence_areas,
+    delegate_count,
     linked_pain_points,
     pain_point_round,
     pain_point_themes,
     raisers,
+    round_voters,
     takeaway_area_tags,
     takeaway_rows,
     takeaway_theme_tags,
@@ -62,6 +64,7 @@ def build_report(reader: Reader, now: datetime) -> Report:
     """Compute the report from a workshop's records (call inside one read transaction)."""
     workshop = workshop_row(reader)
     themes, count, round_title = inventory_report(reader)
+    chosen = pain_point_round(reader)
     groups_by_theme, groups_by_area, takeaways = _takeaways(reader, [t.name for t in themes])
     by_kind: dict[str, list[TakeawayLine]] = defaultdict(list)
     for line in takeaways:
@@ -86,6 +89,8 @@ def build_report(reader: Reader, now: datetime) -> Report:
         questions=tuple(by_kind["question"]),
         actions=tuple(_actions(reader)),
         tie_break_rule=TIE_BREAK_RULE,
+        delegates=delegate_count(reader),
+        pain_point_voters=round_voters(reader, chosen["id"]) if chosen else None,
     )
 
 

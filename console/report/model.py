@@ -195,6 +195,10 @@ class Report:
     actions: tuple[ActionLine, ...]
     tie_break_rule: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    delegates: int | None = None
+    """How many delegates the workshop has."""
+    pain_point_voters: int | None = None
+    """How many delegates voted in the inventory's round (None for a hand count)."""
 
     @property
     def dates(self) -> str:

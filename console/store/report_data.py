@@ -198,3 +198,22 @@ def action_rows(reader: Reader) -> list[Row]:
 def count_rows(reader: Reader, table: str) -> int:
     """Return how many live rows a table holds."""
     return int(reader.query(f"SELECT count(*) AS n FROM {table} WHERE deleted_at IS NULL")[0]["n"])
+
+
+def delegate_count(reader: Reader) -> int:
+    """Return how many delegates the workshop has (live participants)."""
+    return count_rows(reader, "participants")
+
+
+def round_voters(reader: Reader, round_id: str) -> int | None:
+    """Return how many delegates cast a live ballot in a round; None for a hand count."""
+    method = reader.query("SELECT method FROM voting_rounds WHERE id = ?", [round_id])
+    if not method or method[0]["method"] == "hand_count":
+        return None
+    return int(
+        reader.query(
+            "SELECT count(DISTINCT participant_id) AS n FROM pain_point_votes "
+            "WHERE round_id = ? AND deleted_at IS NULL AND participant_id IS NOT NULL",
+            [round_id],
+        )[0]["n"]
+    )
