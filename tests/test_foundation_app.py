@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workshop
-from console.ui.details.details_modal.details_modal import WorkshopDetailsModal
+from console.ui.details.details_modal import WorkshopDetailsModal
 from textual import events
 from textual.widgets import ContentSwitcher, DataTable, Input
 

@@ -278,7 +278,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""
         # Imported on use, like the other screens that are not needed for the first paint.
-        from console.ui.details.details_modal.details_modal import WorkshopDetailsModal
+        from console.ui.details.details_modal import WorkshopDetailsModal
 
         self.push_screen(WorkshopDetailsModal(self.store), lambda _saved: self.sync())
 
