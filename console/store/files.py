@@ -150,12 +150,19 @@ def _inspect(path: Path) -> int:
     except sqlite3.DatabaseError as error:
         if is_busy(error):
             raise busy_error(path) from None
+        from console.store.durable import is_disk_full  # durable builds on this module
+
         refusal = StoreError(f"{path} is damaged: {error}.")
+        if is_disk_full(error, path.parent):
+            refusal = StoreError(
+                f"{path} cannot be opened: the disk is full; free some space and try again."
+            )
+        cause: BaseException | None = error  # a full disk looks like an I/O error: keep it
     except StoreError as error:
-        refusal = error
+        refusal, cause = error, None
     if not had_journal and any(file.exists() for file in journal):
         _forget_journal(path)
-    raise refusal from None
+    raise refusal from cause
 
 
 def _refuse_unusable(path: Path, connection: sqlite3.Connection) -> int:
