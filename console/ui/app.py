@@ -284,19 +284,38 @@ class ConsoleApp(App[None]):
                 self.set_timer(PANE_BUILD_PAUSE, self._build_next_pane)
                 return
 
+    def _live_header(self) -> WorkshopHeader | None:
+        """Return the header on the console's own screen (under any dialog), None if closing."""
+        # Timers and messages keep coming while screens change and while the console closes:
+        # the header (or its parts) may already be gone, and the active screen may be a dialog.
+        if not self.screen_stack:
+            return None
+        found = self.screen_stack[0].query_children(WorkshopHeader)
+        header = found.first() if found else None
+        if header is None or not header.is_attached or not header.is_running:
+            return None  # closing: is_running ends before the header's own parts are removed
+        return header
+
     def _show_workshop(self) -> None:
+        header = self._live_header()
+        if header is None:
+            return
         details = workshop_details(self.store)
-        self.query_one(WorkshopHeader).workshop_title = details.title
+        header.workshop_title = details.title
         self.title = details.title
         self._show_current_item()
 
     def _show_current_item(self) -> None:
-        header = self.query_one(WorkshopHeader)
+        header = self._live_header()
+        if header is None:
+            return
         header.current = current_item(self.store)
         header.tick(self.clock())
 
     def _tick(self) -> None:
-        self.query_one(WorkshopHeader).tick(self.clock())
+        header = self._live_header()
+        if header is not None:
+            header.tick(self.clock())
 
 
 def make_app(
