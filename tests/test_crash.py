@@ -341,9 +341,9 @@ def drive_capture(driver: Driver, run_index: int, pane_key: str, prefix: str) ->
         token = f"{prefix}-{run_index:02d}-{number:03d}"
         driver.run.typed.append(token)
         driver.type(token)
-        # The typist looks up until the line shows in the list (a line typed ahead of the
-        # Enter's save joins the line before: test_a_line_typed_right_after_enter_...); the
-        # kill can land in this moment, between the Enter and the line in the list.
+        # The typist looks up until the line shows in the list, so that these kills test
+        # saving, not typing ahead of Enter (a burst of lines can join a line to the one
+        # before); the kill can land in this moment, between the Enter and the line shown.
         driver.key_until(
             "enter", lambda _screen, token=token: token in driver.run.seen, f"{token} saved"
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FakeClock, make_workshop
-from helpers import wait_until
+from helpers import block_until
 from test_report_workshop import build_realistic_workshop, copy_workshop
 
 from console.cli import cli
@@ -197,7 +197,7 @@ def test_a_killed_merge_leaves_the_target_as_it_was(copies, tmp_path: Path) -> N
         [sys.executable, "-c", KILLED_MERGE, str(master), str(notes), str(marker)]
     )
     try:
-        wait_until(
+        block_until(
             lambda: marker.exists() or process.poll() is not None,
             message="the merge never reached the takeaways",
         )

@@ -138,7 +138,10 @@ class ConsoleApp(App[None]):
             return
         changed = self.store.changed_tables(self.seen_rev)
         for pane in self.query(Pane):
-            pane.sync(self.seen_rev, changed)
+            # A pane still being built reads everything when it mounts; one closing with the
+            # console (not running any more) may have lost its parts already.
+            if pane.is_mounted and pane.is_running:
+                pane.sync(self.seen_rev, changed)
         if changed & {"workshop"}:
             self._show_workshop()
         if changed & {"agenda_items", "timer_events", "agenda_days"}:
