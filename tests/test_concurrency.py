@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from helpers import notices, wait_until
 from textual.widgets import Input
 
 from console.store.core import WorkshopStore
 from console.store.inventory import capture_pain_point
 from console.store.inventory_votes import open_round
-from console.ui.app import ConsoleApp, make_app
+from console.ui.app import make_app
 
 TYPED = 8
 """Lines each real console types in the mixed test (a Pilot key press is slow with two apps)."""
@@ -53,11 +54,6 @@ def writer_rows(store: WorkshopStore) -> int:
     return store.query("SELECT count(*) AS n FROM takeaways WHERE text LIKE 'writer %'")[0]["n"]
 
 
-def shown_messages(app: ConsoleApp) -> list[str]:
-    """Return every notification the app has shown."""
-    return [str(notification.message) for notification in app._notifications]
-
-
 async def test_two_real_consoles_and_a_writer_process_on_one_file(
     workshop_path: Path, tmp_path: Path
 ) -> None:
@@ -75,31 +71,47 @@ async def test_two_real_consoles_and_a_writer_process_on_one_file(
             first.run_test(size=(120, 36), notifications=True) as one,
             second.run_test(size=(120, 36), notifications=True) as two,
         ):
-            while not writer_rows(facilitator) and writers[0].poll() is None:
-                await one.pause(0.05)
+            await wait_until(
+                lambda: writer_rows(facilitator) > 0 or writers[0].poll() is not None,
+                "the writer process's first row",
+            )
+            await wait_until(
+                lambda: (
+                    first.focused is first.query_one("#inventory-input")
+                    and second.focused is second.query_one("#takeaways-input")
+                ),
+                "both consoles to have their capture lines focused",
+            )
             for number in range(TYPED):
                 await one.press(*f"rp {number}", "enter")
                 await two.press(*f"nt {number}", "enter")
+            writer_outlived_typing = writers[0].poll() is None
             reports = bench.collect(writers)
-            await one.pause(0.3)
-            await two.pause(0.3)
-            await one.pause(0.3)
-            assert first.query_one("#inventory-input", Input).value == ""
-            assert second.query_one("#takeaways-input", Input).value == ""
-            for app in (first, second):
-                messages = shown_messages(app)
-                assert not [text for text in messages if "locked" in text or "busy" in text]
-                assert not [note for note in app._notifications if note.severity == "error"], (
-                    messages
-                )
-            # Each console shows what the other and the writer process saved.
             pain_points = facilitator.query(
                 "SELECT count(*) AS n FROM pain_points WHERE deleted_at IS NULL"
             )[0]["n"]
-            assert pain_points == bench.TARGETS + TYPED + reports[0]["saved"]["pain_points"]
-            assert f"{pain_points} pain points" in str(first.query_one("#inventory-title").render())
             takeaways = TYPED + reports[0]["saved"]["takeaways"]
-            assert f"{takeaways} takeaways" in str(second.query_one("#takeaways-status").render())
+            # Each console shows, within its poll, what the other and the writer process saved.
+            await wait_until(
+                lambda: (
+                    f"{pain_points} pain points"
+                    in str(first.query_one("#inventory-title").render())
+                ),
+                f"the facilitator's console to count {pain_points} pain points",
+            )
+            await wait_until(
+                lambda: (
+                    f"{takeaways} takeaways" in str(second.query_one("#takeaways-status").render())
+                ),
+                f"the note-taker's console to count {takeaways} takeaways",
+            )
+            assert first.query_one("#inventory-input", Input).value == ""
+            assert second.query_one("#takeaways-input", Input).value == ""
+            for app in (first, second):
+                messages = notices(app)
+                assert not [text for text in messages if "locked" in text or "busy" in text]
+                assert not notices(app, "error"), messages
+            assert pain_points == bench.TARGETS + TYPED + reports[0]["saved"]["pain_points"]
     finally:
         for process in writers:
             if process.poll() is None:
@@ -121,5 +133,6 @@ async def test_two_real_consoles_and_a_writer_process_on_one_file(
             "WHERE text LIKE 'writer %' AND rev BETWEEN ? AND ?",
             [revs["low"], revs["high"]],
         )[0]["n"]
-        assert between > 0
+        # (On a machine too busy for that, the writer may have finished before the typing.)
+        assert between > 0 or not writer_outlived_typing
     assert bench.lost_rows(workshop_path, reports) == dict.fromkeys(bench.KINDS, 0)
