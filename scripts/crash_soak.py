@@ -23,7 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from test_crash import (
+    check_merges,
     import_kill,
+    kills_that_land,
     merge_kill,
     prepare,
     prepare_many,
@@ -60,11 +62,12 @@ def main() -> int:
             print(f"  {name}: {len(totals[name])}/{wanted} kills ok", flush=True)
     merge_path = base / "merge.db"
     prepare_many(merge_path, 8000)
-    merges = [merge_kill(merge_path, rng) for _ in range(10)]
+    merges = kills_that_land(lambda: merge_kill(merge_path, rng), 10)
     import_path = base / "import.db"
     prepare(import_path, "inventory")
     csv_path = write_import_csv(base / "many.csv", 20000)
-    imports = [import_kill(import_path, csv_path, 20000, rng) for _ in range(10)]
+    imports = kills_that_land(lambda: import_kill(import_path, csv_path, 20000, rng), 10)
+    merges_done = check_merges(merge_path)
     shutil.rmtree(folder)
     kills = sum(len(reports) for reports in totals.values())
     print()
@@ -79,13 +82,18 @@ def main() -> int:
             f"{statistics.median(r.after_seconds for r in reports):>22.2f}"
         )
     print(f"timer reopen checks: {sum(r.timer_checked for r in totals['timer'])}")
-    print(f"merge process kills: 10, merges committed in the end: {merges[-1]}")
+    landed = sum(r.landed for reports in totals.values() for r in reports)
+    print(f"console kills that ended a running console mid-action: {landed} of {kills}")
     print(
-        f"import process kills: 10, whole imports: {sum(1 for n in imports if n)}, "
-        f"none: {sum(1 for n in imports if not n)}, partial: 0"
+        f"merge process kills: {len(merges)}, inside a merge: {sum(k.landed for k in merges)}, "
+        f"merges committed in the end: {merges_done}"
     )
     print(
-        f"{kills} console kills + 20 process kills, all checks passed "
+        f"import process kills: {len(imports)}, inside the import: "
+        f"{sum(k.landed for k in imports)}, partial imports: 0"
+    )
+    print(
+        f"{kills} console kills + {len(merges) + len(imports)} process kills, all checks passed "
         f"in {time.monotonic() - started:.0f} s (seed {options.seed})"
     )
     return 0

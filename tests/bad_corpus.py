@@ -579,6 +579,7 @@ CLI_CASES: tuple[CliCase, ...] = (
         ("export", "w.db", "--format", "csv", "--out", "out-csv"),
         "",
         code=0,
+        creates=("out-csv",),
         same_rows=("w.db",),
         check=_exported_formulas,
     ),

@@ -355,3 +355,21 @@ def wait_for_exit(pid: int, seconds: float, while_waiting: Callable[[], object])
             return os.waitstatus_to_exitcode(status)
         while_waiting()
     return None
+
+
+def block_until(
+    predicate: Callable[[], object], timeout: float = DEADLINE, message: Message = ""
+) -> None:
+    """Block until predicate() is true, looking every few milliseconds; fail after timeout
+    seconds, saying what never happened (for tests of other processes, outside an event loop).
+
+    `message` may be a callable, so that what it reports (a screen, a file's rows) is read only
+    when the wait fails.
+    """
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"not within {timeout:g} s: {_describe(message) or 'condition never held'}"
+            )
+        time.sleep(POLL)

@@ -129,6 +129,7 @@ class Console:
         self.screen = Screen()
         self.output = b""
         self.alive = True
+        self.exit_status: int | None = None
         self.watchers: list[Callable[[Screen, float], None]] = []
         pid, fd = pty.fork()
         if pid == 0:  # the child: become the console
@@ -166,22 +167,47 @@ class Console:
         if not self.read(seconds, until=lambda screen: text in screen.text()):
             raise AssertionError(f"{text!r} never showed:\n{self.screen.text()}")
 
-    def send(self, data: bytes | str, pause: float = 0.0) -> None:
-        """Type bytes (or a named key) into the console, then keep reading for pause seconds."""
+    def send(self, data: bytes | str) -> None:
+        """Type bytes (or a named key) into the console."""
         raw = KEYS.get(data, data) if isinstance(data, str) else data
         os.write(self.fd, raw.encode() if isinstance(raw, str) else raw)
-        self.read(pause)
 
-    def kill(self) -> None:
-        """Kill the console with SIGKILL, as a dead battery would."""
-        if self.alive:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self.alive = False
+    def drain(self, seconds: float = 10) -> None:
+        """Read what the terminal still holds after the console ended, up to its end."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:  # the console's side of the terminal is closed: all was read
+                return
+            if not chunk:
+                return
+            self.output += chunk
+            self.screen.feed(chunk)
 
-    def quit(self, seconds: float = 15) -> int | None:
+    def kill(self) -> bool:
+        """Kill the console with SIGKILL, as a dead battery would; tell if the kill ended it.
+
+        False means the console had already ended by itself (it crashed or quit) before the
+        kill, so the kill tested nothing.
+        """
+        if not self.alive:
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        status = None
+        with contextlib.suppress(ChildProcessError):
+            _pid, status = os.waitpid(self.pid, 0)
+        self.alive = False
+        self.exit_status = status
+        return (
+            status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        )
+
+    def quit(self, seconds: float = 30) -> int | None:
         """Press Ctrl+Q and return the exit code, or None if it did not end in time."""
         self.send("ctrl+q")
         end = time.monotonic() + seconds
@@ -189,8 +215,9 @@ class Console:
             finished, status = os.waitpid(self.pid, os.WNOHANG)
             if finished:
                 self.alive = False
+                self.exit_status = status
                 return os.waitstatus_to_exitcode(status)
-            self.read(0.2)
+            self.read(0.05)  # keep the terminal read, or the console blocks writing to it
         return None
 
     def close(self) -> None:

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from bad_corpus import CLI_CASES, UI_CASES, CliCase, UiCase, hold_lock, live_dump
 from conftest import FakeClock, make_workshop
-from helpers import limit_file_size
-from test_foundation_app import notices, visible_text
+from helpers import limit_file_size, notices, pilot_wait_until, visible_text
 from textual.widgets import DataTable
 
 from console.store.core import WorkshopStore
@@ -79,7 +78,7 @@ class Run:
         for name, rows in self.rows.items():
             assert live_dump(folder / name) == rows, name
         created = listing(folder) - self.files
-        assert {name.split("/")[0] for name in created} == set(case.creates) or case.check
+        assert {name.split("/")[0] for name in created} == set(case.creates), sorted(created)
         if case.check is not None:
             case.check(folder)
 
@@ -119,10 +118,11 @@ async def test_in_app(case: UiCase, tmp_path: Path) -> None:
             else:
                 saved = [tuple(row.values()) for row in store.query(case.saved)]
                 assert saved == list(case.rows)
-            if case.shown:
-                await pilot.pause(0.3)
-            for text in case.shown:
-                assert text in visible_text(app)
+            await pilot_wait_until(
+                pilot,
+                lambda: all(text in visible_text(app) for text in case.shown),
+                message=lambda: f"{case.shown} not all shown:\n{visible_text(app)}",
+            )
             if case.cells:
                 table = app.query_one("#takeaways-table", DataTable)
                 shown = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from conftest import FakeClock
+from helpers import pilot_wait_until
 from rich.console import Console
 from textual.widgets import Static
 
@@ -42,8 +43,11 @@ async def test_the_projector_hides_then_reveals_the_top_cards_live(
         assert "ABC02" not in body
 
         set_revealed(store, round_id, True)
-        await pilot.pause(0.3)
-        await pilot.pause()
+        await pilot_wait_until(
+            pilot,
+            lambda: "ABC02" in rendered(app, "#cards-view-body"),
+            message=lambda: rendered(app, "#cards-view-body"),
+        )
         body = rendered(app, "#cards-view-body")
         rows = [line.split()[:3] for line in body.splitlines() if "ABC" in line]
         assert rows == [
@@ -54,11 +58,15 @@ async def test_the_projector_hides_then_reveals_the_top_cards_live(
         assert "█" in body
 
         save_ballot(store, round_id, 4, "11 12 13")  # Live: a late ballot moves ABC11 up.
-        await pilot.pause(0.3)
-        await pilot.pause()
-        body = rendered(app, "#cards-view-body")
-        rows = [line.split()[:2] for line in body.splitlines() if "ABC" in line]
-        assert rows == [["1=", "ABC02"], ["1=", "ABC11"], ["3.", "ABC01"]]
+
+        def top_rows() -> list[list[str]]:
+            body = rendered(app, "#cards-view-body")
+            return [line.split()[:2] for line in body.splitlines() if "ABC" in line]
+
+        expected = [["1=", "ABC02"], ["1=", "ABC11"], ["3.", "ABC01"]]
+        await pilot_wait_until(
+            pilot, lambda: top_rows() == expected, message=lambda: str(top_rows())
+        )
 
 
 async def test_the_cards_view_with_no_payload_shows_the_newest_round(

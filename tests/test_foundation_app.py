@@ -3,40 +3,37 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import os
-import pty
-import select
-import signal
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from conftest import make_workshop
-from console.ui.details.details_modal import WorkshopDetailsModal
+from conftest import FakeClock, make_workshop
+from helpers import notices, pilot_wait_until, visible_text, wait_until
+from pty_console import Console
 from textual import events
-from textual.widgets import ContentSwitcher, DataTable, Input
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
+from console.store.agenda import load_agenda, start_item
 from console.store.core import WorkshopStore
+from console.store.inventory import capture_pain_point
 from console.store.takeaways import capture_takeaway
 from console.store.workshop import participants, workshop_details
-from console.ui.app import make_app
+from console.ui.app import PANES, make_app
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.help_modal import HelpModal
+from console.ui.details.details_modal import WorkshopDetailsModal
 from console.ui.inventory.inventory_list import InventoryList
 
 
-def visible_text(app) -> str:
-    """Return the text of the screen's widgets, as the user reads it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def notices(app) -> list[str]:
-    """Return the notifications the user has been shown."""
-    return [notification.message for notification in app._notifications]
+def built_panes(app) -> set[str]:
+    """Return the ids of the panes built so far on the console's own screen."""
+    return {pane.id for pane in app.screen_stack[0].query("ContentSwitcher > *")}
 
 
 async def test_panes_switch_by_key_help_opens_and_another_console_s_row_appears(
@@ -67,10 +64,18 @@ async def test_panes_switch_by_key_help_opens_and_another_console_s_row_appears(
         assert not isinstance(app.screen, HelpModal)
 
         capture_takeaway(second_store, "q: Improving daily work -- Mike Orzen")
-        await pilot.pause(0.6)
         table = app.query_one("#takeaways DataTable", DataTable)
-        texts = [str(table.get_row_at(index)[2]) for index in range(table.row_count)]
-        assert "Improving daily work" in texts
+
+        def texts() -> list[str]:
+            return [str(table.get_row_at(index)[2]) for index in range(table.row_count)]
+
+        await pilot_wait_until(
+            pilot,
+            lambda: (
+                "Improving daily work" in texts() and "Improving daily work" in visible_text(app)
+            ),
+            message=lambda: f"the other console's takeaway never showed: {texts()}",
+        )
         assert "Improving daily work" in visible_text(app)
 
 
@@ -176,40 +181,9 @@ def test_the_real_console_starts_from_another_folder_and_quits(
     """Run `python -m console demo` (click) and `python -m console w.db` (the launcher's
     short path) in a pseudo-terminal, as a user would, and quit each."""
     make_workshop(tmp_path / "w.db")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(tmp_path)
-        os.environ.update(TERM="xterm-256color", COLUMNS="120", LINES="36")
-        os.execv(sys.executable, [sys.executable, "-m", "console", argument])
-    output = b""
-    deadline = time.monotonic() + 30
-    try:
-        while time.monotonic() < deadline and b"Agenda" not in output:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if ready:
-                try:
-                    output += os.read(fd, 65536)
-                except OSError:
-                    break
-        assert b"Agenda" in output, output[-2000:]
-        os.write(fd, b"\x11")  # Ctrl+Q
-        end = time.monotonic() + 15
-        status = None
-        while time.monotonic() < end:
-            finished, status = os.waitpid(pid, os.WNOHANG)
-            if finished:
-                break
-            select.select([fd], [], [], 0.2)
-            with contextlib.suppress(OSError):
-                os.read(fd, 65536)
-        assert status is not None and os.waitstatus_to_exitcode(status) == 0
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(fd)
+    with Console([argument], cwd=tmp_path) as console:
+        console.wait_for("Agenda")
+        assert console.quit() == 0, console.screen.text()
     if argument != "demo":
         return
     demo = Path(os.environ["XDG_DATA_HOME"]) / "facilitation-console" / "demo.db"
@@ -262,13 +236,18 @@ async def test_the_collector_paused_for_start_up_runs_again_after_the_first_fram
         gc.unfreeze()
 
 
-@pytest.mark.parametrize("seconds", [0, 0.02, 0.05, 0.1])
+@pytest.mark.parametrize("built", range(1, len(PANES)))
 async def test_quitting_while_the_other_panes_are_built_raises_nothing(
-    store: WorkshopStore, seconds: float
+    store: WorkshopStore, built: int
 ) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 36)):
-        await asyncio.sleep(seconds)  # the panes after the first are built in this moment
+        # The panes after the first are built one by one after the first frame: quit as soon
+        # as `built` of them are there (the loop sees each one appear: it yields to every step).
+        deadline = time.monotonic() + 30
+        while len(built_panes(app)) < built and time.monotonic() < deadline:
+            await asyncio.sleep(0)
+        assert len(built_panes(app)) == built, built_panes(app)
     assert app.return_code in (0, None)
 
 
@@ -279,13 +258,107 @@ async def test_a_dialog_opened_at_start_does_not_stop_the_other_panes_being_buil
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f1")  # help, before the other panes are built
         assert isinstance(app.screen, HelpModal)
-        await pilot.pause(0.5)
-        base = app.screen_stack[0]
-        assert {pane.id for pane in base.query("ContentSwitcher > *")} == {
-            "agenda",
-            "inventory",
-            "cards",
-            "takeaways",
-        }
+        every_pane = {entry.pane_id for entry in PANES}
+        await pilot_wait_until(
+            pilot,
+            lambda: built_panes(app) == every_pane,
+            message=lambda: f"only these panes were built under the dialog: {built_panes(app)}",
+        )
         await pilot.press("escape", "f4")
         assert app.query_one(ContentSwitcher).current == "cards"
+
+
+class RunsWhileClosing(Widget):
+    """Runs a step of a test inside the console's closing, which waits for it to end.
+
+    The console's parts close side by side; while a slow one still closes, the others are
+    already gone and the console's timers still run. This widget stands in for a slow part
+    (wherever it is mounted), so that what a test checks surely falls in that moment.
+    """
+
+    DEFAULT_CSS = "RunsWhileClosing { display: none; }"
+
+    def __init__(self, step: Callable[[], Awaitable[None]]) -> None:
+        super().__init__()
+        self.step = step
+
+    async def on_unmount(self) -> None:
+        await self.step()
+
+
+async def test_the_clock_ticking_while_the_console_closes_raises_nothing(
+    store: WorkshopStore,
+) -> None:
+    app = make_app(store)
+    ticks: list[bool] = []  # one entry per tick: True if the header had begun to close
+    tick = app._tick
+
+    def counted_tick() -> None:
+        ticks.append(not header.is_running or not header.is_attached)
+        tick()
+
+    async def closing() -> None:
+        await wait_until(lambda: any(ticks), "a clock tick after the header had begun to close")
+
+    app._tick = counted_tick  # the console's own once-a-second timer calls this
+    async with app.run_test(size=(120, 36)) as pilot:
+        header = app.query_one(WorkshopHeader)
+        await app.screen_stack[0].mount(RunsWhileClosing(closing))
+        await pilot_wait_until(pilot, lambda: ticks, message="the clock never ticked")
+    assert any(ticks), "no tick came while the console closed: the test proved nothing"
+    assert app.return_code in (0, None)
+
+
+async def test_another_console_s_change_while_the_console_closes_raises_nothing(
+    store: WorkshopStore, second_store: WorkshopStore
+) -> None:
+    app = make_app(store, first_pane="inventory")
+    polls: list[bool] = []  # one entry per look for changes: True once the change was made
+    changed: list[str] = []
+    poll = app.poll_changes
+
+    def counted_poll() -> None:
+        polls.append(bool(changed))
+        poll()
+
+    async def closing() -> None:
+        # The inventory pane waits for this step: its list and fields are gone, it is not.
+        await wait_until(lambda: list(pane.children) == [holder], "the pane's parts closed")
+        changed.append(capture_pain_point(second_store, "Raised as the console closed"))
+        await wait_until(lambda: bool(polls) and polls[-1], "a look for changes after the change")
+
+    app.poll_changes = counted_poll  # the console's own timer calls this
+    async with app.run_test(size=(120, 36)):
+        pane = app.query_one("#inventory")
+        holder = RunsWhileClosing(closing)
+        await pane.mount(holder)
+    assert changed and polls[-1], "no look for changes came while the pane closed"
+    assert app.return_code in (0, None)
+
+
+async def test_the_header_clock_keeps_ticking_under_a_dialog(
+    workshop_path: Path, clock: FakeClock
+) -> None:
+    store = WorkshopStore.open(workshop_path, clock=clock)
+    try:
+        first = load_agenda(store).items[0]
+        start_item(store, first.id, 600)
+        app = make_app(store, clock=clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            shown = app.query_one("#header-clock", Static)
+            await pilot_wait_until(pilot, lambda: str(shown.content) == "10:00")
+            await pilot.press("f1")
+            assert isinstance(app.screen, HelpModal)
+            clock.advance(90)
+            await pilot_wait_until(
+                pilot,
+                lambda: str(shown.content) == "08:30",
+                message=lambda: f"the header under the dialog shows {shown.content!s}",
+            )
+            await pilot.press("escape")
+            clock.advance(30)
+            await pilot_wait_until(pilot, lambda: str(shown.content) == "08:00")
+            await pilot.press("ctrl+q")  # quit while the clock ticks
+        assert app.return_code == 0
+    finally:
+        store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from helpers import pilot_wait_until
 from textual import events
 from textual.widgets import DataTable, Input
 
@@ -161,9 +162,11 @@ async def test_capture_theme_merge_dot_vote_reveal_and_the_ranking_agree(
 
         # Reveal, then the ranking on screen and in the file agree.
         await pilot.press("R")
-        await pilot.pause(0.3)
-        (round_row,) = store.query("SELECT revealed_at FROM voting_rounds")
-        assert round_row["revealed_at"] is not None
+        await pilot_wait_until(
+            pilot,
+            lambda: store.query("SELECT revealed_at FROM voting_rounds")[0]["revealed_at"],
+            message="the round was never revealed",
+        )
         round_id = store.query("SELECT id FROM voting_rounds")[0]["id"]
         ranked = rank_pain_points(store, round_id)
         expected = [
@@ -371,12 +374,14 @@ async def test_another_console_s_ballot_re_ranks_the_list(
         assert listing.order == ids
         person = participants(second_store)[0].id
         save_ballot(second_store, round_id, person, parse_ballot(second_store, "3 3 2"))
-        await pilot.pause(0.3)
+        await pilot_wait_until(
+            pilot,
+            lambda: screen_ranking(app)[:2] == [(3, "1", 2), (2, "2", 1)],
+            message=lambda: str(screen_ranking(app)),
+        )
         assert listing.order == [ids[2], ids[1], ids[0]]
-        assert screen_ranking(app)[:2] == [(3, "1", 2), (2, "2", 1)]
         capture_pain_point(second_store, "Pain 04 from the note-taker")
-        await pilot.pause(0.3)
-        assert listing.row_count == 4
+        await pilot_wait_until(pilot, lambda: listing.row_count == 4)
 
 
 async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links(
@@ -397,5 +402,8 @@ async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links
         links = app.query_one("#inventory-links", Static)
         assert "None linked" in str(links.render())
         set_card_links(second_store, card, [point])
-        await pilot.pause(0.6)
-        assert "ABC02 Everything (features) has the h…" in str(links.render())
+        await pilot_wait_until(
+            pilot,
+            lambda: "ABC02 Everything (features) has the h…" in str(links.render()),
+            message=lambda: str(links.render()),
+        )

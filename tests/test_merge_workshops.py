@@ -8,12 +8,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import FakeClock, make_workshop
+from helpers import block_until
 from test_report_workshop import build_realistic_workshop, copy_workshop
 
 from console.cli import cli
@@ -183,7 +183,7 @@ marker = Path(sys.argv[3])
 def stall(source, table):
     if table == "takeaways":
         marker.write_text("mid-merge")
-        time.sleep(60)
+        time.sleep(60)  # the merge stays open here until the test kills it
 
 merge_workshops(Path(sys.argv[1]), [Path(sys.argv[2])], progress=stall)
 """
@@ -197,14 +197,17 @@ def test_a_killed_merge_leaves_the_target_as_it_was(copies, tmp_path: Path) -> N
         [sys.executable, "-c", KILLED_MERGE, str(master), str(notes), str(marker)]
     )
     try:
-        for _ in range(600):
-            if marker.exists() or process.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert marker.exists(), "the merge never reached the takeaways"
+        block_until(
+            lambda: marker.exists() or process.poll() is not None,
+            message="the merge never reached the takeaways",
+        )
+        # The kill lands inside the merge: the process is still at work, stalled mid-merge.
+        assert marker.exists(), f"the merge ended by itself (exit {process.returncode})"
+        assert process.poll() is None, "the merge ended by itself before the kill"
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+    assert process.returncode == -signal.SIGKILL
     assert dump(master) == before
     with WorkshopStore.open(master) as store:
         assert store.query("PRAGMA integrity_check")[0]["integrity_check"] == "ok"

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import pytest
 from conftest import FakeClock
+from helpers import pilot_wait_until
 from textual.app import ComposeResult
 from textual.widgets import Digits, Static
 
@@ -65,31 +66,40 @@ async def test_projector_follows_another_console_and_survives_its_restart(
 
             start_item(store, first.id, 20 * 60, seen_running=None)
             clock.advance(65)
-            await pilot.pause(0.6)
+            await pilot_wait_until(
+                pilot,
+                lambda: app.query_one(Digits).value == "18:55",
+                message=lambda: f"the projector shows {app.query_one(Digits).value}",
+            )
             assert shown(app, "#projector-item") == first.title
-            assert app.query_one(Digits).value == "18:55"
             assert app.query_one(Digits).has_class("phase-normal")
 
             set_display(store, "echo", {"text": "Top pain points"})
-            await pilot.pause(0.6)
-            assert shown(app, "#echo") == "Top pain points"
+            await pilot_wait_until(
+                pilot, lambda: app.query("#echo") and shown(app, "#echo") == "Top pain points"
+            )
             set_display(store, "echo", {"text": "Cards"})
-            await pilot.pause(0.6)
-            assert shown(app, "#echo") == "Cards"
+            await pilot_wait_until(pilot, lambda: shown(app, "#echo") == "Cards")
 
             # The facilitator's console quits and comes back: the projector keeps following.
             store.close()
             reopened = WorkshopStore.open(workshop_path, clock=clock)
             try:
                 set_display(reopened, "no-such-view")  # unknown modes fall back to the agenda
-                await pilot.pause(0.6)
-                assert not app.query(EchoView)
+                await pilot_wait_until(
+                    pilot,
+                    lambda: not app.query(EchoView) and app.query(AgendaView),
+                    message="the projector never went back to the agenda",
+                )
                 assert app.query_one(AgendaView) is not view
                 clock.advance(5)
                 toggle_pause(reopened)
-                await pilot.pause(0.6)
+                await pilot_wait_until(
+                    pilot,
+                    lambda: shown(app, "#projector-status") == "Paused",
+                    message=lambda: shown(app, "#projector-status"),
+                )
                 assert app.query_one(Digits).value == "18:50"
-                assert shown(app, "#projector-status") == "Paused"
             finally:
                 reopened.close()
     finally:

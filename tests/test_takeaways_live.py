@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from helpers import pilot_wait_until
 from textual.widgets import DataTable, Static
 
 from console import cli as cli_module
@@ -36,9 +37,12 @@ async def test_two_consoles_capture_on_one_file_and_each_sees_the_other(
         await second.press(*"two", "enter")
         await first.press(*"three", "enter")
         await second.press(*"four", "enter")
-        await first.pause(0.6)
-        await second.pause(0.6)
         expected = ["one", "two", "three", "four"]
+        await pilot_wait_until(
+            first,
+            lambda: texts(facilitator) == expected and texts(note_taker) == expected,
+            message=lambda: f"{texts(facilitator)} and {texts(note_taker)}",
+        )
         assert texts(facilitator) == expected
         assert texts(note_taker) == expected
         saved = store.query("SELECT text, created_by FROM takeaways ORDER BY captured_at, rowid")
@@ -50,11 +54,20 @@ async def test_two_consoles_capture_on_one_file_and_each_sees_the_other(
         # The note-taker's undo is its own: Ctrl+Z there does not touch the facilitator's delete.
         await first.press("tab", "tab", "ctrl+home", "delete")
         await second.press("ctrl+z")
-        await first.pause(0.6)
+        live = "SELECT text FROM takeaways WHERE deleted_at IS NULL ORDER BY captured_at, rowid"
+        assert [row["text"] for row in store.query(live)] == ["two", "three", "four"]
+        await pilot_wait_until(
+            first,
+            lambda: texts(note_taker) == ["two", "three", "four"],
+            message=lambda: f"the note-taker shows {texts(note_taker)}",
+        )
         assert texts(facilitator) == ["two", "three", "four"]
         await first.press("ctrl+z")
-        await second.pause(0.6)
-        assert texts(note_taker) == expected
+        await pilot_wait_until(
+            second,
+            lambda: texts(note_taker) == expected,
+            message=lambda: f"the note-taker shows {texts(note_taker)}",
+        )
 
 
 async def test_a_row_captured_earlier_elsewhere_is_placed_in_order(
@@ -65,8 +78,9 @@ async def test_a_row_captured_earlier_elsewhere_is_placed_in_order(
         capture_takeaway(second_store, "early")
         clock.advance(1)
         await pilot.press(*"late", "enter")
-        await pilot.pause(0.6)
-        assert texts(app) == ["early", "late"]
+        await pilot_wait_until(
+            pilot, lambda: texts(app) == ["early", "late"], message=lambda: str(texts(app))
+        )
 
 
 def test_notes_command_opens_the_takeaways_pane_as_the_note_taker(
@@ -102,7 +116,11 @@ async def test_the_facilitator_puts_a_quote_on_the_projector(
         assert mode == "takeaway"
         quote_id = store.query("SELECT id FROM takeaways WHERE kind = 'quote'")[0]["id"]
         assert payload == {"takeaway_id": quote_id}
-        await screen.pause(0.6)
+        await pilot_wait_until(
+            screen,
+            lambda: bool(projector.query(TakeawayView)),
+            message="the projector never showed the takeaway",
+        )
         view = projector.query_one(TakeawayView)
         shown = str(view.query_one("#projector-takeaway-text", Static).content)
         speaker = str(view.query_one("#projector-takeaway-speaker", Static).content)

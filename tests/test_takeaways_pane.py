@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from helpers import pilot_wait_until
 from textual.widgets import DataTable, Input, OptionList
 
 from console.store.agenda import start_item
@@ -295,6 +296,8 @@ async def test_a_long_takeaway_after_a_short_one_is_shown_whole(store) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press(*"short", "enter")
         await pilot.press(*"a much longer takeaway shown whole", "enter")
-        await pilot.pause(0.3)
-        screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-        assert "a much longer takeaway shown whole" in screen
+        await pilot_wait_until(
+            pilot,
+            lambda: "a much longer takeaway shown whole" in visible_text(app),
+            message=lambda: visible_text(app),
+        )

@@ -155,7 +155,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
             return
         changed = self.store.changed_tables(self.seen_rev)
         for pane in self.query(Pane):
-            if pane.is_mounted:  # a pane still being built reads everything when it mounts
+            # A pane still being built reads everything when it mounts; one closing with the
+            # console (not running any more) may have lost its parts already.
+            if pane.is_mounted and pane.is_running:
                 pane.sync(self.seen_rev, changed)
         if changed & {"workshop"}:
             self._show_workshop()
@@ -404,14 +406,31 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
                 self.set_timer(PANE_BUILD_PAUSE, self._build_next_pane)
                 return
 
+    def _live_header(self) -> WorkshopHeader | None:
+        """Return the header on the console's own screen (under any dialog), None if closing."""
+        # Timers and messages keep coming while screens change and while the console closes:
+        # the header (or its parts) may already be gone, and the active screen may be a dialog.
+        if not self.screen_stack:
+            return None
+        found = self.screen_stack[0].query_children(WorkshopHeader)
+        header = found.first() if found else None
+        if header is None or not header.is_attached or not header.is_running:
+            return None  # closing: is_running ends before the header's own parts are removed
+        return header
+
     def _show_workshop(self) -> None:
+        header = self._live_header()
+        if header is None:
+            return
         details = workshop_details(self.store)
-        self.query_one(WorkshopHeader).workshop_title = details.title
+        header.workshop_title = details.title
         self.title = details.title
         self._show_current_item()
 
     def _show_current_item(self) -> None:
-        header = self.query_one(WorkshopHeader)
+        header = self._live_header()
+        if header is None:
+            return
         header.current = current_item(self.store)
         header.tick(self.clock())
 
@@ -442,7 +461,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         )
 
     def _tick(self) -> None:
-        self.query_one(WorkshopHeader).tick(self.clock())
+        header = self._live_header()
+        if header is not None:
+            header.tick(self.clock())
 
 
 def _lines(count: int) -> str:
