@@ -373,3 +373,16 @@ def block_until(
                 f"not within {timeout:g} s: {_describe(message) or 'condition never held'}"
             )
         time.sleep(POLL)
+
+
+def poll_until(
+    condition: Callable[[], bool], seconds: float, while_waiting: Callable[[], object]
+) -> bool:
+    """Call while_waiting (e.g. read a terminal) until condition holds or the deadline passes;
+    tell whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        while_waiting()
+    return condition()

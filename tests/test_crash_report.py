@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import make_workshop
-from helpers import journal_files, wait_for_exit, wait_until
+from helpers import journal_files, poll_until, wait_for_exit
 from pty_console import Console
 
 import console.launch as launch
@@ -217,7 +217,7 @@ def test_the_real_console_in_a_terminal_ends_cleanly_and_keeps_every_row(tmp_pat
         console.wait_for("Inventory")
         console.send("Budget frozen\r")
         console.wait_for("Budget frozen")
-        assert wait_until(
+        assert poll_until(
             lambda: rows(path, "SELECT text FROM pain_points") == [("Budget frozen",)],
             30,
             lambda: console.read(0.1),
@@ -225,7 +225,7 @@ def test_the_real_console_in_a_terminal_ends_cleanly_and_keeps_every_row(tmp_pat
         corrupt_agenda_item(path)
         code = wait_for_exit(console.pid, 30, lambda: console.read(0.1))
         console.alive = code is None
-        console.read(0.5)
+        console.drain()
         output = console.output.decode("utf-8", "replace")
     assert code == 1
     after = output.rsplit(LEAVE_ALTERNATE_SCREEN, 1)[1]

@@ -12,13 +12,12 @@ import os
 import shutil
 import sqlite3
 import stat
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import FakeClock, make_workshop
-from helpers import notices, pilot_wait_until, visible_text
+from helpers import notices, pilot_wait_until, poll_until, visible_text
 from pty_console import Console
 from textual.widgets import Input, Static
 
@@ -343,16 +342,6 @@ async def test_quitting_while_the_file_is_lost_asks_twice(tmp_path: Path) -> Non
 # The real command in a pseudo-terminal -------------------------------------------------------
 
 
-def wait_until(condition: Callable[[], bool], console: Console, seconds: float) -> bool:
-    """Keep reading the console's screen until condition holds or the deadline passes."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        console.read(0.05)
-    return condition()
-
-
 def capture_line(console: Console) -> str:
     """Return the screen row of the capture line (drawn with a "▊" border)."""
     rows = [row for row in console.screen.rows() if "▊" in row and "pp-" in row]
@@ -372,7 +361,6 @@ def test_the_real_console_says_the_file_is_lost_refuses_and_writes_it_back(
     path = make_workshop(tmp_path / "w.db")
     with Console(["open", str(path)]) as console:
         console.wait_for("Agenda")
-        console.read(0.5)  # keys typed in the first moments can miss the capture line
         console.send("f3")
         console.wait_for("0 pain points")
         for number in (1, 2):
@@ -381,9 +369,9 @@ def test_the_real_console_says_the_file_is_lost_refuses_and_writes_it_back(
         assert texts(path) == ["pp-before-1", "pp-before-2"]
 
         moved = lose(path, how)
-        assert wait_until(lambda: BANNER[how] in console.screen.text(), console, 1.0), (
-            f"no banner within 1 s:\n{console.screen.text()}"
-        )
+        assert poll_until(
+            lambda: BANNER[how] in console.screen.text(), 30, lambda: console.read(0.05)
+        ), f"no banner within 1 s:\n{console.screen.text()}"
 
         type_line(console, "pp-after-1")
         console.wait_for("Not saved: the workshop file is gone")
@@ -398,7 +386,9 @@ def test_the_real_console_says_the_file_is_lost_refuses_and_writes_it_back(
         else:
             target = path
             console.wait_for("Written back to w.db (its own path)")
-        assert wait_until(lambda: BANNER[how] not in console.screen.text(), console, 5)
+        assert poll_until(
+            lambda: BANNER[how] not in console.screen.text(), 30, lambda: console.read(0.05)
+        )
         assert texts(target) == ["pp-before-1", "pp-before-2"]
         assert integrity(target) == [("ok",)]
         assert stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -178,7 +178,7 @@ def test_in_a_terminal_the_refusal_is_one_line_and_the_file_unchanged(tmp_path: 
     with Console(["w.db"], cwd=tmp_path) as console:
         code = wait_for_exit(console.pid, 60, lambda: console.read(0.1))
         console.alive = code is None
-        console.read(0.5)
+        console.drain()
         output = console.output.decode()
     assert code == 1
     assert output == schema_refusal("w.db", "dropped-column") + "\r\n"

@@ -36,13 +36,14 @@ class OrderedKeysApp(App[ReturnType]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._held_keys: deque[events.Key] = deque()
+        self._held_keys: deque[events.Key | events.Paste] = deque()
         self._keys_resume_scheduled = False
         self._keys_settled_screen: Screen[Any] | None = None
         self._keys_turned_screen: Screen[Any] | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            # A paste keeps its place among the keys too (a dialog opening, Enter before it).
             self._held_keys.append(event)
             if not self._keys_resume_scheduled and len(self._held_keys) == 1:
                 await self._route_held_keys()
@@ -72,9 +73,12 @@ class OrderedKeysApp(App[ReturnType]):
         self._keys_resume_scheduled = True
         self.call_later(self._route_held_keys)
 
-    async def _route_key(self, event: events.Key) -> bool:
+    async def _route_key(self, event: events.Key | events.Paste) -> bool:
         """Route one key; tell whether it was typed text, which needs no settling."""
         focused = self.focused
+        if isinstance(event, events.Paste):
+            await super().on_event(event)  # pasted text: straight to the focused widget
+            return True
         if focused is not None and focused.check_consume_key(event.key, event.character):
             await super().on_event(event)  # typed text: the widget's own queue keeps the order
             return True
