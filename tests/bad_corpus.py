@@ -20,7 +20,7 @@ from helpers import (
     schema_refusal,
     workshop_with_pain_points,
 )
-from test_foundation_cli import foreign, newer, random_bytes, truncated
+from workshops import foreign, newer, random_bytes, truncated
 
 from console.report.build import export
 from console.store.cards import add_card, create_round, save_hand_counts

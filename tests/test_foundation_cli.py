@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workshop
-
-from console.store.format import FORMAT_VERSION
+from workshops import corrupt, damaged_deep_inside, empty, foreign, newer, random_bytes, truncated
 
 
 def facilitate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -25,50 +24,6 @@ def facilitate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=60,
         env={**os.environ, "TERM": "dumb"},
     )
-
-
-def random_bytes(path: Path) -> None:
-    path.write_bytes(os.urandom(8192))
-
-
-def empty(path: Path) -> None:
-    path.write_bytes(b"")
-
-
-def truncated(path: Path) -> None:
-    make_workshop(path)
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
-
-
-def corrupt(path: Path) -> None:
-    make_workshop(path)
-    data = bytearray(path.read_bytes())
-    data[100:4096] = os.urandom(3996)
-    path.write_bytes(bytes(data))
-
-
-def damaged_deep_inside(path: Path) -> None:
-    make_workshop(path)
-    data = bytearray(path.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
-    last_page = len(data) // page_size - 1
-    data[last_page * page_size : (last_page + 1) * page_size] = b"\xff" * page_size
-    path.write_bytes(bytes(data))
-
-
-def foreign(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
-        connection.execute("INSERT INTO invoices (total) VALUES (12.5)")
-    connection.close()
-
-
-def newer(path: Path) -> None:
-    make_workshop(path)
-    with sqlite3.connect(path) as connection:
-        connection.execute(f"PRAGMA user_version = {FORMAT_VERSION + 1}")
-    connection.close()
 
 
 def read_only(path: Path) -> None:

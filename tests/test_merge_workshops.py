@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FakeClock, make_workshop
 from helpers import block_until
-from test_report_workshop import build_realistic_workshop, copy_workshop
+from workshops import build_realistic_workshop, copy_workshop
 
 from console.cli import cli
 from console.store.core import WorkshopStore

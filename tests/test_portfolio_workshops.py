@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import FakeClock
-from test_report_workshop import build_realistic_workshop, copy_workshop
+from workshops import build_realistic_workshop, copy_workshop
 
 from console.cli import cli
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeClock
 from helpers import notices, wait_until
-from test_report_workshop import build_realistic_workshop
+from workshops import build_realistic_workshop
 
 from console.report import output
 from console.store.core import WorkshopStore

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FakeClock
-from test_report_workshop import FORMULA, SCRIPT, build_realistic_workshop
+from workshops import FORMULA, SCRIPT, build_realistic_workshop
 
 from console.cli import cli
 from console.report import output

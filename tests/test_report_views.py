@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import FakeClock
-from test_report_workshop import EXPECTED_THEMES, EXPECTED_TOP, build_realistic_workshop
+from workshops import EXPECTED_THEMES, EXPECTED_TOP, build_realistic_workshop
 
 from console.report.build import read_report
 from console.store.core import WorkshopStore
