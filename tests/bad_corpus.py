@@ -1068,7 +1068,11 @@ UI_CASES: tuple[UiCase, ...] = (
         "workshop-file-held-by-another-program",
         "inventory",
         _file_held_then_typed,
-        ("The workshop file is free again: 1 waiting line saved.",),
+        (
+            "Not saved yet: another program is holding the workshop file; the console waits "
+            "for it.",
+            "The workshop file is free again: 1 waiting line saved.",
+        ),
         PAIN_POINTS,
         (("Typed while held",),),
     ),

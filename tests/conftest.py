@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,21 @@ def isolated_home(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     return home
+
+
+@pytest.fixture(autouse=True)
+def record_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every notice an app shows (tests/helpers.py notices), also once it has gone."""
+    from textual.app import App
+
+    shown = App.notify
+
+    def notify(self: App, message: str, **options: Any) -> None:
+        severity = options.get("severity", "information")
+        self.__dict__.setdefault("shown_notices", []).append((str(message), severity))
+        shown(self, message, **options)
+
+    monkeypatch.setattr(App, "notify", notify)
 
 
 @pytest.fixture

@@ -40,12 +40,17 @@ async def wait_until(condition: Callable[[], bool], what: str, seconds: float = 
 
 
 def notices(app: App, severity: str | None = None) -> list[str]:
-    """Return the notifications the console has shown, optionally of one severity only."""
-    return [
-        str(notification.message)
-        for notification in app._notifications
-        if severity is None or notification.severity == severity
-    ]
+    """Return the notifications the app has shown, oldest first, optionally of one severity.
+
+    conftest.py records every App.notify call of every app (record_notices), so a notice that
+    has already timed out or been cleared still counts.
+    """
+    shown: list[tuple[str, str]] = app.__dict__.get(NOTICES, [])
+    return [message for message, level in shown if severity is None or level == severity]
+
+
+NOTICES = "shown_notices"
+"""The app attribute where conftest.py's recorder keeps (message, severity) of each notice."""
 
 
 def screen_text(app: App) -> str:
@@ -279,8 +284,33 @@ async def pilot_wait_until(
 
 
 def visible_text(app: Any) -> str:
-    """Return the text of the active screen, as the user reads it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """Return the text of the screen, line by line, as the user reads it.
+
+    Read from the app's own screenshot (App.export_screenshot, public API): each text run of
+    the SVG says where it starts, how wide it is, and the screen line it belongs to.
+    """
+    runs = [
+        (float(x), float(width), int(line), html.unescape(text).replace("\xa0", " "))
+        for x, width, line, text in SVG_TEXT.findall(app.export_screenshot())
+    ]
+    if not runs:
+        return ""
+    cell = next(width / len(text) for _x, width, _line, text in runs if text)
+    left = min(x for x, *_rest in runs)
+    lines: dict[int, list[str]] = {}
+    for x, _width, line, text in runs:
+        row = lines.setdefault(line, [])
+        column = round((x - left) / cell)
+        row.extend(" " * (column + len(text) - len(row)))
+        row[column : column + len(text)] = text
+    return "\n".join("".join(lines.get(n, [])).rstrip() for n in range(max(lines) + 1))
+
+
+SVG_TEXT = re.compile(
+    r'<text [^>]*?x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+    r'clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>'
+)
+"""One text run of a Textual screenshot: its x, its width, its screen line and its text."""
 
 
 def change_by_hand(path: Path, sql: str) -> None:

@@ -147,7 +147,7 @@ async def test_the_console_works_offline_on_every_pane(
                 ),
                 "the report to be written",
             )
-            errors = [n.message for n in app._notifications if n.severity == "error"]
+            errors = notices(app, "error")
             assert not errors
     finally:
         store.close()
