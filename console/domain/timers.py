@@ -85,18 +85,6 @@ class TimerState:
     started_at: datetime | None
     stopped_at: datetime | None
 
-    @property
-    def overtime_seconds(self) -> float:
-        """Seconds spent beyond the timebox, zero when still within it."""
-        return max(0.0, -self.remaining_seconds)
-
-    @property
-    def fraction_elapsed(self) -> float:
-        """Elapsed share of the timebox (above 1.0 in overtime; 1.0 for a started zero timebox)."""
-        if self.timebox_seconds > 0:
-            return self.elapsed_seconds / self.timebox_seconds
-        return 0.0 if self.status is TimerStatus.IDLE else 1.0
-
 
 _IDLE_STATE = TimerState(
     status=TimerStatus.IDLE,
@@ -107,22 +95,6 @@ _IDLE_STATE = TimerState(
     started_at=None,
     stopped_at=None,
 )
-
-_ALLOWED_TRANSITIONS: dict[TimerStatus, frozenset[TimerEventKind]] = {
-    TimerStatus.IDLE: frozenset({TimerEventKind.START}),
-    TimerStatus.RUNNING: frozenset(
-        {TimerEventKind.PAUSE, TimerEventKind.EXTEND, TimerEventKind.STOP, TimerEventKind.START}
-    ),
-    TimerStatus.PAUSED: frozenset(
-        {TimerEventKind.RESUME, TimerEventKind.EXTEND, TimerEventKind.STOP, TimerEventKind.START}
-    ),
-    TimerStatus.STOPPED: frozenset({TimerEventKind.START}),
-}
-
-
-def allowed_transitions(status: TimerStatus) -> frozenset[TimerEventKind]:
-    """Return the actions a UI may offer for a timer in the given status."""
-    return _ALLOWED_TRANSITIONS[TimerStatus(status)]
 
 
 def _phase_for(status: TimerStatus, timebox: timedelta, elapsed: timedelta) -> TimerPhase:

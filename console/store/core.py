@@ -42,9 +42,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 Row = dict[str, Any]
 
-UNDO_DEPTH = 50
-"""How many destructive actions of one console can be undone."""
-
 FileLoss = Literal["gone", "replaced", "unreachable"]
 """How the workshop file left its path: deleted or moved, replaced by another file, unreachable."""
 

@@ -15,7 +15,6 @@ from console.domain.timers import (
     TimerEventKind,
     TimerPhase,
     TimerStatus,
-    allowed_transitions,
     format_clock,
     timer_state,
     validate_timebox_minutes,
@@ -48,7 +47,6 @@ def test_no_events_is_idle() -> None:
     assert state.phase is TimerPhase.IDLE
     assert state.elapsed_seconds == 0
     assert state.started_at is None
-    assert state.fraction_elapsed == 0.0
 
 
 def test_events_before_first_start_are_ignored() -> None:
@@ -249,16 +247,7 @@ def test_paused_timer_keeps_phase() -> None:
 def test_zero_timebox_is_overtime_immediately() -> None:
     state = timer_state([start(0, 0)], at(0))
     assert state.phase is TimerPhase.OVERTIME
-    assert state.fraction_elapsed == 1.0
-    assert timer_state([start(0, 0)], at(5)).overtime_seconds == 5
-
-
-def test_overtime_and_fraction_properties() -> None:
-    state = timer_state([start(0, 300)], at(375))
-    assert state.remaining_seconds == -75
-    assert state.overtime_seconds == 75
-    assert state.fraction_elapsed == pytest.approx(1.25)
-    assert timer_state([start(0, 300)], at(150)).overtime_seconds == 0
+    assert timer_state([start(0, 0)], at(5)).remaining_seconds == -5
 
 
 # --- property tests -------------------------------------------------------------------------
@@ -299,7 +288,6 @@ def test_elapsed_never_negative_and_remaining_consistent(
     state = timer_state(events, now)
     assert state.elapsed_seconds >= 0
     assert state.remaining_seconds == state.timebox_seconds - state.elapsed_seconds
-    assert state.overtime_seconds >= 0
     assert state.status is not TimerStatus.IDLE
 
 
@@ -358,23 +346,6 @@ def test_result_does_not_depend_on_input_order_of_distinct_instants(
 
 
 # --- transitions, presets, validation ----------------------------------------------------------
-
-
-def test_allowed_transitions() -> None:
-    assert allowed_transitions(TimerStatus.IDLE) == {TimerEventKind.START}
-    assert allowed_transitions(TimerStatus.RUNNING) == {
-        TimerEventKind.PAUSE,
-        TimerEventKind.EXTEND,
-        TimerEventKind.STOP,
-        TimerEventKind.START,
-    }
-    assert allowed_transitions(TimerStatus.PAUSED) == {
-        TimerEventKind.RESUME,
-        TimerEventKind.EXTEND,
-        TimerEventKind.STOP,
-        TimerEventKind.START,
-    }
-    assert allowed_transitions(TimerStatus.STOPPED) == {TimerEventKind.START}
 
 
 def test_presets_are_valid_timeboxes() -> None:
