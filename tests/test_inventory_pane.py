@@ -53,7 +53,7 @@ def screen_ranking(app) -> list[tuple[int, str, int]]:  # type: ignore[no-untype
 async def go_to(pilot, listing: InventoryList, number: int) -> None:  # type: ignore[no-untyped-def]
     """Move the list cursor to the pain point with that number, by keys."""
     await pilot.press("home")
-    while listing.lines[listing.cursor_id].row["position"] != number:
+    while listing.lines[listing.cursor_id].position != number:
         await pilot.press("down")
 
 

@@ -29,13 +29,13 @@ from console.store.display import set_display
 from console.store.inventory import (
     assign_theme,
     capture_pain_point,
+    changed_pain_points,
     create_theme,
     delete_pain_point,
     edit_pain_point,
     live_themes,
     merge_pain_points,
     merge_themes,
-    pain_point_rows,
     rename_theme,
     theme_names,
     variant_texts,
@@ -226,7 +226,7 @@ class InventoryPane(Pane):
             self.themes = theme_items(self.store)
             self.theme_survivor = theme_survivors(self.themes)
         if full or "pain_points" in changed_tables:
-            touched = listing.apply_rows(pain_point_rows(self.store, since_rev))
+            touched = listing.apply_changes(changed_pain_points(self.store, since_rev))
         round_changed = False
         if full or "voting_rounds" in changed_tables:
             round_changed = self._load_rounds()
@@ -266,7 +266,7 @@ class InventoryPane(Pane):
         survivor = self.theme_survivor
         for item in items:
             if listing.is_shown(item):
-                theme_id = listing.lines[item].row["theme_id"]
+                theme_id = listing.lines[item].theme_id
                 yield item, survivor.get(theme_id) if theme_id else None
 
     def _count_themes(self) -> None:
@@ -395,8 +395,8 @@ class InventoryPane(Pane):
         delegate = self.delegates[index]
         ballot = ballot_of(self.store, current.id, delegate.id)
         numbers = {
-            item: str(line.row["position"])
-            for item, line in self.item_list.lines.items()
+            item: str(point.position)
+            for item, point in self.item_list.lines.items()
             if item in ballot
         }
         ballot = {item: points for item, points in ballot.items() if item in numbers}
@@ -426,12 +426,12 @@ class InventoryPane(Pane):
         item = self._item_under_cursor()
         if item is None:
             return
-        line = self.item_list.lines[item]
+        point = self.item_list.lines[item]
         variants = [f"Variant: {text}" for text in variant_texts(self.store, item)]
         self._open(
             PromptModal(
-                f"Edit pain point #{line.row['position']}",
-                line.row["text"],
+                f"Edit pain point #{point.position}",
+                point.text,
                 lambda text: edit_pain_point(self.store, item, text),
                 hint="Enter saves (#theme and @name change those too); Escape cancels.",
                 details=variants,
@@ -445,7 +445,7 @@ class InventoryPane(Pane):
         item = self._item_under_cursor()
         if item is None:
             return
-        number = self.item_list.lines[item].row["position"]
+        number = self.item_list.lines[item].position
         if self._attempt(lambda: delete_pain_point(self.store, item)):
             self.notify(f"Deleted #{number}. Ctrl+Z brings it back.")
 
@@ -469,7 +469,7 @@ class InventoryPane(Pane):
                 severity="warning",
             )
             return
-        number = self.item_list.lines[keep].row["position"]
+        number = self.item_list.lines[keep].position
         merged: list[int] = []
         if self._attempt(lambda: merged.append(merge_pain_points(self.store, keep, marked))):
             self.item_list.clear_marks()
@@ -481,7 +481,7 @@ class InventoryPane(Pane):
     def action_group(self) -> None:
         """Put the marked pain points (or the one under the cursor) into a theme."""
         listing = self.item_list
-        targets = sorted(listing.marked, key=lambda item: listing.lines[item].row["position"])
+        targets = sorted(listing.marked, key=lambda item: listing.lines[item].position)
         if not targets:
             item = self._item_under_cursor()
             targets = [item] if item else []
@@ -588,7 +588,7 @@ class InventoryPane(Pane):
         if item is None:
             return
         count = self.item_list.score_of(item)
-        number = self.item_list.lines[item].row["position"]
+        number = self.item_list.lines[item].position
         self._open(
             PromptModal(
                 f"Raised hands for #{number}",
@@ -666,7 +666,7 @@ class InventoryPane(Pane):
         item = self.item_list.cursor_id
         if item is None:
             return None
-        return self.item_list.lines[item].row["theme_id"]
+        return self.item_list.lines[item].theme_id
 
     def _merge_theme(self) -> None:
         """Merge the theme under the theme cursor into another theme."""
