@@ -17,6 +17,7 @@ from console.store.inventory_votes import (
     rank_pain_points,
     rank_themes,
     save_ballot,
+    set_hand_count,
     set_revealed,
 )
 from console.store.workshop import participants
@@ -329,6 +330,38 @@ async def test_hand_count_by_keys_never_below_zero(store: WorkshopStore) -> None
         assert store.query("SELECT sum(points) AS n FROM pain_point_votes") == [{"n": 0}]
         await pilot.press("b")
         assert "Open a dot-vote round first" in messages(app)
+
+
+async def test_brackets_show_the_previous_and_next_round_with_their_scores(
+    store: WorkshopStore,
+) -> None:
+    for number in range(1, 4):
+        capture_pain_point(store, f"Pain {number:02d}")
+    dots = open_round(store, "dot", title="Dots")
+    people = participants(store)
+    save_ballot(store, dots, people[0].id, parse_ballot(store, "1 1 3"))
+    hands = open_round(store, "hand_count", title="Hands")
+    ids = [row["id"] for row in store.query("SELECT id FROM pain_points ORDER BY position")]
+    set_hand_count(store, hands, ids[1], 9)
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Hands (hand count)" in visible_text(app)
+        assert screen_ranking(app) == [(2, "1", 9), (1, "2=", 0), (3, "2=", 0)]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert "Dots (dot vote, 5 dots each" in visible_text(app)
+        assert "1 ballots" in visible_text(app)
+        assert "closed" in visible_text(app)
+        assert screen_ranking(app) == [(1, "1", 2), (3, "2", 1), (2, "3", 0)]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen_ranking(app) == [(1, "1", 2), (3, "2", 1), (2, "3", 0)]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "Hands (hand count)" in visible_text(app)
+        assert screen_ranking(app) == [(2, "1", 9), (1, "2=", 0), (3, "2=", 0)]
 
 
 async def test_projector_shows_top_items_only_after_the_reveal(store: WorkshopStore) -> None:
