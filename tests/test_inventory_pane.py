@@ -364,6 +364,30 @@ async def test_brackets_show_the_previous_and_next_round_with_their_scores(
         assert screen_ranking(app) == [(2, "1", 9), (1, "2=", 0), (3, "2=", 0)]
 
 
+async def test_a_round_opened_with_v_shows_its_own_scores(store: WorkshopStore) -> None:
+    for number in range(1, 4):
+        capture_pain_point(store, f"Pain {number:02d}")
+    first = open_round(store, "dot")
+    save_ballot(store, first, participants(store)[0].id, parse_ballot(store, "1 1 3"))
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Round 1 (dot vote" in visible_text(app)
+        assert screen_ranking(app)[0] == (1, "1", 2)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, InventoryRoundModal)
+        await pilot.press("shift+tab", "down", "space", "tab", *"Hands", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, InventoryRoundModal)
+        assert "Hands (hand count)" in visible_text(app)
+        assert screen_ranking(app) == [(1, "1=", 0), (2, "1=", 0), (3, "1=", 0)]
+        await pilot.press("home", "down", "plus")
+        await pilot.pause()
+        assert screen_ranking(app) == [(2, "1", 1), (1, "2=", 0), (3, "2=", 0)]
+
+
 async def test_projector_shows_top_items_only_after_the_reveal(store: WorkshopStore) -> None:
     ids = [capture_pain_point(store, f"Pain {number:02d} #T{number % 2}") for number in range(1, 5)]
     round_id = open_round(store, "dot")

@@ -67,6 +67,8 @@ class RoundsPanel(Widget):
         self.round_id: str | None = None
         """The round whose scores the pane shows (None: there is no round yet)."""
         self.all_rounds: list[Round] = []
+        self._opened: str | None = None
+        """A round this console just opened: shown from the next reload, which counts its votes."""
         self.delegates: list[Participant] = []
         self.delegate_index = 0
         self.pain_points: Mapping[str, PainPoint] = {}
@@ -156,7 +158,9 @@ class RoundsPanel(Widget):
         before = self.round_id
         self.all_rounds = rounds(self.store)
         known = {item.id for item in self.all_rounds}
-        if self.round_id not in known:
+        if self._opened in known:
+            self.round_id, self._opened = self._opened, None
+        elif self.round_id not in known:
             self.round_id = self.all_rounds[-1].id if self.all_rounds else None
         return self.round_id != before
 
@@ -167,7 +171,7 @@ class RoundsPanel(Widget):
         settings = workshop_details(self.store).settings
 
         def save(chosen: RoundSettings) -> None:
-            self.round_id = open_round(
+            self._opened = open_round(
                 self.store,
                 chosen.method,
                 title=chosen.title,
