@@ -61,11 +61,7 @@ HINT = (
 
 
 class InventoryPane(Pane):
-    """The pain-point inventory: capture, themes, duplicates and the ranking.
-
-    Its RoundsPanel holds the voting rounds, ballots and hand counts; the keys for them are
-    bound here, where the focus is, and handed down to it.
-    """
+    """The pain-point inventory: capture, themes, duplicates and the ranking of a round."""
 
     TITLE = "Inventory"
     WATCHED_TABLES = frozenset(
@@ -91,6 +87,7 @@ class InventoryPane(Pane):
         Binding("m", "merge", "Merge"),
         Binding("g", "group", "Theme"),
         Binding("r", "rename_theme", "Rename theme", show=False),
+        # v, b, + - h, R and [ ] act in the RoundsPanel: bound here, where the focus is.
         Binding("v", "new_round", "Round"),
         Binding("b", "ballots", "Ballots"),
         Binding("plus,equals_sign", "bump(1)", "+1 hand", show=False),

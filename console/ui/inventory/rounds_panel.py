@@ -41,13 +41,12 @@ BALLOT_HINT = (
 
 
 class RoundsPanel(Widget):
-    """The pain-point voting rounds and the ballot bar, below the inventory's list.
+    """The pain-point voting rounds and the ballot bar, below the inventory's list."""
 
-    Its keys are the pane's bindings (a widget's bindings act only while the focus is inside it,
-    and the list has the focus): the pane calls its methods with the pain point under the cursor.
-    Up to the pane go Hint, Pane.Edited after a save, and BallotInput.Close, which bubbles on
-    so that the pane takes the focus back when ballot entry ends.
-    """
+    # Its keys are the pane's bindings (a widget's bindings act only while the focus is inside
+    # it, and the list has the focus): the pane calls its methods with the pain point under the
+    # cursor. Up to the pane go Hint, Pane.Edited after a save, and BallotInput.Close, which
+    # bubbles on so that the pane takes the focus back when ballot entry ends.
 
     @dataclass
     class Hint(Message):
