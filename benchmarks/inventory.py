@@ -121,7 +121,7 @@ async def measure(path: Path, round_id: str) -> dict[str, float]:
                 captures.append(time.perf_counter() - began)
                 shown = listing.cursor_id
                 assert shown is not None
-                assert listing.lines[shown].row["text"].startswith(f"Benchmark capture {number}")
+                assert listing.lines[shown].text.startswith(f"Benchmark capture {number}")
             figures["capture to visible (Enter to row on screen), median of 5"] = sorted(captures)[
                 2
             ]

@@ -179,7 +179,7 @@ async def console(probe: PaintProbe, path: Path, samples: int) -> dict[str, list
 
                 def captured(_screen: Any, t: str = text) -> bool:
                     shown = listing.cursor_id
-                    return shown is not None and listing.lines[shown].row["text"] == t
+                    return shown is not None and listing.lines[shown].text == t
 
                 figures["enter inventory"].append(
                     await probe.key_to_paint(

@@ -17,6 +17,7 @@ from console.store.inventory_votes import (
     rank_pain_points,
     rank_themes,
     save_ballot,
+    set_hand_count,
     set_revealed,
 )
 from console.store.workshop import participants
@@ -53,7 +54,7 @@ def screen_ranking(app) -> list[tuple[int, str, int]]:  # type: ignore[no-untype
 async def go_to(pilot, listing: InventoryList, number: int) -> None:  # type: ignore[no-untyped-def]
     """Move the list cursor to the pain point with that number, by keys."""
     await pilot.press("home")
-    while listing.lines[listing.cursor_id].row["position"] != number:
+    while listing.lines[listing.cursor_id].position != number:
         await pilot.press("down")
 
 
@@ -329,6 +330,62 @@ async def test_hand_count_by_keys_never_below_zero(store: WorkshopStore) -> None
         assert store.query("SELECT sum(points) AS n FROM pain_point_votes") == [{"n": 0}]
         await pilot.press("b")
         assert "Open a dot-vote round first" in messages(app)
+
+
+async def test_brackets_show_the_previous_and_next_round_with_their_scores(
+    store: WorkshopStore,
+) -> None:
+    for number in range(1, 4):
+        capture_pain_point(store, f"Pain {number:02d}")
+    dots = open_round(store, "dot", title="Dots")
+    people = participants(store)
+    save_ballot(store, dots, people[0].id, parse_ballot(store, "1 1 3"))
+    hands = open_round(store, "hand_count", title="Hands")
+    ids = [row["id"] for row in store.query("SELECT id FROM pain_points ORDER BY position")]
+    set_hand_count(store, hands, ids[1], 9)
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Hands (hand count)" in visible_text(app)
+        assert screen_ranking(app) == [(2, "1", 9), (1, "2=", 0), (3, "2=", 0)]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert "Dots (dot vote, 5 dots each" in visible_text(app)
+        assert "1 ballots" in visible_text(app)
+        assert "closed" in visible_text(app)
+        assert screen_ranking(app) == [(1, "1", 2), (3, "2", 1), (2, "3", 0)]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen_ranking(app) == [(1, "1", 2), (3, "2", 1), (2, "3", 0)]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "Hands (hand count)" in visible_text(app)
+        assert screen_ranking(app) == [(2, "1", 9), (1, "2=", 0), (3, "2=", 0)]
+
+
+async def test_a_round_opened_with_v_shows_its_own_scores(store: WorkshopStore) -> None:
+    for number in range(1, 4):
+        capture_pain_point(store, f"Pain {number:02d}")
+    first = open_round(store, "dot")
+    save_ballot(store, first, participants(store)[0].id, parse_ballot(store, "1 1 3"))
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Round 1 (dot vote" in visible_text(app)
+        assert screen_ranking(app)[0] == (1, "1", 2)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, InventoryRoundModal)
+        await pilot.press("shift+tab", "down", "space", "tab", *"Hands", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, InventoryRoundModal)
+        assert "Hands (hand count)" in visible_text(app)
+        assert screen_ranking(app) == [(1, "1=", 0), (2, "1=", 0), (3, "1=", 0)]
+        await pilot.press("home", "down", "plus")
+        await pilot.pause()
+        assert screen_ranking(app) == [(2, "1", 1), (1, "2=", 0), (3, "2=", 0)]
 
 
 async def test_projector_shows_top_items_only_after_the_reveal(store: WorkshopStore) -> None:

@@ -7,8 +7,10 @@ import pytest
 from console.domain.voting import RuleError
 from console.store.core import StoreError, WorkshopStore
 from console.store.inventory import (
+    PainPoint,
     assign_theme,
     capture_pain_point,
+    changed_pain_points,
     create_theme,
     delete_pain_point,
     edit_pain_point,
@@ -92,6 +94,34 @@ def test_edit_changes_text_and_theme_and_undo_restores(store: WorkshopStore) -> 
         "SELECT p.text, t.name FROM pain_points p JOIN themes t ON t.id = p.theme_id"
     )[0]
     assert (row["text"], row["name"]) == ("Old text", "People")
+
+
+def test_changed_pain_points_are_records_of_what_was_written_since_a_revision(
+    store: WorkshopStore,
+) -> None:
+    kept, duplicate, gone = capture_all(store, "Budget frozen #Money @2", "Frozen budget", "Old")
+    before = store.current_rev()
+    merge_pain_points(store, kept, [duplicate])
+    delete_pain_point(store, gone)
+    changed = {point.id: point for point in changed_pain_points(store, before)}
+    assert set(changed) == {duplicate, gone}
+    assert changed[duplicate].merged_into_id == kept
+    assert changed[duplicate].deleted_at is None
+    assert changed[gone].deleted_at is not None
+    first = changed_pain_points(store)[0]
+    money = {theme.name: theme.id for theme in live_themes(store)}["Money"]
+    assert first == PainPoint(
+        id=kept,
+        text="Budget frozen",
+        position=1,
+        raised_by="2",
+        theme_id=money,
+        merged_into_id=None,
+        created_at=first.created_at,
+        deleted_at=None,
+    )
+    with pytest.raises(AttributeError):
+        first.text = "changed"  # type: ignore[misc]
 
 
 def test_merge_keeps_variants_combines_votes_and_undoes(store: WorkshopStore) -> None:

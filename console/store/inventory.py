@@ -12,6 +12,20 @@ from console.store.core import Row, StoreError, Transaction, WorkshopStore
 MAX_THEME_CHARS = 80
 
 
+@dataclass(frozen=True, slots=True)
+class PainPoint:
+    """A pain point as stored: live, deleted (deleted_at) or merged (merged_into_id)."""
+
+    id: str
+    text: str
+    position: int
+    raised_by: str
+    theme_id: str | None
+    merged_into_id: str | None
+    created_at: str
+    deleted_at: str | None
+
+
 @dataclass(frozen=True)
 class Theme:
     """A live theme (not deleted, not merged into another)."""
@@ -22,15 +36,26 @@ class Theme:
     created_at: str
 
 
-def pain_point_rows(store: WorkshopStore, since_rev: int = 0) -> list[Row]:
+def changed_pain_points(store: WorkshopStore, since_rev: int = 0) -> list[PainPoint]:
     """Return pain points written after since_rev (deleted and merged ones included)."""
-    return store.query(
-        "SELECT p.id, p.text, p.position, p.raised_by, p.deleted_at, p.merged_into_id, "
-        "p.theme_id, p.created_at, p.agenda_item_id, t.name AS theme "
-        "FROM pain_points p LEFT JOIN themes t ON t.id = p.theme_id "
-        "WHERE p.rev > ? ORDER BY p.position",
+    rows = store.query(
+        "SELECT id, text, position, raised_by, theme_id, merged_into_id, created_at, deleted_at "
+        "FROM pain_points WHERE rev > ? ORDER BY position",
         [since_rev],
     )
+    return [
+        PainPoint(
+            id=row["id"],
+            text=row["text"],
+            position=int(row["position"]),
+            raised_by=row["raised_by"],
+            theme_id=row["theme_id"],
+            merged_into_id=row["merged_into_id"],
+            created_at=row["created_at"],
+            deleted_at=row["deleted_at"],
+        )
+        for row in rows
+    ]
 
 
 def live_themes(store: WorkshopStore) -> list[Theme]:

@@ -20,7 +20,7 @@ from textual.strip import Strip
 from console.domain.ranking import Scored, display_key
 from console.domain.scoring import Item, Tally, Vote, scored, survivors, tally
 from console.domain.text import cell_width, one_line_preview
-from console.store.core import Row
+from console.store.inventory import PainPoint
 
 NUMBER_WIDTH = 6
 RANK_WIDTH = 5
@@ -33,23 +33,6 @@ WIDE = 95
 def side_widths(width: int) -> tuple[int, int]:
     """Return the widths of the theme and raised-by columns for a list this wide."""
     return (18, 10) if width >= WIDE else (14, 0)
-
-
-@dataclass
-class ItemLine:
-    """One pain point as the list shows it."""
-
-    row: Row
-
-    @property
-    def id(self) -> str:
-        """Return the pain point's id."""
-        return str(self.row["id"])
-
-    def item(self) -> Item:
-        """Return what scoring needs to know of the pain point."""
-        row = self.row
-        return Item(row["id"], row["text"], row["position"], row["created_at"])
 
 
 def header_line(width: int) -> str:
@@ -127,7 +110,7 @@ class InventoryList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: dict[str, ItemLine] = {}
+        self.lines: dict[str, PainPoint] = {}
         """Every pain point not deleted, variants included, by id."""
         self.survivors: dict[str, str] = {}
         """Every row whose votes count, mapped to the shown pain point they count for."""
@@ -177,17 +160,17 @@ class InventoryList(ScrollView, can_focus=True):
         """Tell whether a row is a shown pain point (live and merged into nothing)."""
         return self.survivors.get(item_id) == item_id
 
-    def apply_rows(self, rows: Iterable[Row]) -> set[str]:
-        """Take in changed pain point rows; return the shown ids whose score may change."""
+    def apply_changes(self, points: Iterable[PainPoint]) -> set[str]:
+        """Take in changed pain points; return the shown ids whose score may change."""
         changed: set[str] = set()
-        for row in rows:
-            item = str(row["id"])
+        for point in points:
+            item = point.id
             changed.add(item)
             self.lines.pop(item, None)
-            if row["deleted_at"] is not None or row["merged_into_id"] is not None:
+            if point.deleted_at is not None or point.merged_into_id is not None:
                 self.marked.discard(item)
-            if row["deleted_at"] is None:
-                self.lines[item] = ItemLine(dict(row))
+            if point.deleted_at is None:
+                self.lines[item] = point
         before = self.survivors
         if changed:
             self._resolve_merges()
@@ -200,7 +183,7 @@ class InventoryList(ScrollView, can_focus=True):
     def _resolve_merges(self) -> None:
         """Work out which shown pain point every row counts for, and each one's variants."""
         self.survivors = survivors(
-            {item: line.row["merged_into_id"] for item, line in self.lines.items()}
+            {item: point.merged_into_id for item, point in self.lines.items()}
         )
         variants: dict[str, set[str]] = {}
         for item, end in self.survivors.items():
@@ -275,8 +258,10 @@ class InventoryList(ScrollView, can_focus=True):
             self._dirty.update(items)
 
     def _scored(self, item_id: str) -> Scored:
-        """Return a shown pain point's ranking entry from its row and tally."""
-        return scored(self.lines[item_id].item(), self.tallies.get(item_id))
+        """Return a shown pain point's ranking entry from its record and tally."""
+        point = self.lines[item_id]
+        item = Item(point.id, point.text, point.position, point.created_at)
+        return scored(item, self.tallies.get(item_id))
 
     def toggle_mark(self) -> None:
         """Mark or unmark the pain point under the cursor."""
@@ -342,8 +327,7 @@ class InventoryList(ScrollView, can_focus=True):
 
     def _segments(self, item_id: str, width: int) -> list[Segment]:
         """Return one pain point's cells as segments (user text never parsed as markup)."""
-        line = self.lines[item_id]
-        row = line.row
+        point = self.lines[item_id]
         marked = item_id in self.marked
         mark_style = self.get_component_rich_style("inventory-list--marked") if marked else None
         dim = self.get_component_rich_style("inventory-list--dim")
@@ -357,17 +341,17 @@ class InventoryList(ScrollView, can_focus=True):
         variants = len(self.variants.get(item_id, ()))
         theme_width, by_width = side_widths(width)
         text_width = max(10, width - _fixed_width(width))
-        theme = self.theme_names.get(row["theme_id"] or "", "")
+        theme = self.theme_names.get(point.theme_id or "", "")
         return [
             Segment("● " if marked else "  ", mark_style),
-            Segment(str(row["position"]).ljust(NUMBER_WIDTH), dim),
+            Segment(str(point.position).ljust(NUMBER_WIDTH), dim),
             Segment(rank.ljust(RANK_WIDTH)),
             Segment(score.rjust(SCORE_WIDTH - 1) + " ", Style(bold=True)),
             Segment(" "),
-            Segment(_cell(row["text"], text_width), mark_style),
+            Segment(_cell(point.text, text_width), mark_style),
             Segment(_cell(f"+{variants}" if variants else "", VARIANTS_WIDTH), dim),
             Segment(_cell(theme, theme_width)),
-            Segment(_cell(row["raised_by"] or "", by_width) if by_width else "", dim),
+            Segment(_cell(point.raised_by, by_width) if by_width else "", dim),
         ]
 
     # Handlers and actions ---------------------------------------------------------------------

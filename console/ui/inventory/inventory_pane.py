@@ -23,53 +23,36 @@ from console.domain.scoring import (
     voter_count,
 )
 from console.domain.text import counted
-from console.domain.voting import VotingMethod, format_ballot_entry, parse_hand_count
 from console.store.cards import cards_for_pain_point
 from console.store.display import set_display
 from console.store.inventory import (
     assign_theme,
     capture_pain_point,
+    changed_pain_points,
     create_theme,
     delete_pain_point,
     edit_pain_point,
     live_themes,
     merge_pain_points,
     merge_themes,
-    pain_point_rows,
     rename_theme,
     theme_names,
     variant_texts,
 )
-from console.store.inventory_votes import (
-    Round,
-    ballot_of,
-    bump_hand_count,
-    open_round,
-    parse_ballot,
-    round_votes,
-    rounds,
-    save_ballot,
-    set_hand_count,
-    set_revealed,
-    theme_items,
-    voted_items_since,
-    voters_in,
-)
-from console.store.workshop import Participant, participants, workshop_details
+from console.store.inventory_votes import round_votes, theme_items, voted_items_since
 from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput
 from console.ui.common.pane import Pane, cell
 from console.ui.common.text import literal
-from console.ui.inventory.ballot_bar import BallotBar, BallotInput
+from console.ui.inventory.ballot_bar import BallotInput
 from console.ui.inventory.inventory_list import InventoryList, header_line
 from console.ui.inventory.inventory_modals import (
     InventoryProjectorModal,
-    InventoryRoundModal,
     ProjectorChoice,
     PromptModal,
-    RoundSettings,
     ThemeChoice,
     ThemeChooserModal,
 )
+from console.ui.inventory.rounds_panel import RoundsPanel
 
 HINT = (
     "Enter saves at once · n new · e edit · Space mark · m merge · g theme · v round · "
@@ -78,7 +61,7 @@ HINT = (
 
 
 class InventoryPane(Pane):
-    """The pain-point inventory: capture, themes, duplicates, voting rounds and the ranking."""
+    """The pain-point inventory: capture, themes, duplicates and the ranking of a round."""
 
     TITLE = "Inventory"
     WATCHED_TABLES = frozenset(
@@ -104,6 +87,7 @@ class InventoryPane(Pane):
         Binding("m", "merge", "Merge"),
         Binding("g", "group", "Theme"),
         Binding("r", "rename_theme", "Rename theme", show=False),
+        # v, b, + - h, R and [ ] act in the RoundsPanel: bound here, where the focus is.
         Binding("v", "new_round", "Round"),
         Binding("b", "ballots", "Ballots"),
         Binding("plus,equals_sign", "bump(1)", "+1 hand", show=False),
@@ -118,10 +102,6 @@ class InventoryPane(Pane):
 
     def __init__(self, store: Any, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
-        self.round_id: str | None = None
-        self.all_rounds: list[Round] = []
-        self.delegates: list[Participant] = []
-        self.delegate_index = 0
         self.projector_top = 10
         self._reveal_id: str | None = None
         self.themes: list[Item] = []
@@ -150,7 +130,7 @@ class InventoryPane(Pane):
                 yield table
                 yield Static("Cards it relates to", classes="inventory-side-title")
                 yield Static(id="inventory-links")
-        yield BallotBar(id="inventory-ballot")
+        yield RoundsPanel(store=self.store, id="inventory-rounds")
         yield Static(HINT, classes="pane-hint", id="inventory-hint")
 
     def on_mount(self) -> None:
@@ -179,14 +159,9 @@ class InventoryPane(Pane):
         return self.query_one("#inventory-themes", DataTable)
 
     @property
-    def ballot_bar(self) -> BallotBar:
-        """Return the ballot bar."""
-        return self.query_one(BallotBar)
-
-    @property
-    def current_round(self) -> Round | None:
-        """Return the round the pane shows scores for."""
-        return next((item for item in self.all_rounds if item.id == self.round_id), None)
+    def rounds(self) -> RoundsPanel:
+        """Return the voting rounds and the ballot bar."""
+        return self.query_one(RoundsPanel)
 
     def default_focus(self) -> Widget:
         return self.capture_input
@@ -226,11 +201,12 @@ class InventoryPane(Pane):
             self.themes = theme_items(self.store)
             self.theme_survivor = theme_survivors(self.themes)
         if full or "pain_points" in changed_tables:
-            touched = listing.apply_rows(pain_point_rows(self.store, since_rev))
+            touched = listing.apply_changes(changed_pain_points(self.store, since_rev))
+        self.rounds.pain_points = listing.lines
         round_changed = False
         if full or "voting_rounds" in changed_tables:
-            round_changed = self._load_rounds()
-        current = self.current_round
+            round_changed = self.rounds.reload()
+        current = self.rounds.current
         listing.show_scores = current is not None
         scores_moved = (
             themes_changed or round_changed or any(item in listing.tallies for item in touched)
@@ -266,7 +242,7 @@ class InventoryPane(Pane):
         survivor = self.theme_survivor
         for item in items:
             if listing.is_shown(item):
-                theme_id = listing.lines[item].row["theme_id"]
+                theme_id = listing.lines[item].theme_id
                 yield item, survivor.get(theme_id) if theme_id else None
 
     def _count_themes(self) -> None:
@@ -275,15 +251,6 @@ class InventoryPane(Pane):
         self.theme_tallies, _counts = theme_totals(
             (theme, tallies.get(item)) for item, theme in self._themes_of(tallies)
         )
-
-    def _load_rounds(self) -> bool:
-        """Reload the rounds; return True if the pane now shows another round."""
-        before = self.round_id
-        self.all_rounds = rounds(self.store)
-        known = {item.id for item in self.all_rounds}
-        if self.round_id not in known:
-            self.round_id = self.all_rounds[-1].id if self.all_rounds else None
-        return self.round_id != before
 
     def _show_themes(self) -> None:
         """Redraw the small theme table, keeping the cursor on the same theme."""
@@ -294,7 +261,7 @@ class InventoryPane(Pane):
         _totals, counts = theme_totals((theme, None) for _item, theme in themes)
         shown = [theme for theme in self.themes if self.theme_survivor.get(theme.id) == theme.id]
         standings: list[ThemeStanding] = theme_standings(shown, self.theme_tallies, counts)
-        show_scores = self.round_id is not None
+        show_scores = self.rounds.round_id is not None
         table.clear()
         for standing in standings:
             entry = standing.ranked
@@ -313,24 +280,7 @@ class InventoryPane(Pane):
         """Show how many pain points there are and the current round."""
         listing = self.item_list
         title = Text(f"{self.TITLE}  ·  {counted(listing.row_count, 'pain point')}", style="bold")
-        current = self.current_round
-        if current is None:
-            title.append("  ·  no voting round yet (v opens one)", style="dim")
-        else:
-            title.append("  ·  ")
-            title.append_text(literal(current.title, width=40))
-            title.append(f" ({current.describe()})")
-            if current.method is VotingMethod.DOT:
-                ballots = self.ballots
-                title.append(f"  ·  {ballots} ballots")
-            if current.status != "open":
-                title.append("  ·  closed", style="dim")
-            title.append(
-                "  ·  revealed on the projector"
-                if current.revealed
-                else "  ·  hidden on the projector (R reveals)",
-                style="bold" if current.revealed else "italic",
-            )
+        title.append_text(self.rounds.status(self.ballots))
         if not listing.by_rank:
             title.append("  ·  capture order (o)", style="dim")
         self.query_one("#inventory-title", Static).update(title)
@@ -340,7 +290,7 @@ class InventoryPane(Pane):
         width = self.item_list.scrollable_content_region.width
         self.query_one("#inventory-header", Static).update(Text(header_line(width), style="bold"))
 
-    # Capture and ballots ----------------------------------------------------------------------
+    # Capture and the rounds' messages ---------------------------------------------------------
 
     @on(Input.Submitted, "#inventory-input")
     def _capture(self, event: Input.Submitted) -> None:
@@ -353,60 +303,14 @@ class InventoryPane(Pane):
             event.input.value = ""
             self._reveal_id = saved[0]
 
-    @on(Input.Submitted, "#ballot-input")
-    def _ballot_entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        current = self.current_round
-        if current is None or not self.delegates:
-            return
-        delegate = self.delegates[self.delegate_index]
-
-        def save() -> None:
-            save_ballot(self.store, current.id, delegate.id, parse_ballot(self.store, event.value))
-
-        if not self._attempt(save):
-            return
-        used = sum(ballot_of(self.store, current.id, delegate.id).values())
-        message = f"{delegate.label}: {used} of {current.budget} dots saved."
-        if self.delegate_index + 1 < len(self.delegates):
-            self._show_delegate(self.delegate_index + 1)
-        else:
-            message += " That was the last delegate: Escape ends ballot entry."
-            self.ballot_bar.ballot_input.value = ""
-        self.query_one("#inventory-hint", Static).update(literal(message))
-
-    @on(BallotInput.Switch)
-    def _switch_delegate(self, event: BallotInput.Switch) -> None:
-        if self.delegates:
-            self._show_delegate((self.delegate_index + event.step) % len(self.delegates))
+    @on(RoundsPanel.Hint)
+    def _hint(self, event: RoundsPanel.Hint) -> None:
+        self.query_one("#inventory-hint", Static).update(event.text)
 
     @on(BallotInput.Close)
-    def _close_ballots(self) -> None:
-        self.ballot_bar.display = False
+    def _ballots_closed(self) -> None:
         self.query_one("#inventory-hint", Static).update(HINT)
         self.item_list.focus()
-
-    def _show_delegate(self, index: int) -> None:
-        """Put a delegate's ballot (as typed numbers) into the ballot line."""
-        current = self.current_round
-        if current is None:
-            return
-        self.delegate_index = index
-        delegate = self.delegates[index]
-        ballot = ballot_of(self.store, current.id, delegate.id)
-        numbers = {
-            item: str(line.row["position"])
-            for item, line in self.item_list.lines.items()
-            if item in ballot
-        }
-        ballot = {item: points for item, points in ballot.items() if item in numbers}
-        who = literal(delegate.label, width=30, style="bold")
-        who.append(f" ({index + 1}/{len(self.delegates)}, {current.budget} dots, ")
-        who.append(f"max {current.cap_per_item} each) ")
-        self.query_one("#ballot-who", Static).update(who)
-        line = self.ballot_bar.ballot_input
-        line.value = format_ballot_entry(ballot, numbers)
-        line.cursor_position = len(line.value)
 
     # Actions ----------------------------------------------------------------------------------
 
@@ -426,12 +330,12 @@ class InventoryPane(Pane):
         item = self._item_under_cursor()
         if item is None:
             return
-        line = self.item_list.lines[item]
+        point = self.item_list.lines[item]
         variants = [f"Variant: {text}" for text in variant_texts(self.store, item)]
         self._open(
             PromptModal(
-                f"Edit pain point #{line.row['position']}",
-                line.row["text"],
+                f"Edit pain point #{point.position}",
+                point.text,
                 lambda text: edit_pain_point(self.store, item, text),
                 hint="Enter saves (#theme and @name change those too); Escape cancels.",
                 details=variants,
@@ -445,7 +349,7 @@ class InventoryPane(Pane):
         item = self._item_under_cursor()
         if item is None:
             return
-        number = self.item_list.lines[item].row["position"]
+        number = self.item_list.lines[item].position
         if self._attempt(lambda: delete_pain_point(self.store, item)):
             self.notify(f"Deleted #{number}. Ctrl+Z brings it back.")
 
@@ -469,7 +373,7 @@ class InventoryPane(Pane):
                 severity="warning",
             )
             return
-        number = self.item_list.lines[keep].row["position"]
+        number = self.item_list.lines[keep].position
         merged: list[int] = []
         if self._attempt(lambda: merged.append(merge_pain_points(self.store, keep, marked))):
             self.item_list.clear_marks()
@@ -481,7 +385,7 @@ class InventoryPane(Pane):
     def action_group(self) -> None:
         """Put the marked pain points (or the one under the cursor) into a theme."""
         listing = self.item_list
-        targets = sorted(listing.marked, key=lambda item: listing.lines[item].row["position"])
+        targets = sorted(listing.marked, key=lambda item: listing.lines[item].position)
         if not targets:
             item = self._item_under_cursor()
             targets = [item] if item else []
@@ -530,83 +434,25 @@ class InventoryPane(Pane):
 
     def action_new_round(self) -> None:
         """Open a new voting round: a dot vote or a hand count."""
-        settings = workshop_details(self.store).settings
-
-        def save(chosen: RoundSettings) -> None:
-            self.round_id = open_round(
-                self.store,
-                chosen.method,
-                title=chosen.title,
-                budget=chosen.budget,
-                cap_per_item=chosen.cap_per_item,
-            )
-
-        self._open(InventoryRoundModal(settings.vote_budget, settings.vote_cap, save))
+        self.rounds.new_round()
 
     def action_ballots(self) -> None:
         """Enter dot-vote ballots, one delegate after another."""
-        current = self.current_round
-        if current is None or current.method is not VotingMethod.DOT:
-            self.notify("Open a dot-vote round first (v).", severity="warning")
-            return
-        if current.status != "open":
-            self.notify(f"{current.title} is closed; open a new round with v.", severity="warning")
-            return
-        self.delegates = participants(self.store)
-        if not self.delegates:
-            self.notify("Add delegates first (w: workshop details).", severity="warning")
-            return
-        done = voters_in(self.store, current.id)
-        first = next(
-            (index for index, person in enumerate(self.delegates) if person.id not in done), 0
-        )
-        self.ballot_bar.display = True
-        self._show_delegate(first)
-        self.query_one("#inventory-hint", Static).update(
-            "Enter saves this ballot and moves on · Up/Down other delegate (re-entering replaces "
-            "a ballot) · Escape ends"
-        )
-        self.ballot_bar.ballot_input.focus()
+        self.rounds.enter_ballots()
 
     def action_bump(self, step: int) -> None:
         """Add or take away one raised hand on the pain point under the cursor."""
-        current = self.current_round
-        item = self._item_under_cursor()
-        if current is None:
-            self.notify("Open a hand-count round first (v).", severity="warning")
-            return
-        if item is not None:
-            self._attempt(lambda: bump_hand_count(self.store, current.id, item, step))
+        self.rounds.bump(self._item_under_cursor(), step)
 
     def action_type_count(self) -> None:
         """Type the number of raised hands for the pain point under the cursor."""
-        current = self.current_round
         item = self._item_under_cursor()
-        if current is None or current.method is not VotingMethod.HAND_COUNT:
-            self.notify("Open a hand-count round first (v).", severity="warning")
-            return
-        if item is None:
-            return
-        count = self.item_list.score_of(item)
-        number = self.item_list.lines[item].row["position"]
-        self._open(
-            PromptModal(
-                f"Raised hands for #{number}",
-                str(count),
-                lambda text: set_hand_count(self.store, current.id, item, parse_hand_count(text)),
-                max_length=8,
-            )
-        )
+        point = self.item_list.lines[item] if item is not None else None
+        self.rounds.type_count(point, self.item_list.score_of(item) if item is not None else 0)
 
     def action_reveal(self) -> None:
         """Reveal the current round's scores on the projector, or hide them again."""
-        current = self.current_round
-        if current is None:
-            self.notify("There is no voting round yet (v opens one).", severity="warning")
-            return
-        if self._attempt(lambda: set_revealed(self.store, current.id, not current.revealed)):
-            shown = "revealed on" if not current.revealed else "hidden again on"
-            self.notify(f"Scores {shown} the projector.")
+        self.rounds.reveal()
 
     def action_projector(self) -> None:
         """Put the top pain points or themes on the projector."""
@@ -615,10 +461,10 @@ class InventoryPane(Pane):
             if choice is None:
                 return
             self.projector_top = choice.top
-            payload = {"round_id": self.round_id, "show": choice.show, "top": choice.top}
+            payload = {"round_id": self.rounds.round_id, "show": choice.show, "top": choice.top}
             if self._attempt(lambda: set_display(self.store, "inventory", payload)):
                 what = "pain points" if choice.show == "items" else "themes"
-                hidden = "" if self._revealed() else " (scores hidden until you reveal: R)"
+                hidden = "" if self.rounds.revealed else " (scores hidden until you reveal: R)"
                 self.notify(f"On the projector: the top {choice.top} {what}{hidden}.")
 
         self.app.push_screen(InventoryProjectorModal(self.projector_top), chosen)
@@ -630,13 +476,10 @@ class InventoryPane(Pane):
 
     def action_switch_round(self, step: int) -> None:
         """Show the previous or next voting round."""
-        if not self.all_rounds:
-            self.notify("There is no voting round yet (v opens one).", severity="warning")
+        rounds = self.rounds
+        if not rounds.switch(step) or rounds.round_id is None:
             return
-        ids = [item.id for item in self.all_rounds]
-        index = ids.index(self.round_id) if self.round_id in ids else len(ids) - 1
-        self.round_id = ids[max(0, min(len(ids) - 1, index + step))]
-        self.item_list.count_votes(round_votes(self.store, self.round_id))
+        self.item_list.count_votes(round_votes(self.store, rounds.round_id))
         self.item_list.rerank()
         self._count_themes()
         self.ballots = voter_count(self.item_list.tallies.values())
@@ -666,7 +509,7 @@ class InventoryPane(Pane):
         item = self.item_list.cursor_id
         if item is None:
             return None
-        return self.item_list.lines[item].row["theme_id"]
+        return self.item_list.lines[item].theme_id
 
     def _merge_theme(self) -> None:
         """Merge the theme under the theme cursor into another theme."""
@@ -690,11 +533,6 @@ class InventoryPane(Pane):
             ThemeChooserModal(f"Merge {name!r} into…", others, allow_none=False, allow_new=False),
             chosen,
         )
-
-    def _revealed(self) -> bool:
-        """Tell whether the current round is revealed."""
-        current = self.current_round
-        return current is not None and current.revealed
 
     def _open(self, modal: Any) -> None:
         """Open a dialog that saves by itself; sync when it has saved."""
