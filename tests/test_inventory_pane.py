@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import pilot_wait_until
+from helpers import notices, pilot_wait_until, visible_text
 from textual import events
 from textual.widgets import DataTable, Input
 
@@ -31,14 +31,9 @@ SIZE = (140, 44)
 LINE = re.compile(r"^\s*(?:●\s+)?(\d+)\s+(\d+=?)\s+(\d+)\s+(Pain \d\d)")
 
 
-def visible_text(app) -> str:  # type: ignore[no-untyped-def]
-    """Return the text of everything on the screen, as the user reads it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 def messages(app) -> str:  # type: ignore[no-untyped-def]
-    """Return the notifications shown so far."""
-    return "\n".join(str(notification.message) for notification in app._notifications)
+    """Return the notifications shown so far, one a line."""
+    return "\n".join(notices(app))
 
 
 def screen_ranking(app) -> list[tuple[int, str, int]]:  # type: ignore[no-untyped-def]
