@@ -108,8 +108,9 @@ def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> Non
     with a pick-3 round of 200 ballots."""
     import random
 
-    from console.store.cards import create_round, import_deck
+    from console.store.card_rounds import create_round
     from console.store.core import new_id
+    from console.store.decks import import_deck
     from console.store.inventory_votes import open_round
 
     rng = random.Random(seed)

@@ -10,13 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from console.store.cards import (
-    create_round,
-    import_deck,
-    round_results,
-    save_ballot,
-)
+from console.store.card_rounds import create_round, round_results, save_ballot
 from console.store.core import WorkshopStore
+from console.store.decks import import_deck
 from console.store.templates import apply_template
 from console.ui.app import make_app
 

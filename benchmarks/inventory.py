@@ -17,6 +17,7 @@ from pathlib import Path
 
 from _common import WORDS, every_pane_built
 
+from console.store.changes import EVERY_FEATURE
 from console.store.core import WorkshopStore, iso, new_id
 from console.store.inventory_votes import open_round, parse_ballot, save_ballot
 from console.store.templates import apply_template
@@ -108,7 +109,7 @@ async def measure(path: Path, round_id: str) -> dict[str, float]:
 
             pane = app.query_one("#inventory")
             began = time.perf_counter()
-            pane.sync(0, set(pane.WATCHED_TABLES))
+            pane.sync(0, EVERY_FEATURE)
             await pilot.pause()
             figures["full reload of the pane (sync from revision 0)"] = time.perf_counter() - began
 

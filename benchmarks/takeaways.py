@@ -21,8 +21,8 @@ from console.store.core import WorkshopStore
 from console.store.takeaways import (
     capture_takeaway,
     count_takeaways,
+    listed_takeaways,
     parse_filter,
-    takeaway_rows,
 )
 from console.store.templates import apply_template
 
@@ -136,12 +136,12 @@ def main() -> None:
         print(f"built {count:,} takeaways in {time.perf_counter() - started:.1f} s")
         for query in ("flow", "flow customer", "kind:quote @gene", "#leadership", "status:open"):
             shown = parse_filter(store, query)
-            rows = timed(f"rows: {query}", lambda s=shown: takeaway_rows(store, 0, s, limit=200))
+            rows = timed(f"rows: {query}", lambda s=shown: listed_takeaways(store, 0, s, limit=200))
             passing, _total = timed(f"count: {query}", lambda s=shown: count_takeaways(store, s))
             print(f"    {len(rows)} rows shown, {passing} match")
         rev = store.current_rev()
         capture_takeaway(store, "q: a new quote -- Gene Kim")
-        timed("sync: rows written since the last revision", lambda: takeaway_rows(store, rev))
+        timed("sync: rows written since the last revision", lambda: listed_takeaways(store, rev))
         asyncio.run(pane_timings(store))
         store.close()
 

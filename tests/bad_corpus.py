@@ -23,8 +23,9 @@ from helpers import (
 from workshops import foreign, newer, random_bytes, truncated
 
 from console.report.build import export
-from console.store.cards import add_card, create_round, save_hand_counts
+from console.store.card_rounds import create_round, save_hand_counts
 from console.store.core import NOT_SAVED_FILE_LOST, WorkshopStore
+from console.store.decks import add_card
 from console.store.export import open_read_only
 from console.store.format import SYNCED_TABLES
 from console.store.importer import import_records

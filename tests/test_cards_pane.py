@@ -10,17 +10,13 @@ from conftest import FakeClock
 from rich.console import Console
 from textual.widgets import DataTable, Static
 
-from console.store.cards import (
-    ballot_codes,
-    card_rounds,
-    compare_round,
-    deck_rows,
-    pain_points_for_card,
-    round_results,
-)
+from console.store.card_links import pain_points_for_card
+from console.store.card_rounds import ballot_codes, card_rounds, round_results
 from console.store.core import WorkshopStore
+from console.store.decks import live_decks
 from console.store.display import display_state
 from console.store.inventory import capture_pain_point
+from console.store.rankings import compare_round
 from console.ui.app import make_app
 
 DECKS = Path(__file__).parent / "data" / "decks"
@@ -239,13 +235,13 @@ async def test_import_a_deck_by_keys_and_refuse_a_bad_one(
         await pilot.press(*"duplicate_codes.csv", "enter")
         await pilot.pause()
         assert notices(app)[-1].startswith("duplicate_codes.csv line 4: duplicate code d01")
-        assert len(deck_rows(store)) == 1
+        assert len(live_decks(store)) == 1
         field = app.screen.query_one("#import-deck-path")
         field.value = ""
         await pilot.press(*"good.toml", "tab", *"Room deck", "enter")
         await pilot.pause()
         assert notices(app)[-1] == "Imported 3 cards into 'Room deck'."
-        assert [row["name"] for row in deck_rows(store)] == ["ABC cards", "Room deck"]
+        assert [deck.name for deck in live_decks(store)] == ["ABC cards", "Room deck"]
         assert table_codes(app)[-3:] == ["K1", "K2", "K3"]
         await pilot.press("k", "k")
         await pilot.pause()
@@ -296,7 +292,7 @@ async def test_link_a_card_to_pain_points_by_keys(store: WorkshopStore, clock: F
         await pilot.pause()
         table = app.query_one("#cards-table", DataTable)
         card_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        assert [row["text"] for row in pain_points_for_card(store, card_id)] == [
+        assert [linked.text for linked in pain_points_for_card(store, card_id)] == [
             "Everything is urgent"
         ]
         assert str(table.get_row_at(1)[5]) == "1"

@@ -9,8 +9,9 @@ from helpers import pilot_wait_until
 from rich.console import Console
 from textual.widgets import Static
 
-from console.store.cards import create_round, deck_rows, save_ballot, set_revealed
+from console.store.card_rounds import create_round, save_ballot, set_revealed
 from console.store.core import WorkshopStore
+from console.store.decks import live_decks
 from console.store.display import set_display
 from console.ui.projector.app import make_projector_app
 from console.ui.projector.cards_view import CardsView
@@ -28,7 +29,7 @@ async def test_the_projector_hides_then_reveals_the_top_cards_live(
     store: WorkshopStore, second_store: WorkshopStore, clock: FakeClock
 ) -> None:
     assert VIEWS["cards"] is CardsView
-    deck_id = deck_rows(store)[0]["id"]
+    deck_id = live_decks(store)[0].id
     round_id = create_round(store, deck_id, "pick_n", "ABC top 3")
     for number, ballot in enumerate(["1 2 10", "1 2 11", "2 11 3"], start=1):
         save_ballot(store, round_id, number, ballot)
@@ -72,7 +73,7 @@ async def test_the_projector_hides_then_reveals_the_top_cards_live(
 async def test_the_cards_view_with_no_payload_shows_the_newest_round(
     store: WorkshopStore, second_store: WorkshopStore, clock: FakeClock
 ) -> None:
-    deck_id = deck_rows(store)[0]["id"]
+    deck_id = live_decks(store)[0].id
     create_round(store, deck_id, "approval", "Older round")
     newest = create_round(store, deck_id, "hand_count", "Hands up")
     set_revealed(store, newest, True)

@@ -10,36 +10,36 @@ import pytest
 
 from console.domain.records import RecordError
 from console.domain.voting import RuleError
-from console.store.cards import (
-    add_card,
+from console.store.card_links import cards_for_pain_point, pain_points_for_card, set_card_links
+from console.store.card_rounds import (
     ballot_codes,
-    card_rows,
-    cards_for_pain_point,
-    compare_round,
     create_round,
-    deck_cards,
-    deck_rows,
     first_delegate_without_ballot,
     get_round,
-    import_deck,
-    pain_points_for_card,
     round_results,
     save_ballot,
     save_hand_counts,
-    set_card_links,
     set_revealed,
     set_round_open,
-    update_card,
 )
 from console.store.core import StoreError, WorkshopStore
+from console.store.decks import (
+    add_card,
+    deck_cards,
+    import_deck,
+    listed_cards,
+    live_decks,
+    update_card,
+)
 from console.store.inventory import capture_pain_point
+from console.store.rankings import compare_round
 
 DECKS = Path(__file__).parent / "data" / "decks"
 
 
 def abc_deck(store: WorkshopStore) -> str:
     """Return the id of the template's ABC deck."""
-    return next(row["id"] for row in deck_rows(store) if row["name"] == "ABC cards")
+    return next(deck.id for deck in live_decks(store) if deck.name == "ABC cards")
 
 
 def counts(store: WorkshopStore) -> tuple[int, int, int]:
@@ -75,7 +75,7 @@ def test_a_good_deck_imports_every_card(
     cards = deck_cards(store, imported.deck_id)
     assert [card.code for card in cards] == codes
     assert [card.category for card in cards] == categories
-    assert [row["name"] for row in deck_rows(store)] == ["ABC cards", "Room deck"]
+    assert [deck.name for deck in live_decks(store)] == ["ABC cards", "Room deck"]
 
 
 def test_a_deck_imports_from_bytes_and_names_itself_after_the_file(store: WorkshopStore) -> None:
@@ -147,7 +147,7 @@ def test_a_folder_or_an_empty_deck_or_a_taken_name_is_refused(
         import_deck(store, b"code,title\n", filename="empty.csv")
     with pytest.raises(ValueError, match=r"A deck named .abc cards. already exists"):
         import_deck(store, DECKS / "good.csv", "abc cards")
-    assert len(deck_rows(store)) == 1
+    assert len(live_decks(store)) == 1
 
 
 def test_cards_are_added_and_edited_and_duplicate_codes_refused(store: WorkshopStore) -> None:
@@ -350,16 +350,16 @@ def test_cards_link_to_pain_points_both_ways(store: WorkshopStore) -> None:
     rev = store.current_rev()
     set_card_links(store, cards["ABC02"], [second, first])
     set_card_links(store, cards["ABC01"], [first, first])  # Named twice: one link.
-    assert [row["text"] for row in pain_points_for_card(store, cards["ABC02"])] == [
+    assert [linked.text for linked in pain_points_for_card(store, cards["ABC02"])] == [
         "Business does not see IT value",
         "Everything is urgent",
     ]
-    assert [row["code"] for row in cards_for_pain_point(store, first)] == ["ABC01", "ABC02"]
-    changed = {row["code"]: row["links"] for row in card_rows(store, rev)}
+    assert [linked.code for linked in cards_for_pain_point(store, first)] == ["ABC01", "ABC02"]
+    changed = {listed.card.code: listed.links for listed in listed_cards(store, rev)}
     assert changed == {"ABC01": 1, "ABC02": 2}
     set_card_links(store, cards["ABC02"], [second])
-    assert [row["code"] for row in cards_for_pain_point(store, first)] == ["ABC01"]
+    assert [linked.code for linked in cards_for_pain_point(store, first)] == ["ABC01"]
     assert store.undo_last() == "change card links"
-    assert [row["code"] for row in cards_for_pain_point(store, first)] == ["ABC01", "ABC02"]
+    assert [linked.code for linked in cards_for_pain_point(store, first)] == ["ABC01", "ABC02"]
     with pytest.raises(StoreError, match="no longer exists"):
         set_card_links(store, cards["ABC03"], ["gone"])

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import make_workshop
 
+from console.store.changes import Feature, features_of
 from console.store.core import WorkshopStore
 from console.store.files import BUSY_TIMEOUT_MS, StoreError
-from console.store.format import APPLICATION_ID, FORMAT_VERSION, STEP_NAMES
+from console.store.format import APPLICATION_ID, FORMAT_VERSION, STEP_NAMES, SYNCED_TABLES
 from console.store.migrations import migration_names
 from console.store.templates import apply_template, shipped_template_names
 from console.store.workshop import (
@@ -201,8 +202,17 @@ def test_another_connections_commit_is_seen_through_data_version(
     seen = store.current_rev()
     add_participants(second_store, 1)
     assert store.changed_elsewhere()
-    assert "participants" in store.changed_tables(seen)
+    assert store.changed_features(seen) == {Feature.PARTICIPANTS}
     assert not store.changed_elsewhere()
+
+
+def test_every_table_a_console_follows_belongs_to_exactly_one_feature() -> None:
+    tables = [table for feature in Feature for table in feature.tables]
+    assert sorted(tables) == sorted(SYNCED_TABLES)
+    assert features_of(["cards", "decks", "card_pain_points"]) == {
+        Feature.CARDS,
+        Feature.CARD_LINKS,
+    }
 
 
 def test_undo_survives_a_restart_and_belongs_to_its_console(workshop_path: Path) -> None:

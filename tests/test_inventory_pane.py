@@ -442,7 +442,7 @@ async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links
     """Links made in the Cards pane (here by another console) show for the pain point."""
     from textual.widgets import Static
 
-    from console.store.cards import set_card_links
+    from console.store.card_links import set_card_links
     from console.store.inventory import capture_pain_point
     from console.ui.app import make_app
 

@@ -67,6 +67,13 @@ def test_the_ui_is_one_folder_per_feature() -> None:
         assert list(folder.glob("*.tcss")), f"{feature} keeps its styles beside its pane"
 
 
+def test_the_ui_reads_records_not_rows_and_watches_features_not_tables() -> None:
+    pattern = re.compile(r"""\bRow\b|\[["'][a-z_]+["']\]|WATCHED_TABLES|changed_tables""")
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            assert not pattern.search(line), f"{path.relative_to(PACKAGE)}:{number}: {line}"
+
+
 def test_ui_classes_follow_one_naming_scheme() -> None:
     import importlib
     import inspect

@@ -17,6 +17,7 @@ from helpers import block_until
 from workshops import build_realistic_workshop, copy_workshop
 
 from console.cli import cli
+from console.store.changes import Feature
 from console.store.core import WorkshopStore
 from console.store.export import dump_workshop, open_read_only
 from console.store.merge import merge_workshops
@@ -114,7 +115,7 @@ def test_merged_rows_are_seen_by_an_open_console(copies) -> None:
         seen = console.current_rev()
         merge_workshops(master, [notes])
         assert console.changed_elsewhere()
-        assert "takeaways" in console.changed_tables(seen)
+        assert Feature.TAKEAWAYS in console.changed_features(seen)
 
 
 def test_the_merge_command_reports_added_already_there_and_differing_rows(copies) -> None:

@@ -24,8 +24,9 @@ from console.cli import cli
 from console.report.html import render_html
 from console.report.markdown import md, render_markdown
 from console.report.model import Report
-from console.store import cards, inventory, inventory_votes
+from console.store import card_rounds, inventory, inventory_votes
 from console.store.core import WorkshopStore
+from console.store.decks import live_decks
 from console.store.takeaways import capture_takeaway
 
 # Pain points, their themes, and each delegate's dots: every theme, pain point and card ends on
@@ -77,11 +78,11 @@ def build_scored_workshop(path: Path) -> Path:
             ballot = {ids[text]: points for text, points in dots.items()}
             inventory_votes.save_ballot(store, dot_round, delegates[number], ballot)
         inventory_votes.set_revealed(store, dot_round, True)
-        deck = cards.deck_rows(store)[0]["id"]
-        card_round = cards.create_round(store, deck, "pick_n", "Top cards", pick_count=3)
+        deck = live_decks(store)[0].id
+        card_round = card_rounds.create_round(store, deck, "pick_n", "Top cards", pick_count=3)
         for number, ballot_text in CARD_BALLOTS.items():
-            cards.save_ballot(store, card_round, number, ballot_text)
-        cards.set_revealed(store, card_round, True)
+            card_rounds.save_ballot(store, card_round, number, ballot_text)
+        card_rounds.set_revealed(store, card_round, True)
         capture_takeaway(store, "a: Send the report @Ann !2026-12-01")
         capture_takeaway(store, "a: Book the room @Bob")
     return path

@@ -31,7 +31,7 @@ from textual.widgets import ContentSwitcher, Input
 import console.store.core
 import console.store.demo
 from console.store.agenda import load_agenda, start_item
-from console.store.cards import card_rounds
+from console.store.card_rounds import card_rounds
 from console.store.core import WorkshopStore
 from console.store.demo import build_demo
 from console.store.display import set_display

@@ -15,10 +15,10 @@ from console.store.takeaways import (
     count_takeaways,
     delete_takeaway,
     link_choices,
+    listed_takeaways,
     parse_filter,
     set_action_status,
     tag_choices,
-    takeaway_rows,
     toggle_link,
     toggle_tag,
     update_takeaway,
@@ -27,7 +27,7 @@ from console.store.takeaways import (
 
 def texts(store: WorkshopStore, query: str) -> list[str]:
     """Return the texts a typed search shows, oldest first."""
-    return [row["text"] for row in takeaway_rows(store, 0, parse_filter(store, query))]
+    return [shown.text for shown in listed_takeaways(store, 0, parse_filter(store, query))]
 
 
 def first_item(store: WorkshopStore) -> dict:
@@ -48,9 +48,9 @@ def test_capture_stamps_time_and_running_item_and_resolves_alias_tags(
     assert row["agenda_item_id"] == item["id"]
     assert row["captured_at"].startswith("2026-11-26T09:00:00")
     assert captured.tags == ("DevOps Leadership", "Continuous Improvement")
-    shown = takeaway_rows(store)[0]
-    assert shown["item"] == item["title"]
-    assert set(shown["areas"].split(", ")) == {"DevOps Leadership", "Continuous Improvement"}
+    shown = listed_takeaways(store)[0]
+    assert shown.item_title == item["title"]
+    assert set(shown.areas.split(", ")) == {"DevOps Leadership", "Continuous Improvement"}
 
 
 def test_quote_speaker_is_remembered_and_action_gets_owner_due_and_open_status(
@@ -177,13 +177,13 @@ def test_tag_choices_type_to_search_toggle_and_links(store: WorkshopStore) -> No
     offer = tag_choices(store, "Handovers", captured.id)[-1]
     assert offer.kind == "new-theme"
     assert toggle_tag(store, captured.id, offer) is True
-    assert takeaway_rows(store)[0]["themes"] == "Handovers"
+    assert listed_takeaways(store)[0].themes == "Handovers"
     pain_point = store.db.table("pain_points")
     assert pain_point.count == 0
     cards = link_choices(store, "", captured.id)
     assert cards and cards[0].kind == "card"
     assert toggle_link(store, captured.id, cards[0]) is True
-    assert takeaway_rows(store)[0]["card"].startswith("card ")
+    assert listed_takeaways(store)[0].card_label.startswith("card ")
 
 
 def test_two_note_takers_at_the_same_moment_are_both_kept_in_order(
@@ -192,7 +192,7 @@ def test_two_note_takers_at_the_same_moment_are_both_kept_in_order(
     capture_takeaway(store, "from the facilitator")
     capture_takeaway(second_store, "from the note-taker", default_kind=TakeawayKind.DECISION)
     capture_takeaway(store, "facilitator again")
-    assert [row["text"] for row in takeaway_rows(second_store)] == [
+    assert [shown.text for shown in listed_takeaways(second_store)] == [
         "from the facilitator",
         "from the note-taker",
         "facilitator again",

@@ -16,8 +16,9 @@ import pytest
 from conftest import make_workshop
 from pty_console import Console
 
-from console.store.cards import create_round, deck_rows
+from console.store.card_rounds import create_round
 from console.store.core import WorkshopStore
+from console.store.decks import live_decks
 from console.store.workshop import add_participants
 
 LINES = 200
@@ -156,7 +157,7 @@ def test_a_burst_of_card_ballots_saves_each_delegate_s_cards_exactly(workshop: P
     store = WorkshopStore.open(workshop)
     try:
         add_participants(store, 40)
-        deck = deck_rows(store)[0]["id"]
+        deck = live_decks(store)[0].id
         round_id = create_round(store, deck, "pick_n", pick_count=3)
     finally:
         store.close()

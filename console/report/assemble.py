@@ -29,10 +29,11 @@ from console.report.model import (
     TakeawayLine,
     ThemeReport,
 )
-from console.store.cards import compare_with_published, round_cards, round_votes, score_card_round
+from console.store.card_rounds import round_cards, round_votes, score_card_round
 from console.store.core import Row, iso
 from console.store.export import Reader
 from console.store.inventory_votes import inventory_scores, theme_items
+from console.store.rankings import compare_with_published
 from console.store.report_data import (
     Raiser,
     action_rows,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from console import __version__
+from console.store.changes import Feature, features_of
 from console.store.files import (
     BUSY_TIMEOUT_MS,
     StoreError,
@@ -420,6 +421,10 @@ class WorkshopStore:
             for table in SYNCED_TABLES
         )
         return {row[0] for row in self.connection.execute(union, {"rev": since_rev})}
+
+    def changed_features(self, since_rev: int) -> frozenset[Feature]:
+        """Return the features with rows written after since_rev."""
+        return features_of(self.changed_tables(since_rev))
 
     # The file on disk -------------------------------------------------------------------------
 

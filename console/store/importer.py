@@ -140,7 +140,7 @@ def _insert_tables(
 def import_records(store: WorkshopStore, kind: str, path: Path) -> ImportSummary:
     """Import agenda items, participants, pain points or a deck from a CSV or TOML file."""
     if kind == "deck":
-        from console.store.cards import import_deck
+        from console.store.decks import import_deck
 
         deck = import_deck(store, path)
         return ImportSummary(f"Imported deck {deck.name!r}: {deck.cards} cards.", deck.cards)

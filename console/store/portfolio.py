@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from console.store.cards import round_cards, round_votes, score_card_round
+from console.store.card_rounds import round_cards, round_votes, score_card_round
 from console.store.export import Reader, open_read_only
 from console.store.inventory_votes import inventory_scores
 from console.store.report_data import count_rows, deciding_card_round, pain_point_round

@@ -1,7 +1,7 @@
 """What a report or a portfolio reads from a workshop file, as plain records (live rows only).
 
 The report itself is put together in console.report.assemble; scores come from
-console.domain.scoring, fed by console.store.inventory_votes and console.store.cards.
+console.domain.scoring, fed by console.store.inventory_votes and console.store.card_rounds.
 """
 
 from __future__ import annotations

@@ -44,6 +44,46 @@ class CapturedTakeaway:
 
 
 @dataclass(frozen=True)
+class Takeaway:
+    """One takeaway as the list and the projector show it, its tags and links named."""
+
+    id: str
+    seq: int
+    """Its place among takeaways captured at the same instant (the file's row order)."""
+    kind: TakeawayKind
+    text: str
+    speaker: str
+    owner: str
+    due_on: str | None
+    """An action's due date, YYYY-MM-DD."""
+    action_status: str | None
+    """An action's status: open, done or dropped (None for other kinds)."""
+    done_means: str
+    captured_at: str
+    agenda_item_id: str | None
+    item_title: str | None
+    """The title of the agenda item running when it was captured."""
+    pain_point_id: str | None
+    card_id: str | None
+    areas: str
+    """Its competence areas, comma-separated ("" for none)."""
+    themes: str
+    """Its themes, comma-separated ("" for none)."""
+    pain_point_label: str | None
+    """The linked pain point, e.g. "pain point 3"."""
+    card_label: str | None
+    """The linked card, e.g. "card ABC05"."""
+    deleted: bool
+    shown: bool = True
+    """Whether it passes the filter it was read with (a deleted takeaway never does)."""
+
+    @property
+    def order(self) -> tuple[str, int]:
+        """Return its place in capture order."""
+        return self.captured_at, self.seq
+
+
+@dataclass(frozen=True)
 class TakeawayFilter:
     """Which takeaways to show: full-text words, kind, action status, person, item and tag."""
 
@@ -99,13 +139,13 @@ _ROW_COLUMNS = """
 """
 
 
-def takeaway_rows(
+def listed_takeaways(
     store: WorkshopStore,
     since_rev: int = 0,
     shown: TakeawayFilter | None = None,
     *,
     limit: int | None = None,
-) -> list[Row]:
+) -> list[Takeaway]:
     """Return takeaways to show, each with `shown` telling whether it passes the filter.
 
     With since_rev 0: the newest `limit` takeaways that pass, oldest first. Otherwise every
@@ -121,8 +161,8 @@ def takeaway_rows(
             + (" LIMIT :limit" if limit is not None else ""),
             {**params, "limit": limit},
         )
-        return rows[::-1]
-    return store.query(
+        return [_takeaway(row) for row in reversed(rows)]
+    rows = store.query(
         "WITH changed AS (SELECT id FROM takeaways WHERE rev > :rev "
         "UNION SELECT takeaway_id FROM takeaway_competence_areas WHERE rev > :rev "
         "UNION SELECT takeaway_id FROM takeaway_themes WHERE rev > :rev) "
@@ -132,6 +172,7 @@ def takeaway_rows(
         "ORDER BY t.captured_at, t.rowid",
         params,
     )
+    return [_takeaway(row) for row in rows]
 
 
 def count_takeaways(store: WorkshopStore, shown: TakeawayFilter | None = None) -> tuple[int, int]:
@@ -154,7 +195,7 @@ def action_counts(store: WorkshopStore) -> dict[str, int]:
     return counts
 
 
-def takeaway(store: WorkshopStore, takeaway_id: str) -> Row | None:
+def takeaway(store: WorkshopStore, takeaway_id: str) -> Takeaway | None:
     """Return one live takeaway with its tags and links, or None."""
     rows = store.query(
         f"SELECT {_ROW_COLUMNS} FROM takeaways t "
@@ -162,16 +203,42 @@ def takeaway(store: WorkshopStore, takeaway_id: str) -> Row | None:
         "WHERE t.id = ? AND t.deleted_at IS NULL",
         [takeaway_id],
     )
-    return rows[0] if rows else None
+    return _takeaway(rows[0]) if rows else None
 
 
-def latest_takeaway(store: WorkshopStore) -> Row | None:
+def latest_takeaway(store: WorkshopStore) -> Takeaway | None:
     """Return the newest live quote, or the newest takeaway when there is no quote."""
     rows = store.query(
         "SELECT id FROM takeaways WHERE deleted_at IS NULL "
         "ORDER BY kind = 'quote' DESC, captured_at DESC, rowid DESC LIMIT 1"
     )
     return takeaway(store, rows[0]["id"]) if rows else None
+
+
+def _takeaway(row: Row) -> Takeaway:
+    """Build a takeaway from a row of _ROW_COLUMNS (and `shown`, if the query has it)."""
+    return Takeaway(
+        id=row["id"],
+        seq=int(row["seq"]),
+        kind=TakeawayKind(row["kind"]),
+        text=row["text"],
+        speaker=row["speaker"],
+        owner=row["owner"],
+        due_on=row["due_on"],
+        action_status=row["action_status"],
+        done_means=row["done_means"],
+        captured_at=row["captured_at"],
+        agenda_item_id=row["agenda_item_id"],
+        item_title=row["item"],
+        pain_point_id=row["pain_point_id"],
+        card_id=row["card_id"],
+        areas=row["areas"] or "",
+        themes=row["themes"] or "",
+        pain_point_label=row["pain_point"],
+        card_label=row["card"],
+        deleted=row["deleted_at"] is not None,
+        shown=bool(row.get("shown", row["deleted_at"] is None)),
+    )
 
 
 def _condition(shown: TakeawayFilter) -> tuple[str, dict[str, Any]]:

@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.store.agenda import current_item
+from console.store.changes import Feature
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_for_write_lock
 from console.store.workshop import workshop_details
 from console.ui.common.crash import ReportingApp
@@ -153,15 +154,15 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         new_rev = self.store.current_rev()
         if new_rev == self.seen_rev:
             return
-        changed = self.store.changed_tables(self.seen_rev)
+        changed = self.store.changed_features(self.seen_rev)
         for pane in self.query(Pane):
             # A pane still being built reads everything when it mounts; one closing with the
             # console (not running any more) may have lost its parts already.
             if pane.is_mounted and pane.is_running:
                 pane.sync(self.seen_rev, changed)
-        if changed & {"workshop"}:
+        if Feature.WORKSHOP in changed:
             self._show_workshop()
-        if changed & {"agenda_items", "timer_events", "agenda_days"}:
+        if Feature.AGENDA in changed:
             self._show_current_item()
         self.seen_rev = new_rev
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.store.cards import card_rounds, round_cards, round_votes, score_card_round
+from console.store.card_rounds import card_rounds, round_cards, round_votes, score_card_round
 from console.store.core import WorkshopStore
 from console.store.inventory_votes import inventory_scores, rounds, theme_items
 

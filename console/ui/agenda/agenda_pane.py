@@ -36,6 +36,7 @@ from console.store.agenda import (
     update_day,
     update_item,
 )
+from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError
 from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
 from console.ui.common.pane import TablePane, cell
@@ -94,7 +95,7 @@ class AgendaPane(TablePane):
     ]
 
     TITLE = "Agenda"
-    WATCHED_TABLES = frozenset({"agenda_items", "agenda_days", "timer_events"})
+    WATCHED = frozenset({Feature.AGENDA})
     COLUMNS = (
         ("#", 5),
         ("Start", 5),
@@ -134,9 +135,9 @@ class AgendaPane(TablePane):
 
     # Showing ------------------------------------------------------------------------------
 
-    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+    def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Bring rows up to date in place; starts and numbers depend on every earlier item."""
-        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+        if since_rev and not (changed & self.WATCHED):
             return
         # An agenda is at most a few hundred rows, and one moved or resized item shifts the
         # planned start of every later one, so the whole (small) agenda is read and diffed.
@@ -456,6 +457,6 @@ class AgendaPane(TablePane):
 
     def _saved(self, key: str) -> None:
         """Show a saved change at once and keep the cursor on the row it concerns."""
-        self.sync(0, set())
+        self.sync(0, EVERY_FEATURE)
         self.select_key(key)
         self.post_message(self.Edited())

@@ -8,26 +8,26 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from console.store.cards import (
+from console.store.card_links import pain_point_choices, pain_points_for_card, set_card_links
+from console.store.card_rounds import (
     CARD_METHODS,
+    MAX_ROUND_TITLE_CHARS,
+    METHOD_NAMES,
+    create_round,
+)
+from console.store.core import WorkshopStore
+from console.store.decks import (
     MAX_CODE_CHARS,
     MAX_DECK_NAME_CHARS,
     MAX_DESCRIPTION_CHARS,
-    MAX_ROUND_TITLE_CHARS,
     MAX_TITLE_CHARS,
-    METHOD_NAMES,
     Card,
     ImportedDeck,
     add_card,
-    create_round,
-    deck_rows,
     import_deck,
-    pain_point_choices,
-    pain_points_for_card,
-    set_card_links,
+    live_decks,
     update_card,
 )
-from console.store.core import WorkshopStore
 from console.store.workshop import workshop_details
 from console.ui.common.form_modal import FormModal
 from console.ui.common.text import literal
@@ -114,10 +114,10 @@ class CardRoundModal(FormModal[str]):
         self.deck_id = deck_id
 
     def compose(self) -> ComposeResult:
-        decks = deck_rows(self.store)
-        chosen = self.deck_id if any(d["id"] == self.deck_id for d in decks) else None
+        decks = live_decks(self.store)
+        chosen = self.deck_id if any(deck.id == self.deck_id for deck in decks) else None
         if chosen is None and decks:
-            chosen = decks[0]["id"]
+            chosen = decks[0].id
         pick_count = workshop_details(self.store).settings.pick_count
         with Vertical(id="round-dialog", classes="dialog"):
             yield Static("New voting round on cards", classes="dialog-title")
@@ -129,7 +129,7 @@ class CardRoundModal(FormModal[str]):
             yield Input(str(pick_count), id="round-pick-count", type="integer", max_length=3)
             yield Label("Deck")
             yield Select(
-                [(literal(f"{d['name']} ({d['cards']} cards)"), d["id"]) for d in decks],
+                [(literal(f"{deck.name} ({deck.cards} cards)"), deck.id) for deck in decks],
                 value=chosen if chosen is not None else Select.NULL,
                 allow_blank=not decks,
                 id="round-deck",
@@ -173,7 +173,7 @@ class LinksModal(FormModal[bool]):
         self.card = card
 
     def compose(self) -> ComposeResult:
-        linked = {row["id"] for row in pain_points_for_card(self.store, self.card.id)}
+        linked = {pain_point.id for pain_point in pain_points_for_card(self.store, self.card.id)}
         choices = pain_point_choices(self.store)
         with Vertical(id="links-dialog", classes="dialog"):
             yield Static(
@@ -184,11 +184,11 @@ class LinksModal(FormModal[bool]):
             yield SelectionList[str](
                 *(
                     Selection(
-                        literal(f"{row['position']}. {row['text']}", width=80),
-                        row["id"],
-                        row["id"] in linked,
+                        literal(f"{choice.position}. {choice.text}", width=80),
+                        choice.id,
+                        choice.id in linked,
                     )
-                    for row in choices
+                    for choice in choices
                 ),
                 id="links-list",
             )

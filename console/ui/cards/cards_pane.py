@@ -15,22 +15,16 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from console.domain.voting import VotingMethod
-from console.store.cards import (
-    CATEGORIES,
-    Card,
+from console.store.card_links import pain_points_for_card
+from console.store.card_rounds import (
     CardRound,
-    ImportedDeck,
     SavedBallot,
     ballot_codes,
     card_rounds,
-    card_rows,
-    compare_round,
     delegate_numbers,
     first_delegate_without_ballot,
-    get_card,
     get_round,
     next_delegate,
-    pain_points_for_card,
     previous_delegate,
     round_results,
     save_ballot,
@@ -38,8 +32,11 @@ from console.store.cards import (
     set_revealed,
     set_round_open,
 )
-from console.store.core import Row, StoreError, WorkshopStore
+from console.store.changes import Feature
+from console.store.core import StoreError, WorkshopStore
+from console.store.decks import CATEGORIES, Card, ImportedDeck, ListedCard, get_card, listed_cards
 from console.store.display import set_display
+from console.store.rankings import compare_round
 from console.ui.cards.cards_modals import CardModal, CardRoundModal, ImportDeckModal, LinksModal
 from console.ui.cards.cards_results import comparison_renderable, results_renderable
 from console.ui.cards.cards_widgets import BallotInput, SearchInput
@@ -53,30 +50,28 @@ IMMEDIATE_ROWS = 60
 """A search that leaves this many cards or fewer redraws at once; more waits for a pause."""
 REFILTER_DELAY = 0.15
 
-CARD_TABLES = frozenset({"cards", "decks", "card_pain_points", "pain_points"})
-"""Tables whose changes touch the card list."""
+CARD_LIST_FEATURES = frozenset({Feature.CARDS, Feature.CARD_LINKS, Feature.PAIN_POINTS})
+"""Features whose changes touch the card list (a card's links count its live pain points)."""
 
-ROUND_TABLES = frozenset(
+ROUND_FEATURES = frozenset(
     {
-        "voting_rounds",
-        "card_votes",
-        "cards",
-        "decks",
-        "participants",
-        "reference_rankings",
-        "reference_entries",
+        Feature.ROUNDS,
+        Feature.CARD_VOTES,
+        Feature.CARDS,
+        Feature.PARTICIPANTS,
+        Feature.RANKINGS,
     }
 )
-"""Tables whose changes touch the round, its results and the comparison."""
+"""Features whose changes touch the round, its results and the comparison."""
 
 NO_CATEGORY = "(none)"
 
 
-class CardsPane(TablePane):
+class CardsPane(TablePane[ListedCard]):
     """Cards of the workshop's decks, the voting round on them and its results."""
 
     TITLE = "Cards"
-    WATCHED_TABLES = CARD_TABLES | ROUND_TABLES
+    WATCHED = CARD_LIST_FEATURES | ROUND_FEATURES
     COLUMNS = (
         ("#", 4),
         ("Code", 8),
@@ -111,7 +106,7 @@ class CardsPane(TablePane):
 
     def __init__(self, store: WorkshopStore, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
-        self.cards: dict[str, Row] = {}
+        self.cards: dict[str, ListedCard] = {}
         """Every card seen, live or not, in deck order; the table shows those that match."""
         self.round_id: str | None = None
         self.delegate: int | None = None
@@ -156,40 +151,41 @@ class CardsPane(TablePane):
 
     # Keeping in step with the file ----------------------------------------------------------
 
-    def fetch(self, since_rev: int) -> list[Row]:
-        return card_rows(self.store, since_rev)
+    def fetch(self, since_rev: int) -> list[ListedCard]:
+        return listed_cards(self.store, since_rev)
 
-    def cells(self, row: Row) -> Sequence[Text | str]:
+    def cells(self, record: ListedCard) -> Sequence[Text | str]:
+        card = record.card
         return (
-            str(row["number"]),
-            cell(row["code"], 8),
-            cell(row["title"], 40),
-            row["category"] or "",
-            cell(row["deck"], 10),
-            str(row["links"]) if row["links"] else "",
+            str(card.number),
+            cell(card.code, 8),
+            cell(card.title, 40),
+            card.category or "",
+            cell(record.deck_name, 10),
+            str(record.links) if record.links else "",
         )
 
-    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+    def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Update the changed card rows in place, then the round, its results and comparison."""
-        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+        if since_rev and not (changed & self.WATCHED):
             return
-        if not since_rev or changed_tables & CARD_TABLES:
+        if not since_rev or changed & CARD_LIST_FEATURES:
             self._sync_cards(since_rev)
-        if not since_rev or changed_tables & ROUND_TABLES:
+        if not since_rev or changed & ROUND_FEATURES:
             self.show_round()
 
     def _sync_cards(self, since_rev: int) -> None:
         """Add, update or remove only the cards written after since_rev."""
         table = self.table
-        for row in self.fetch(since_rev):
-            key = row["id"]
-            self.cards[key] = row
+        for record in self.fetch(since_rev):
+            key = record.id
+            self.cards[key] = record
             present = key in table.rows
-            if not self._matches(row):
+            if not self._matches(record):
                 if present:
                     table.remove_row(key)
                 continue
-            cells = self.cells(row)
+            cells = self.cells(record)
             if present:
                 for column, value in zip(table.columns, cells, strict=True):
                     table.update_cell(key, column, value)
@@ -197,23 +193,24 @@ class CardsPane(TablePane):
                 table.add_row(*cells, key=key)
         self._show_detail()
 
-    def _matches(self, row: Row) -> bool:
+    def _matches(self, record: ListedCard) -> bool:
         """Tell whether a card passes the deck, category and search filters."""
-        if row["deleted_at"] is not None:
+        if self.is_gone(record):
             return False
-        if self.deck_id is not None and row["deck_id"] != self.deck_id:
+        card = record.card
+        if self.deck_id is not None and card.deck_id != self.deck_id:
             return False
-        if self.category is not None and (row["category"] or NO_CATEGORY) != self.category:
+        if self.category is not None and (card.category or NO_CATEGORY) != self.category:
             return False
         if self.search_terms:
-            haystack = f"{row['number']} {row['code']} {row['title']} {row['description']}"
+            haystack = f"{card.number} {card.code} {card.title} {card.description}"
             folded = haystack.casefold()
             return all(term in folded for term in self.search_terms)
         return True
 
     def _wanted(self) -> list[str]:
         """Return the ids of the cards that pass the filters, in deck order."""
-        return [key for key, row in self.cards.items() if self._matches(row)]
+        return [key for key, record in self.cards.items() if self._matches(record)]
 
     def refilter(self, wanted: list[str] | None = None) -> None:
         """Show exactly the cards that pass the filters, in deck order."""
@@ -437,13 +434,18 @@ class CardsPane(TablePane):
 
     def action_cycle_deck(self) -> None:
         """Show every deck, then one deck at a time."""
-        decks = list(dict.fromkeys(row["deck_id"] for row in self.cards.values()))
+        decks = list(dict.fromkeys(record.card.deck_id for record in self.cards.values()))
         order: list[str | None] = [None, *decks]
         position = order.index(self.deck_id) if self.deck_id in order else 0
         self.deck_id = order[(position + 1) % len(order)]
         self.refilter()
         name = next(
-            (row["deck"] for row in self.cards.values() if row["deck_id"] == self.deck_id), None
+            (
+                record.deck_name
+                for record in self.cards.values()
+                if record.card.deck_id == self.deck_id
+            ),
+            None,
         )
         self.notify(f"Showing {name or 'every deck'}.")
 
@@ -459,7 +461,7 @@ class CardsPane(TablePane):
         """Edit the selected card."""
         card = self._selected_card()
         if card is not None:
-            deck = self.cards[card.id]["deck"]
+            deck = self.cards[card.id].deck_name
             self.app.push_screen(CardModal(self.store, card.deck_id, deck, card), self._modal_saved)
 
     def action_import_deck(self) -> None:
@@ -551,31 +553,31 @@ class CardsPane(TablePane):
 
     def _deck_for_new_card(self) -> tuple[str, str] | None:
         """Return the deck (id, name) a new card goes to: the filtered or selected card's one."""
-        key = self.deck_id or (
-            self.cards[self.selected_id()]["deck_id"] if self.selected_id() in self.cards else None
-        )
-        for row in self.cards.values():
-            if key is None or row["deck_id"] == key:
-                return row["deck_id"], row["deck"]
+        selected = self.cards.get(self.selected_id() or "")
+        key = self.deck_id or (selected.card.deck_id if selected else None)
+        for record in self.cards.values():
+            if key is None or record.card.deck_id == key:
+                return record.card.deck_id, record.deck_name
         return None
 
     def _show_detail(self) -> None:
         """Show the selected card's description and the pain points it explains."""
         detail = self.query_one("#cards-detail", Static)
         card_id = self.selected_id()
-        row = self.cards.get(card_id) if card_id else None
-        if row is None:
+        record = self.cards.get(card_id) if card_id else None
+        if record is None:
             detail.update("")
             return
+        card = record.card
         text = Text()
-        text.append_text(literal(f"{row['code']} {row['title']}", width=100, style="bold"))
-        if row["description"]:
+        text.append_text(literal(f"{card.code} {card.title}", width=100, style="bold"))
+        if card.description:
             text.append("\n")
-            text.append_text(literal(row["description"], width=200))
-        links = pain_points_for_card(self.store, row["id"])
+            text.append_text(literal(card.description, width=200))
+        links = pain_points_for_card(self.store, card.id)
         text.append("\nExplains: " if links else "\nNo linked pain points (l links them).")
         if links:
-            shown = "; ".join(f"{link['position']}. {link['text']}" for link in links)
+            shown = "; ".join(f"{link.position}. {link.text}" for link in links)
             text.append_text(literal(shown, width=200))
         detail.update(text)
 

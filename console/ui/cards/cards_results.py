@@ -8,7 +8,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from console.store.cards import CATEGORIES, CardResult, ReferenceComparison, RoundResults
+from console.store.card_rounds import CardResult, RoundResults
+from console.store.decks import CATEGORIES
+from console.store.rankings import ReferenceComparison
 from console.ui.common.text import literal
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"

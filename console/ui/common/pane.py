@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,16 +12,34 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from console.store.core import Row, StoreError, WorkshopStore
+from console.store.changes import EVERY_FEATURE, Feature
+from console.store.core import StoreError, WorkshopStore
 from console.ui.common.text import literal
+
+
+class Listed(Protocol):
+    """A record a table pane lists: a row keyed by its id, which leaves the table once deleted."""
+
+    @property
+    def id(self) -> str:
+        """Return the key of the record's row."""
+        ...
+
+    @property
+    def deleted(self) -> bool:
+        """Tell whether the record was deleted."""
+        ...
+
+
+ListedT = TypeVar("ListedT", bound=Listed)
 
 
 class Pane(Widget):
     """A pane of the console: shows rows of one kind and stays in step with the file."""
 
     TITLE: ClassVar[str] = ""
-    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset()
-    """Tables whose changes this pane shows; a change elsewhere does not touch it."""
+    WATCHED: ClassVar[frozenset[Feature]] = frozenset()
+    """Features whose changes this pane shows; a change elsewhere does not touch it."""
 
     @dataclass
     class Edited(Message):
@@ -36,8 +54,8 @@ class Pane(Widget):
         """Tell whether the pane is leaving the screen (the test Textual's own recompose makes)."""
         return not self.is_attached or self._pruning
 
-    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
-        """Show what was written after since_rev."""
+    def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
+        """Show what was written after since_rev, in the features that changed."""
 
     def default_focus(self) -> Widget:
         """Return where the keyboard focus goes when the facilitator opens this pane."""
@@ -54,8 +72,8 @@ class Pane(Widget):
         return True
 
 
-class TablePane(Pane):
-    """A pane whose main content is a table of rows keyed by id."""
+class TablePane(Pane, Generic[ListedT]):
+    """A pane whose main content is a table of records keyed by id."""
 
     COLUMNS: ClassVar[Sequence[tuple[str, int]]] = ()
     """Column labels and fixed widths in cells.
@@ -80,38 +98,38 @@ class TablePane(Pane):
         # Textual calls this after a subclass's own on_mount: subclasses must not call it again.
         if self.being_removed:
             return  # the console closed while this pane was being built: it has no children
-        self.sync(0, set(self.WATCHED_TABLES))
+        self.sync(0, EVERY_FEATURE)
 
     @property
     def table(self) -> DataTable[Any]:
         """Return the pane's table."""
         return self.query_one(DataTable)
 
-    def fetch(self, since_rev: int) -> list[Row]:
-        """Return the rows written after since_rev, deleted ones included."""
+    def fetch(self, since_rev: int) -> Sequence[ListedT]:
+        """Return the records written after since_rev, deleted ones included."""
         raise NotImplementedError
 
-    def cells(self, row: Row) -> Sequence[Text | str]:
-        """Return a row's cells as shown."""
+    def cells(self, record: ListedT) -> Sequence[Text | str]:
+        """Return a record's cells as shown."""
         raise NotImplementedError
 
-    def is_gone(self, row: Row) -> bool:
-        """Tell whether a row should leave the table."""
-        return row.get("deleted_at") is not None
+    def is_gone(self, record: ListedT) -> bool:
+        """Tell whether a record's row should leave the table."""
+        return record.deleted
 
-    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+    def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Add, update or remove only the rows that changed."""
-        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+        if since_rev and not (changed & self.WATCHED):
             return
         table = self.table
-        for row in self.fetch(since_rev):
-            key = row["id"]
+        for record in self.fetch(since_rev):
+            key = record.id
             present = key in table.rows
-            if self.is_gone(row):
+            if self.is_gone(record):
                 if present:
                     table.remove_row(key)
                 continue
-            cells = self.cells(row)
+            cells = self.cells(record)
             if present:
                 for column, value in zip(table.columns, cells, strict=True):
                     table.update_cell(key, column, value)

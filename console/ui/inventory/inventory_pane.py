@@ -23,7 +23,8 @@ from console.domain.scoring import (
     voter_count,
 )
 from console.domain.text import counted
-from console.store.cards import cards_for_pain_point
+from console.store.card_links import cards_for_pain_point
+from console.store.changes import EVERY_FEATURE, Feature
 from console.store.display import set_display
 from console.store.inventory import (
     assign_theme,
@@ -64,15 +65,15 @@ class InventoryPane(Pane):
     """The pain-point inventory: capture, themes, duplicates and the ranking of a round."""
 
     TITLE = "Inventory"
-    WATCHED_TABLES = frozenset(
+    WATCHED = frozenset(
         {
-            "pain_points",
-            "themes",
-            "pain_point_votes",
-            "voting_rounds",
-            "participants",
-            "card_pain_points",
-            "cards",
+            Feature.PAIN_POINTS,
+            Feature.THEMES,
+            Feature.PAIN_POINT_VOTES,
+            Feature.ROUNDS,
+            Feature.PARTICIPANTS,
+            Feature.CARD_LINKS,
+            Feature.CARDS,
         }
     )
     PLACEHOLDER = "Pain point, then Enter   (#theme sets the theme, @name who raised it)"
@@ -136,7 +137,7 @@ class InventoryPane(Pane):
     def on_mount(self) -> None:
         if self.being_removed:
             return  # the console closed while this pane was being built: it has no children
-        self.sync(0, set(self.WATCHED_TABLES))
+        self.sync(0, EVERY_FEATURE)
 
     def on_resize(self) -> None:
         self._show_header()
@@ -182,29 +183,29 @@ class InventoryPane(Pane):
         shown = Text()
         for number, card in enumerate(cards):
             shown.append("\n" if number else "")
-            shown.append(f"{card['code']} ", style="bold")
-            shown.append_text(literal(card["title"], width=32))
+            shown.append(f"{card.code} ", style="bold")
+            shown.append_text(literal(card.title, width=32))
         links.update(shown)
 
-    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+    def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Take in only what changed since since_rev and re-rank."""
-        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+        if since_rev and not (changed & self.WATCHED):
             return
-        if not since_rev or changed_tables & {"card_pain_points", "cards"}:
+        if not since_rev or changed & {Feature.CARD_LINKS, Feature.CARDS}:
             self._show_links(self.item_list.cursor_id)
         listing = self.item_list
         full = not since_rev
         touched: set[str] = set()
-        themes_changed = full or "themes" in changed_tables
+        themes_changed = full or Feature.THEMES in changed
         if themes_changed:
             listing.theme_names = theme_names(self.store)
             self.themes = theme_items(self.store)
             self.theme_survivor = theme_survivors(self.themes)
-        if full or "pain_points" in changed_tables:
+        if full or Feature.PAIN_POINTS in changed:
             touched = listing.apply_changes(changed_pain_points(self.store, since_rev))
         self.rounds.pain_points = listing.lines
         round_changed = False
-        if full or "voting_rounds" in changed_tables:
+        if full or Feature.ROUNDS in changed:
             round_changed = self.rounds.reload()
         current = self.rounds.current
         listing.show_scores = current is not None
@@ -216,7 +217,7 @@ class InventoryPane(Pane):
         elif full or round_changed:
             listing.count_votes(round_votes(self.store, current.id))
         else:
-            if "pain_point_votes" in changed_tables:
+            if Feature.PAIN_POINT_VOTES in changed:
                 voted = voted_items_since(self.store, current.id, since_rev)
                 touched |= {listing.survivor_of(item) for item in voted}
                 scores_moved = True

@@ -10,6 +10,7 @@ from textual.widgets import Digits, Static
 
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
 from console.store.agenda import CurrentItem, current_item, load_agenda
+from console.store.changes import Feature
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
 
@@ -18,9 +19,7 @@ class AgendaView(ProjectorView):
     """Shows the current item's title and remaining time; the next item when nothing runs."""
 
     MODE: ClassVar[str] = "agenda"
-    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset(
-        {"agenda_items", "agenda_days", "timer_events"}
-    )
+    WATCHED: ClassVar[frozenset[Feature]] = frozenset({Feature.AGENDA})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -62,9 +62,9 @@ class ProjectorApp(ReportingApp):
             self.notify(str(error), severity="error")
 
     async def follow(self, *, force: bool = False) -> None:
-        """Show the chosen view; redraw it when its tables or its payload changed."""
+        """Show the chosen view; redraw it when its features or its payload changed."""
         new_rev = self.store.current_rev()
-        changed = self.store.changed_tables(self.seen_rev)
+        changed = self.store.changed_features(self.seen_rev)
         self.seen_rev = new_rev
         mode, payload = display_state(self.store)
         view = self.view
@@ -74,7 +74,7 @@ class ProjectorApp(ReportingApp):
             await stage.remove_children()
             view = view_class(self.store, id="projector-view")
             await stage.mount(view)
-        elif payload == self.payload and not (changed & view.WATCHED_TABLES):
+        elif payload == self.payload and not (changed & view.WATCHED):
             return
         self.mode, self.payload = mode, payload
         try:

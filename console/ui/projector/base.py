@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from textual.widget import Widget
 
+from console.store.changes import Feature
 from console.store.core import WorkshopStore
 
 
@@ -15,8 +16,8 @@ class ProjectorView(Widget):
     MODE: ClassVar[str] = ""
     """The value of `display.mode` in the file that selects this view."""
 
-    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset()
-    """Tables whose changes make this view redraw."""
+    WATCHED: ClassVar[frozenset[Feature]] = frozenset()
+    """Features whose changes make this view redraw."""
 
     def __init__(self, store: WorkshopStore, *, id: str | None = None) -> None:
         super().__init__(id=id)

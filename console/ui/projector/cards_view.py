@@ -8,7 +8,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.store.cards import RoundResults, card_rounds, round_results
+from console.store.card_rounds import RoundResults, card_rounds, round_results
+from console.store.changes import Feature
 from console.ui.cards.cards_results import results_renderable
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
@@ -21,8 +22,8 @@ class CardsView(ProjectorView):
     """Shows a card round's top N overall and per category once it is revealed."""
 
     MODE: ClassVar[str] = "cards"
-    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset(
-        {"voting_rounds", "card_votes", "cards", "decks", "participants"}
+    WATCHED: ClassVar[frozenset[Feature]] = frozenset(
+        {Feature.ROUNDS, Feature.CARD_VOTES, Feature.CARDS, Feature.PARTICIPANTS}
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from console.domain.ranking import Ranked, top_n
+from console.store.changes import Feature
 from console.store.inventory_votes import Round, rank_pain_points, rank_themes, rounds, voters_in
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
@@ -43,8 +44,8 @@ class InventoryView(ProjectorView):
     """Shows the top N pain points or themes of a voting round; scores only after the reveal."""
 
     MODE: ClassVar[str] = "inventory"
-    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset(
-        {"voting_rounds", "pain_point_votes", "pain_points", "themes"}
+    WATCHED: ClassVar[frozenset[Feature]] = frozenset(
+        {Feature.ROUNDS, Feature.PAIN_POINT_VOTES, Feature.PAIN_POINTS, Feature.THEMES}
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from console.domain.capture import TakeawayKind
+from console.store.changes import Feature
 from console.store.takeaways import latest_takeaway, takeaway
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
@@ -17,7 +19,7 @@ class TakeawayView(ProjectorView):
     """Shows the takeaway the facilitator chose, or the newest quote when none is chosen."""
 
     MODE: ClassVar[str] = "takeaway"
-    WATCHED_TABLES: ClassVar[frozenset[str]] = frozenset({"takeaways"})
+    WATCHED: ClassVar[frozenset[Feature]] = frozenset({Feature.TAKEAWAYS})
 
     def compose(self) -> ComposeResult:
         yield Static(id="projector-takeaway-kind")
@@ -27,23 +29,23 @@ class TakeawayView(ProjectorView):
     def show(self, payload: dict[str, Any]) -> None:
         """Read the chosen takeaway from the file and redraw it."""
         chosen = payload.get("takeaway_id")
-        row = (
+        shown = (
             takeaway(self.store, chosen) if isinstance(chosen, str) else latest_takeaway(self.store)
         )
         kind_line = self.query_one("#projector-takeaway-kind", Static)
         text_line = self.query_one("#projector-takeaway-text", Static)
         speaker_line = self.query_one("#projector-takeaway-speaker", Static)
-        if row is None:
+        if shown is None:
             kind_line.update("")
             text_line.update(Text("Nothing to show yet.", style="dim"))
             speaker_line.update("")
             return
-        if row["kind"] == "quote":
+        if shown.kind is TakeawayKind.QUOTE:
             kind_line.update("")
-            text_line.update(literal(f"“{row['text']}”"))
-            speaker_line.update(literal(f"— {row['speaker']}") if row["speaker"] else "")
+            text_line.update(literal(f"“{shown.text}”"))
+            speaker_line.update(literal(f"— {shown.speaker}") if shown.speaker else "")
             return
-        kind_line.update(literal(row["kind"].capitalize()))
-        text_line.update(literal(row["text"]))
-        owner = row["owner"] if row["kind"] == "action" else row["speaker"]
+        kind_line.update(literal(shown.kind.value.capitalize()))
+        text_line.update(literal(shown.text))
+        owner = shown.owner if shown.kind is TakeawayKind.ACTION else shown.speaker
         speaker_line.update(literal(f"— {owner}") if owner else "")

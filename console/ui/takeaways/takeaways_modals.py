@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from console.store.core import Row, WorkshopStore
-from console.store.takeaways import MAX_NAME_CHARS, update_takeaway
+from console.store.core import WorkshopStore
+from console.store.takeaways import MAX_NAME_CHARS, Takeaway, update_takeaway
 from console.ui.common.capture import MAX_PASTE_CHARS
 from console.ui.common.form_modal import FormModal
 from console.ui.common.text import literal
@@ -26,21 +26,21 @@ FIELDS: tuple[tuple[str, str, int], ...] = (
 class TakeawayEditModal(FormModal[bool]):
     """Edit one takeaway; dismisses True when saved, None when cancelled."""
 
-    def __init__(self, store: WorkshopStore, row: Row) -> None:
+    def __init__(self, store: WorkshopStore, takeaway: Takeaway) -> None:
         super().__init__()
         self.store = store
-        self.row = row
+        self.takeaway = takeaway
 
     def compose(self) -> ComposeResult:
-        row = self.row
+        takeaway = self.takeaway
         values = {
-            "kind": row["kind"],
-            "text": row["text"],
-            "speaker": row["speaker"],
-            "owner": row["owner"],
-            "due": row["due_on"] or "",
-            "status": row["action_status"] or "",
-            "done_means": row["done_means"],
+            "kind": takeaway.kind.value,
+            "text": takeaway.text,
+            "speaker": takeaway.speaker,
+            "owner": takeaway.owner,
+            "due": takeaway.due_on or "",
+            "status": takeaway.action_status or "",
+            "done_means": takeaway.done_means,
         }
         with Vertical(id="takeaway-edit-dialog", classes="dialog"):
             yield Static("Edit takeaway", classes="dialog-title")
@@ -60,5 +60,5 @@ class TakeawayEditModal(FormModal[bool]):
         fields = {
             name: self.query_one(f"#takeaway-edit-{name}", Input).value for name, _, _ in FIELDS
         }
-        update_takeaway(self.store, self.row["id"], fields)
+        update_takeaway(self.store, self.takeaway.id, fields)
         return True

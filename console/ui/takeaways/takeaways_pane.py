@@ -15,10 +15,12 @@ from textual.widgets import DataTable, Input, Static
 
 from console.domain.capture import TakeawayKind
 from console.domain.text import counted
-from console.store.core import Row, StoreError, parse_iso
+from console.store.changes import Feature
+from console.store.core import StoreError, parse_iso
 from console.store.takeaways import (
     CapturedTakeaway,
     Choice,
+    Takeaway,
     TakeawayFilter,
     UnknownTagsError,
     action_counts,
@@ -26,11 +28,11 @@ from console.store.takeaways import (
     count_takeaways,
     delete_takeaway,
     link_choices,
+    listed_takeaways,
     parse_filter,
     set_action_status,
     tag_choices,
     takeaway,
-    takeaway_rows,
     toggle_link,
     toggle_tag,
 )
@@ -54,8 +56,8 @@ class TakeawaysPane(CapturePane):
     """Insights, quotes, decisions, questions and actions, as the note-taker captures them."""
 
     TITLE = "Takeaways"
-    WATCHED_TABLES = frozenset(
-        {"takeaways", "takeaway_competence_areas", "takeaway_themes", "themes", "competence_areas"}
+    WATCHED = frozenset(
+        {Feature.TAKEAWAYS, Feature.TAKEAWAY_TAGS, Feature.THEMES, Feature.COMPETENCE_AREAS}
     )
     TEXT_WIDTH = 60
     COLUMNS = (
@@ -142,55 +144,55 @@ class TakeawaysPane(CapturePane):
 
     # Showing rows -------------------------------------------------------------------------
 
-    def cells(self, row: Row) -> Sequence[Text | str]:
-        local_time = parse_iso(row["captured_at"]).astimezone().strftime("%H:%M")
-        kind = row["kind"]
+    def cells(self, record: Takeaway) -> Sequence[Text | str]:
+        local_time = parse_iso(record.captured_at).astimezone().strftime("%H:%M")
+        kind = record.kind.value
         kind_cell = literal(kind)
-        if kind == TakeawayKind.ACTION.value and row["action_status"]:
-            kind_cell = literal(f"{kind} {STATUS_MARKS.get(row['action_status'], '')}")
-            if row["action_status"] != "open":
+        if record.kind is TakeawayKind.ACTION and record.action_status:
+            kind_cell = literal(f"{kind} {STATUS_MARKS.get(record.action_status, '')}")
+            if record.action_status != "open":
                 kind_cell.stylize("dim")
         return (
             local_time,
             kind_cell,
-            cell(row["text"], self.TEXT_WIDTH),
-            self._who(row),
-            cell(self._tags(row), 18),
-            cell(row["item"] or "", 14),
+            cell(record.text, self.TEXT_WIDTH),
+            self._who(record),
+            cell(self._tags(record), 18),
+            cell(record.item_title or "", 14),
         )
 
-    def _who(self, row: Row) -> Text:
+    def _who(self, record: Takeaway) -> Text:
         """Return a quote's speaker, or an action's owner and due date (red when overdue)."""
-        if row["kind"] != TakeawayKind.ACTION.value:
-            return cell(row["speaker"], 16)
-        shown = row["owner"] or "no owner"
-        due = date.fromisoformat(row["due_on"]) if row["due_on"] else None
+        if record.kind is not TakeawayKind.ACTION:
+            return cell(record.speaker, 16)
+        shown = record.owner or "no owner"
+        due = date.fromisoformat(record.due_on) if record.due_on else None
         if due is not None:
             shown = f"{shown}, {due.day} {due:%b}"
         who = cell(shown, 16)
-        if due is not None and row["action_status"] == "open" and due < self.store.clock().date():
+        if due is not None and record.action_status == "open" and due < self.store.clock().date():
             who.stylize("bold red")
         return who
 
     @staticmethod
-    def _tags(row: Row) -> str:
-        """Return a row's areas, themes and links as one line."""
-        parts = [row["areas"], row["themes"], row["pain_point"], row["card"]]
+    def _tags(record: Takeaway) -> str:
+        """Return a takeaway's areas, themes and links as one line."""
+        parts = [record.areas, record.themes, record.pain_point_label, record.card_label]
         return ", ".join(part for part in parts if part)
 
-    def sync(self, since_rev: int, changed_tables: set[str]) -> None:
+    def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Add, update or remove only the rows written after since_rev (all on the first call)."""
-        if since_rev and not (changed_tables & self.WATCHED_TABLES):
+        if since_rev and not (changed & self.WATCHED):
             return
         if since_rev == 0:
             self.reload()
             return
         try:
-            rows = takeaway_rows(self.store, since_rev, self.filter)
+            records = listed_takeaways(self.store, since_rev, self.filter)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return
-        self._apply(rows)
+        self._apply(records)
         self._show_status()
 
     def reload(self) -> None:
@@ -199,34 +201,34 @@ class TakeawaysPane(CapturePane):
         table.clear()
         self._order.clear()
         try:
-            rows = takeaway_rows(self.store, 0, self.filter, limit=MAX_SHOWN)
+            records = listed_takeaways(self.store, 0, self.filter, limit=MAX_SHOWN)
         except StoreError as error:
             self.notify(str(error), severity="error")
-            rows = []
-        for row in rows:
-            table.add_row(*self.cells(row), key=row["id"])
-            self._order[row["id"]] = (row["captured_at"], row["seq"])
-        if rows:
+            records = []
+        for record in records:
+            table.add_row(*self.cells(record), key=record.id)
+            self._order[record.id] = record.order
+        if records:
             table.move_cursor(row=table.row_count - 1)
         self._show_status()
 
-    def _apply(self, rows: list[Row]) -> None:
+    def _apply(self, records: list[Takeaway]) -> None:
         """Update rows in place, remove those that left, and insert new ones in capture order."""
         table = self.table
-        added: list[Row] = []
-        for row in rows:
-            key = row["id"]
+        added: list[Takeaway] = []
+        for record in records:
+            key = record.id
             present = key in table.rows
-            if not row["shown"]:
+            if not record.shown:
                 if present:
                     table.remove_row(key)
                     self._order.pop(key, None)
                 continue
             if present:
-                for column, value in zip(table.columns, self.cells(row), strict=True):
+                for column, value in zip(table.columns, self.cells(record), strict=True):
                     table.update_cell(key, column, value)
             else:
-                added.append(row)
+                added.append(record)
         if added:
             self._insert(added)
         self._trim()
@@ -234,10 +236,10 @@ class TakeawaysPane(CapturePane):
             table.move_cursor(row=table.get_row_index(self._follow))
             self._follow = None
 
-    def _insert(self, rows: list[Row]) -> None:
+    def _insert(self, records: list[Takeaway]) -> None:
         """Insert rows in capture order: usually at the end, re-placing the few rows after them."""
         table = self.table
-        new = [((row["captured_at"], row["seq"]), row["id"], self.cells(row)) for row in rows]
+        new = [(record.order, record.id, self.cells(record)) for record in records]
         earliest = min(order for order, _key, _cells in new)
         ordered = table.ordered_rows
         start = len(ordered)
@@ -414,10 +416,10 @@ class TakeawaysPane(CapturePane):
 
     def action_edit(self) -> None:
         """Edit the selected takeaway."""
-        row = self._selected_row()
-        if row is None:
+        chosen = self._selected()
+        if chosen is None:
             return
-        self.app.push_screen(TakeawayEditModal(self.store, row), self._edited)
+        self.app.push_screen(TakeawayEditModal(self.store, chosen), self._edited)
 
     def _edited(self, saved: bool | None) -> None:
         if saved:
@@ -426,10 +428,10 @@ class TakeawaysPane(CapturePane):
 
     def action_tag(self) -> None:
         """Tag the selected takeaway with competence areas or themes, by typing."""
-        row = self._selected_row()
-        if row is None:
+        chosen = self._selected()
+        if chosen is None:
             return
-        takeaway_id = row["id"]
+        takeaway_id = chosen.id
 
         def choose(choice: Choice) -> str:
             added = toggle_tag(self.store, takeaway_id, choice)
@@ -450,10 +452,10 @@ class TakeawaysPane(CapturePane):
 
     def action_link(self) -> None:
         """Link the selected takeaway to a pain point or a card, by typing."""
-        row = self._selected_row()
-        if row is None:
+        chosen = self._selected()
+        if chosen is None:
             return
-        takeaway_id = row["id"]
+        takeaway_id = chosen.id
 
         def choose(choice: Choice) -> str:
             linked = toggle_link(self.store, takeaway_id, choice)
@@ -492,17 +494,17 @@ class TakeawaysPane(CapturePane):
     def delete(self, row_id: str) -> None:
         delete_takeaway(self.store, row_id)
 
-    def _selected_row(self) -> Row | None:
+    def _selected(self) -> Takeaway | None:
         """Return the selected live takeaway, or None (with a message) if there is none."""
         row_id = self.selected_id()
         if row_id is None:
             self.notify("No takeaway selected.", severity="warning")
             return None
         try:
-            row = takeaway(self.store, row_id)
+            chosen = takeaway(self.store, row_id)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return None
-        if row is None:
+        if chosen is None:
             self.notify("That takeaway no longer exists.", severity="error")
-        return row
+        return chosen
