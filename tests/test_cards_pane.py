@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock
+from helpers import notices
 from rich.console import Console
 from textual.widgets import DataTable, Static
 
@@ -41,25 +42,6 @@ def rendered(app, selector: str) -> str:
     return console.export_text()
 
 
-def notices(app) -> list[str]:
-    """Return every notification the user has been shown (expired ones too), oldest first."""
-    return app.shown_notices
-
-
-def make_recording_app(store: WorkshopStore, clock: FakeClock, first_pane: str = "cards"):
-    """Build the console app, keeping every notification it shows."""
-    app = make_app(store, first_pane=first_pane, clock=clock)
-    app.shown_notices = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        app.shown_notices.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return app
-
-
 def table_codes(app) -> list[str]:
     """Return the card codes the table shows, in order."""
     table = app.query_one("#cards-table", DataTable)
@@ -79,7 +61,7 @@ async def open_round(pilot, method_steps: int = 0) -> None:
 async def test_a_pick_three_round_with_eight_delegates_by_keys(
     store: WorkshopStore, clock: FakeClock
 ) -> None:
-    app = make_recording_app(store, clock, first_pane="agenda")
+    app = make_app(store, first_pane="agenda", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -151,7 +133,7 @@ async def test_a_pick_three_round_with_eight_delegates_by_keys(
 
 
 async def test_a_hand_count_round_by_keys(store: WorkshopStore, clock: FakeClock) -> None:
-    app = make_recording_app(store, clock)
+    app = make_app(store, first_pane="cards", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
         await open_round(pilot, method_steps=2)  # pick N, recognise, hand count
@@ -181,7 +163,7 @@ async def test_a_hand_count_round_by_keys(store: WorkshopStore, clock: FakeClock
 async def test_reveal_and_the_comparison_with_published_rankings(
     store: WorkshopStore, clock: FakeClock
 ) -> None:
-    app = make_recording_app(store, clock)
+    app = make_app(store, first_pane="cards", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
         await open_round(pilot)
@@ -227,7 +209,7 @@ async def test_import_a_deck_by_keys_and_refuse_a_bad_one(
     store: WorkshopStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(DECKS)  # Paths are typed relative to the folder the console runs in.
-    app = make_recording_app(store, clock)
+    app = make_app(store, first_pane="cards", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("d")
@@ -251,7 +233,7 @@ async def test_import_a_deck_by_keys_and_refuse_a_bad_one(
 async def test_search_browse_by_category_add_and_edit_cards_by_keys(
     store: WorkshopStore, clock: FakeClock
 ) -> None:
-    app = make_recording_app(store, clock)
+    app = make_app(store, first_pane="cards", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"blame")
@@ -283,7 +265,7 @@ async def test_search_browse_by_category_add_and_edit_cards_by_keys(
 async def test_link_a_card_to_pain_points_by_keys(store: WorkshopStore, clock: FakeClock) -> None:
     capture_pain_point(store, "Business does not see the value of IT")
     capture_pain_point(store, "Everything is urgent")
-    app = make_recording_app(store, clock)
+    app = make_app(store, first_pane="cards", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("down", "l")
