@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock, make_workshop
+from helpers import notices
 from textual.widgets import DataTable, Static
 
 from console.domain.timers import format_clock, timer_state
@@ -15,16 +16,6 @@ from console.store.agenda import current_item, load_agenda, timer_events
 from console.store.core import WorkshopStore
 from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
 from console.ui.app import make_app
-
-
-def visible_text(app) -> str:
-    """Return the text of the screen's widgets, as the user reads it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def notices(app) -> list[str]:
-    """Return the notifications the user has been shown."""
-    return [notification.message for notification in app._notifications]
 
 
 def shown(app, selector: str) -> str:

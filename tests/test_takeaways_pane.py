@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import pilot_wait_until
+from helpers import notices, pilot_wait_until, visible_text
 from textual.widgets import DataTable, Input, OptionList
 
 from console.store.agenda import start_item
@@ -16,20 +16,10 @@ from console.ui.takeaways.takeaways_pane import TakeawaysPane
 from console.ui.takeaways.takeaways_pick import TakeawayPickModal
 
 
-def visible_text(app) -> str:
-    """Return the text of everything on the screen, as the user reads it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 def shown_rows(app) -> list[list[str]]:
     """Return the takeaways table as the user sees it, top to bottom."""
     table = app.query_one("#takeaways DataTable", DataTable)
     return [[str(value) for value in table.get_row_at(index)] for index in range(table.row_count)]
-
-
-def messages(app) -> list[str]:
-    """Return the notifications shown so far."""
-    return [notification.message for notification in app._notifications]
 
 
 async def type_line(pilot, text: str) -> None:
@@ -108,7 +98,7 @@ async def test_tag_with_competence_areas_via_alias_inline_and_by_type_to_search(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await type_line(pilot, "Lead by example #Leadership")
         assert shown_rows(app)[0][4] == "DevOps Leadership"
-        assert "Tagged: DevOps Leadership." in messages(app)
+        assert "Tagged: DevOps Leadership." in notices(app)
         await pilot.press("tab", "tab")  # capture line -> search -> list
         assert isinstance(app.focused, DataTable)
         await pilot.press("g")
@@ -142,7 +132,7 @@ async def test_unknown_tag_asks_first_and_nothing_is_lost(store: WorkshopStore) 
         assert store.query("SELECT count(*) AS n FROM takeaways") == [{"n": 0}]
         line = app.query_one("#takeaways-input", Input)
         assert line.value == "Cloud costs surprise us #CloudCost"
-        assert any("Not saved: fix or remove #CloudCost" in text for text in messages(app))
+        assert any("Not saved: fix or remove #CloudCost" in text for text in notices(app))
         await pilot.press("enter")
         await pilot.press("y")
         await pilot.pause()
@@ -221,7 +211,7 @@ async def test_actions_view_status_keys_edit_and_undo(store: WorkshopStore) -> N
         await pilot.press(*"2026-02-30", "enter")
         await pilot.pause()
         assert isinstance(app.screen, TakeawayEditModal)
-        assert any("No such date: 2026-02-30." in text for text in messages(app))
+        assert any("No such date: 2026-02-30." in text for text in notices(app))
         due.value = ""
         await pilot.press(*"2026-12-24", "tab", "tab")
         await pilot.press(*"signed", "enter")
@@ -238,7 +228,7 @@ async def test_actions_view_status_keys_edit_and_undo(store: WorkshopStore) -> N
         await pilot.pause()
         await pilot.press("ctrl+home", "d")
         await pilot.pause()
-        assert any("Only actions have a status" in text for text in messages(app))
+        assert any("Only actions have a status" in text for text in notices(app))
 
 
 async def test_empty_line_markup_escapes_bad_dates_and_delete_with_undo(
@@ -248,10 +238,10 @@ async def test_empty_line_markup_escapes_bad_dates_and_delete_with_undo(
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.press("space", "enter")
         await pilot.pause()
-        assert any("Nothing to save" in text for text in messages(app))
+        assert any("Nothing to save" in text for text in notices(app))
         await pilot.press("backspace")
         await type_line(pilot, "a: plan it !2026-02-30")
-        assert any("No such date: 2026-02-30." in text for text in messages(app))
+        assert any("No such date: 2026-02-30." in text for text in notices(app))
         assert app.query_one("#takeaways-input", Input).value == "a: plan it !2026-02-30"
         app.query_one("#takeaways-input", Input).value = ""
         app.query_one("#takeaways-input", Input).insert_text_at_cursor(
@@ -280,7 +270,7 @@ async def test_link_a_takeaway_to_a_pain_point_by_typing(store: WorkshopStore) -
         await pilot.press(*"owns", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, TakeawayPickModal)
-        assert "Linked to Pain point 1." in messages(app)
+        assert "Linked to Pain point 1." in notices(app)
         assert shown_rows(app)[0][4] == "pain point 1"
         linked = store.query(
             "SELECT p.text FROM takeaways t JOIN pain_points p ON p.id = t.pain_point_id"
