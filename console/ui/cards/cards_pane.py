@@ -176,21 +176,9 @@ class CardsPane(TablePane[ListedCard]):
 
     def _sync_cards(self, since_rev: int) -> None:
         """Add, update or remove only the cards written after since_rev."""
-        table = self.table
-        for record in self.fetch(since_rev):
-            key = record.id
-            self.cards[key] = record
-            present = key in table.rows
-            if not self._matches(record):
-                if present:
-                    table.remove_row(key)
-                continue
-            cells = self.cells(record)
-            if present:
-                for column, value in zip(table.columns, cells, strict=True):
-                    table.update_cell(key, column, value)
-            else:
-                table.add_row(*cells, key=key)
+        records = self.fetch(since_rev)
+        self.cards.update((record.id, record) for record in records)
+        self.update_rows(records, shows=self._matches)
         self._show_detail()
 
     def _matches(self, record: ListedCard) -> bool:

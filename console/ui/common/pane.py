@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -121,11 +121,17 @@ class TablePane(Pane, Generic[ListedT]):
         """Add, update or remove only the rows that changed."""
         if since_rev and not (changed & self.WATCHED):
             return
+        self.update_rows(self.fetch(since_rev))
+
+    def update_rows(
+        self, records: Iterable[ListedT], shows: Callable[[ListedT], bool] | None = None
+    ) -> None:
+        """Add, update or remove the table rows of these records, in place."""
         table = self.table
-        for record in self.fetch(since_rev):
+        for record in records:
             key = record.id
             present = key in table.rows
-            if self.is_gone(record):
+            if not (shows(record) if shows else not self.is_gone(record)):
                 if present:
                     table.remove_row(key)
                 continue
