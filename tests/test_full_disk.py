@@ -245,3 +245,14 @@ def test_portfolio_to_a_redirected_output_on_a_full_disk(disk: TinyDisk) -> None
         "Reading workshops\n"
         "facilitate: the disk is full: the output was cut short; free some space and try again.\n"
     )
+
+
+def test_a_new_workshop_has_its_name_only_once_it_is_whole(tmp_path: Path) -> None:
+    """A console killed while it builds a new file never leaves a half-made one at that name."""
+    from console.store.durable import create_workshop
+
+    path = tmp_path / "ws.db"
+    seen: list[list[str]] = []
+    create_workshop(path, lambda _store: seen.append(sorted(p.name for p in tmp_path.iterdir())))
+    assert "ws.db" not in seen[0]  # while it was being filled, the name was not there yet
+    assert [p.name for p in tmp_path.iterdir()] == ["ws.db"]  # and nothing else is left

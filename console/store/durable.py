@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from console.store.core import Transaction, WorkshopStore, describe_sqlite_error
-from console.store.files import StoreError
+from console.store.files import StoreError, check_new_path
 
 try:
     import resource
@@ -118,10 +118,16 @@ def settle(store: WorkshopStore, *, others_may_read: bool = False) -> bool:
 def create_workshop(
     path: Path, fill: Callable[[WorkshopStore], None], *, role: str = "console"
 ) -> None:
-    """Create a workshop file filled by fill; keep it only if it is whole on the disk."""
+    """Create a workshop file filled by fill; keep it only if it is whole on the disk.
+
+    It is built under a hidden name beside path and linked to path only once whole, so a
+    console killed half-way never leaves a half-made workshop at the name the user gave.
+    """
     path = Path(path)
+    check_new_path(path)  # refusals name the user's path, not the one it is built under
+    building = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
     try:
-        store = WorkshopStore.create(path, role=role)
+        store = WorkshopStore.create(building, role=role)
     except BaseException as error:
         # create() has removed what it made; say why it failed in the user's words.
         _raise_not_created(path, error)
@@ -132,19 +138,38 @@ def create_workshop(
         full = is_disk_full(error, path.parent)
         with contextlib.suppress(sqlite3.Error):
             store.close()
-        remove_workshop_files(path)
+        remove_workshop_files(building)
         _raise_not_created(path, error, full=full)
     store.close()
     try:
-        leftover = Path(f"{path}-wal")
+        leftover = Path(f"{building}-wal")
         if leftover.exists() and leftover.stat().st_size:
             raise StoreError(f"{path} could not be finished: its journal was not folded in.")
-        _sync_file(path)
+        _sync_file(building)
+        _put_in_place(building, path)
         sync_folder(path.parent)
     except BaseException as error:
         full = is_disk_full(error, path.parent)
-        remove_workshop_files(path)
+        remove_workshop_files(building)
         _raise_not_created(path, error, full=full)
+    finally:
+        remove_workshop_files(building)
+
+
+def _put_in_place(building: Path, path: Path) -> None:
+    """Give the finished file the user's name, never over a file that appeared meanwhile."""
+    try:
+        os.link(building, path)
+    except FileExistsError:
+        raise StoreError(
+            f"{path} already exists: choose another name, or open it instead."
+        ) from None
+    except OSError:  # a filesystem without hard links
+        if path.exists():
+            raise StoreError(
+                f"{path} already exists: choose another name, or open it instead."
+            ) from None
+        os.replace(building, path)
 
 
 @contextmanager
