@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -52,7 +54,26 @@ def write_report(path: Path, now: datetime, cancelled: Callable[[], bool]) -> Re
 def _work(path: Path, now: datetime) -> ReportOutcome | None:
     """Run write_report in the worker thread, stopping early if the worker is cancelled."""
     worker = get_current_worker()
-    return write_report(path, now, lambda: worker.is_cancelled)
+    with cyclic_collection_paused():
+        return write_report(path, now, lambda: worker.is_cancelled)
+
+
+@contextmanager
+def cyclic_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the report is built.
+
+    Building a report makes hundreds of thousands of objects, and a full collection over them
+    stops every thread, the UI's too, for 50-100 ms at 10,000 items: typed keys waited behind
+    it (benchmarks/f9_responsiveness.py). Reference counting still frees what the report
+    drops; the collector runs again once the report is written.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 class ReportExport(Static):
