@@ -40,6 +40,7 @@ class OrderedKeysApp(App[ReturnType]):
         self._keys_resume_scheduled = False
         self._keys_settled_screen: Screen[Any] | None = None
         self._keys_turned_screen: Screen[Any] | None = None
+        self._binding_settling: asyncio.Future[None] | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -54,6 +55,9 @@ class OrderedKeysApp(App[ReturnType]):
         """Route the keys typed so far, one at a time, each after the last took effect."""
         self._keys_resume_scheduled = False
         while self._held_keys:
+            if self._binding_settling is not None:  # the last binding's messages come first
+                settling, self._binding_settling = self._binding_settling, None
+                await settling
             if not await self._screen_ready():
                 self._resume_keys_later()
                 return
@@ -89,13 +93,18 @@ class OrderedKeysApp(App[ReturnType]):
         if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
             event.key
         ):
-            await self.settle(focused)
-            await self.key_settled(focused)
+            # What the binding posted (a submitted line) is handled before the next key, but
+            # the app goes on at once: waiting here would hold its repaint back for a layout.
+            self._binding_settling = asyncio.ensure_future(self._after_binding(focused))
             return False
         # No binding: the widgets' own key handlers, as Textual routes it.
         await super().on_event(event)
         await self.settle(focused)
         return False
+
+    async def _after_binding(self, focused: Widget | None) -> None:
+        await self.settle(focused)
+        await self.key_settled(focused)
 
     async def intercept_key(self, event: events.Key, focused: Widget | None) -> bool:
         """Handle a key before its binding, once every earlier key took effect; tell if handled."""
