@@ -31,7 +31,11 @@ POLL = 0.01
 
 
 async def wait_until(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
-    """Wait until condition holds, looking every few milliseconds; fail after the deadline."""
+    """Wait until condition holds, looking every few milliseconds; fail after the deadline.
+
+    For state another thread or a timer changes with no event to await (a worker's report, the
+    console closing); with a Pilot at hand, pilot_wait_until waits for the app to be idle.
+    """
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
@@ -280,7 +284,6 @@ async def pilot_wait_until(
             raise AssertionError(
                 f"not within {timeout:g} s: {_describe(message) or 'condition never held'}"
             )
-        await asyncio.sleep(POLL)
 
 
 def visible_text(app: Any) -> str:
@@ -387,24 +390,6 @@ def wait_for_exit(pid: int, seconds: float, while_waiting: Callable[[], object])
     return None
 
 
-def block_until(
-    predicate: Callable[[], object], timeout: float = DEADLINE, message: Message = ""
-) -> None:
-    """Block until predicate() is true, looking every few milliseconds; fail after timeout
-    seconds, saying what never happened (for tests of other processes, outside an event loop).
-
-    `message` may be a callable, so that what it reports (a screen, a file's rows) is read only
-    when the wait fails.
-    """
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() >= deadline:
-            raise AssertionError(
-                f"not within {timeout:g} s: {_describe(message) or 'condition never held'}"
-            )
-        time.sleep(POLL)
-
-
 def poll_until(
     condition: Callable[[], bool], seconds: float, while_waiting: Callable[[], object]
 ) -> bool:
@@ -416,3 +401,9 @@ def poll_until(
             return True
         while_waiting()
     return condition()
+
+
+def wait_briefly(process: subprocess.Popen[Any]) -> None:
+    """Wait for a child process to end, or until the next look at it."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(POLL)

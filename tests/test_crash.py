@@ -581,7 +581,8 @@ def kill_inside_a_transaction(
                     if held >= looks:
                         os.kill(process.pid, signal.SIGKILL)
                         break
-                time.sleep(POLL)  # between looks: the kill moment is the lock, not a time
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(POLL)  # the next look, or at once if the process ended
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(process.pid, signal.SIGKILL)  # only if the loop above failed

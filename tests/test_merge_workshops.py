@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FakeClock, make_workshop
-from helpers import block_until
+from helpers import DEADLINE, poll_until, wait_briefly
 from workshops import build_realistic_workshop, copy_workshop
 
 from console.cli import cli
@@ -175,7 +175,7 @@ def test_an_error_mid_merge_leaves_the_target_as_it_was(copies) -> None:
 
 
 KILLED_MERGE = """
-import sys, time
+import sys
 from pathlib import Path
 from console.store.merge import merge_workshops
 
@@ -184,7 +184,7 @@ marker = Path(sys.argv[3])
 def stall(source, table):
     if table == "takeaways":
         marker.write_text("mid-merge")
-        time.sleep(60)  # the merge stays open here until the test kills it
+        sys.stdin.read()  # the merge stays open here until the test kills it
 
 merge_workshops(Path(sys.argv[1]), [Path(sys.argv[2])], progress=stall)
 """
@@ -195,13 +195,16 @@ def test_a_killed_merge_leaves_the_target_as_it_was(copies, tmp_path: Path) -> N
     before = dump(master)
     marker = tmp_path / "marker"
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_MERGE, str(master), str(notes), str(marker)]
+        [sys.executable, "-c", KILLED_MERGE, str(master), str(notes), str(marker)],
+        stdin=subprocess.PIPE,
     )
     try:
-        block_until(
+        reached = poll_until(
             lambda: marker.exists() or process.poll() is not None,
-            message="the merge never reached the takeaways",
+            DEADLINE,
+            lambda: wait_briefly(process),
         )
+        assert reached, "the merge never reached the takeaways"
         # The kill lands inside the merge: the process is still at work, stalled mid-merge.
         assert marker.exists(), f"the merge ended by itself (exit {process.returncode})"
         assert process.poll() is None, "the merge ended by itself before the kill"
