@@ -29,6 +29,8 @@ class Feature(Enum):
     COMPETENCE_AREAS = ("competence_areas",)
     DISPLAY = ("display",)
     """What the projector shows."""
+    ROOM = ("room", "room_seats")
+    """What the phones in the room may do, and who joined from one."""
 
     @property
     def tables(self) -> tuple[str, ...]:

@@ -14,17 +14,18 @@ STEP_NAMES = (
     "0006_report_views",
     "0007_faster_pain_point_ranking",
     "0008_views_follow_merge_chains",
+    "0009_room",
 )
 """Every migration step, in the order it applies; a test keeps this equal to migrations.py."""
 
 FORMAT_VERSION = max(int(name.split("_", 1)[0]) for name in STEP_NAMES)
 """The newest file format this console reads and writes: the number of its newest step."""
 
-SCHEMA_SQL_FINGERPRINT = "cad59638d4c20618"
+SCHEMA_SQL_FINGERPRINT = "2f0246e0c28c9cc8"
 """Digest of the SQL text of the schema the steps build (console.store.schema.sql_fingerprint):
 a file with it opens without reading its structure. A test keeps it equal to a new file's."""
 
-SCHEMA_FINGERPRINT = "571d5c5c77af1ba9"
+SCHEMA_FINGERPRINT = "5580138986af011e"
 """Digest of the structure the steps build (console.store.schema.Schema.fingerprint): a file
 with it opens without a detailed comparison. A test keeps it equal to a new file's."""
 
@@ -49,5 +50,7 @@ SYNCED_TABLES = (
     "takeaway_competence_areas",
     "takeaway_themes",
     "display",
+    "room",
+    "room_seats",
 )
 """Tables whose rows carry the audit columns, in an order that respects foreign keys."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from console.store.format import MIGRATION_SET, SYNCED_TABLES
+from console.store.format import MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -17,6 +17,31 @@ AUDIT = """
     deleted_at TEXT
 """
 """Columns every user-editable table carries: who wrote it when, its revision, soft delete."""
+
+
+FORMAT_1_TABLES = (
+    "workshop",
+    "participants",
+    "agenda_days",
+    "agenda_items",
+    "timer_events",
+    "themes",
+    "pain_points",
+    "voting_rounds",
+    "pain_point_votes",
+    "decks",
+    "cards",
+    "card_votes",
+    "card_pain_points",
+    "reference_rankings",
+    "reference_entries",
+    "takeaways",
+    "competence_areas",
+    "takeaway_competence_areas",
+    "takeaway_themes",
+    "display",
+)
+"""The audited tables step 0001 builds (console.store.format.SYNCED_TABLES grows later)."""
 
 
 @migrations(name="0001_initial")
@@ -254,7 +279,8 @@ def initial(db: Database) -> None:
         CREATE INDEX undo_log_actor ON undo_log (actor, undone_at, created_at);
         """
     )
-    for table in SYNCED_TABLES:
+    # The tables of format 1, written out: a released step never changes with later formats.
+    for table in FORMAT_1_TABLES:
         db.execute(f"CREATE INDEX {table}_rev ON {table} (rev)")
     for table, column in [
         ("agenda_items", "day_id"),
@@ -532,6 +558,48 @@ def views_follow_merge_chains(db: Database) -> None:
         LEFT JOIN counts c ON c.theme_id = t.id
         WHERE r.deleted_at IS NULL AND r.target = 'pain_points'
         ORDER BY r.position, r.created_at, rank, t.position, t.created_at;
+        """
+    )
+
+
+# -- room steps --
+
+
+@migrations(name="0009_room")
+def room(db: Database) -> None:
+    """Let delegates join from their phones: the room's state, their places, rows from phones.
+
+    A place is a participant held by a phone's random token (only its hash is stored); freeing
+    a place soft-deletes the seat. Pain points sent from a phone say so in `origin`.
+    """
+    db.executescript(
+        f"""
+        CREATE TABLE room (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            joining INTEGER NOT NULL DEFAULT 1 CHECK (joining IN (0, 1)),
+            activity TEXT NOT NULL DEFAULT 'none'
+                CHECK (activity IN ('none', 'pain_points', 'dots', 'cards')),
+            round_id TEXT REFERENCES voting_rounds(id),
+            server_url TEXT NOT NULL DEFAULT '',
+            server_pid INTEGER,
+            server_host TEXT NOT NULL DEFAULT '',
+            {AUDIT}
+        );
+
+        CREATE TABLE room_seats (
+            id TEXT PRIMARY KEY,
+            participant_id TEXT NOT NULL REFERENCES participants(id),
+            token_hash TEXT NOT NULL,
+            {AUDIT}
+        );
+        CREATE INDEX room_rev ON room (rev);
+        CREATE INDEX room_seats_rev ON room_seats (rev);
+        CREATE INDEX room_seats_token_hash ON room_seats (token_hash);
+        CREATE INDEX room_seats_participant_id ON room_seats (participant_id);
+
+        ALTER TABLE pain_points ADD COLUMN origin TEXT NOT NULL DEFAULT 'console'
+            CHECK (origin IN ('console', 'room'));
         """
     )
 
