@@ -10,10 +10,13 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -407,3 +410,125 @@ def wait_briefly(process: subprocess.Popen[Any]) -> None:
     """Wait for a child process to end, or until the next look at it."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(POLL)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+LOCAL_ONLY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""Opens URLs directly, never through a proxy named in the environment (tests stay on 127.0.0.1)."""
+
+
+def http_status(url: str, timeout: float = 2.0) -> int | None:
+    """Return the HTTP status of a GET on a local URL, None when nothing answers."""
+    try:
+        with LOCAL_ONLY.open(url, timeout=timeout) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class RoomServer:
+    """The real room server (`facilitate room PATH`) running as a child process on 127.0.0.1."""
+
+    def __init__(self, path: Path, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.path = path
+        self.port = port
+        self.process = process
+        self.log = log
+        self.url = f"http://127.0.0.1:{port}"
+
+    def output(self) -> str:
+        """Return what the server printed so far (stdout and stderr)."""
+        return self.log.read_text("utf-8", errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> int:
+        """Stop the server as Ctrl+C would (SIGTERM), wait for it; return its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+        return int(self.process.returncode)
+
+
+@contextmanager
+def room_server(path: Path, *, seconds: float = DEADLINE) -> Iterator[RoomServer]:
+    """Run `facilitate room PATH` on 127.0.0.1 and a free port until the block ends.
+
+    Yields once /healthz answers 200; fails with the server's output if it exits first or does
+    not answer within seconds.
+    """
+    port = free_port()
+    log = path.parent / f".{path.name}.room-server.out"
+    command = [sys.executable, "-m", "console", "room", str(path), "--host", "127.0.0.1"]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            cwd=path.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "TERM": "dumb"},
+        )
+    server = RoomServer(path, port, process, log)
+    try:
+        healthy = poll_until(
+            lambda: process.poll() is not None or http_status(f"{server.url}/healthz") == 200,
+            seconds,
+            lambda: wait_briefly(process),
+        )
+        if process.poll() is not None or not healthy:
+            raise AssertionError(
+                f"the room server did not answer /healthz within {seconds:g} s "
+                f"(exit code {process.poll()}):\n{server.output()}"
+            )
+        yield server
+    finally:
+        server.stop()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium: the browser tests drive it; Playwright's own browsers are never used."""
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""Headless, and nothing that reaches out on its own (updates, sync, safe browsing lists)."""
+
+
+def why_no_chromium() -> str | None:
+    """Return why the browser tests cannot run here, None when they can."""
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is missing (.ci/run installs Debian's chromium package)"
+    return None
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Launch Debian's chromium through Playwright with a fresh profile; close it afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
