@@ -179,13 +179,18 @@ def csrf_of(page: str) -> str:
     return value[1]
 
 
-def client_for(phone: Phone) -> httpx.AsyncClient:
-    """Return a phone's HTTP client: its own source address, one connection, time limits."""
+def client_for(phone: Phone, base: str) -> httpx.AsyncClient:
+    """Return a phone's HTTP client: its own source address, one connection, time limits, and
+    the Origin header a browser sends with a form."""
     transport = httpx.AsyncHTTPTransport(
         local_address=phone.address, limits=httpx.Limits(max_connections=1)
     )
     return httpx.AsyncClient(
-        transport=transport, timeout=REQUEST_SECONDS, follow_redirects=False, trust_env=False
+        transport=transport,
+        timeout=REQUEST_SECONDS,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"Origin": base},
     )
 
 
@@ -206,7 +211,7 @@ async def join_and_add(
 ) -> None:
     """Join the room at the given moment, then send one pain point."""
     await asyncio.sleep(max(0.0, at - time.monotonic()))
-    async with client_for(phone) as client:
+    async with client_for(phone, base) as client:
         try:
             began = time.perf_counter()
             page = await client.get(f"{base}/join", params={"code": code})
@@ -243,7 +248,7 @@ async def vote(
     await asyncio.sleep(max(0.0, at - time.monotonic()))
     if phone.number is None:
         return
-    async with client_for(phone) as client:
+    async with client_for(phone, base) as client:
         client.cookies = phone.cookies or httpx.Cookies()
         try:
             me = await client.get(f"{base}/me")
@@ -260,7 +265,8 @@ async def vote(
                 ballot[item] = ballot.get(item, 0) + 1
             phone.ballot = ballot
             form = {"round_id": round_value[1], "csrf": csrf_of(me.text)}
-            form.update({f"dots.{item}": str(dots) for item, dots in ballot.items()})
+            # As the phone's browser sends it: every pain point's field, 0 where no dot went.
+            form.update({f"dots.{item}": str(ballot.get(item, 0)) for item in items})
             began = time.perf_counter()
             saved = await client.post(f"{base}/ballot/dots", data=form)
             expect(saved, 303, "/me?saved=ballot")
@@ -274,7 +280,7 @@ async def vote(
 async def healthz_floor(base: str, samples: int = 50) -> list[float]:
     """Time GET /healthz from one phone address: the server's bare round trip (the floor)."""
     timings = []
-    async with client_for(Phone(-1, "127.0.0.1")) as client:
+    async with client_for(Phone(-1, "127.0.0.1"), base) as client:
         for _ in range(samples):
             began = time.perf_counter()
             expect(await client.get(f"{base}/healthz"), 200)
