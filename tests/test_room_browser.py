@@ -209,10 +209,10 @@ def test_a_phone_joins_adds_a_pain_point_votes_dots_and_picks_cards(tmp_path: Pa
             [card_round, seat.participant_id],
         )
         assert sorted(row["card_id"] for row in chosen) == sorted(card.id for card in picked)
-    asyncio.run(console_shows(path, [PAIN_POINT, FIRST, SECOND], [c.title for c in picked]))
+    asyncio.run(console_shows(path, [PAIN_POINT, FIRST, SECOND], [c.code for c in picked]))
 
 
-async def console_shows(path: Path, pain_points: list[str], card_titles: list[str]) -> None:
+async def console_shows(path: Path, pain_points: list[str], card_codes: list[str]) -> None:
     """Open the console on the file and check it shows what the phone sent, with its votes."""
     with WorkshopStore.open(path) as store:
         app = make_app(store, first_pane="inventory")
@@ -231,9 +231,21 @@ async def console_shows(path: Path, pain_points: list[str], card_titles: list[st
             await pilot.press("f4")
             await pilot_wait_until(
                 pilot,
-                lambda: all(title[:40] in visible_text(app) for title in card_titles),
+                lambda: set(card_votes(visible_text(app))) >= set(card_codes),
                 message=lambda: f"the phone's cards in the console:\n{visible_text(app)}",
             )
+            shown = card_votes(visible_text(app))
+            assert {code: shown[code] for code in card_codes} == dict.fromkeys(card_codes, 1)
+            assert "1 ballots" in visible_text(app)
+
+
+CARD_RESULT = re.compile(r"(?<!\S)\d+=?  (ABC\d\d)  \S.*?\s(\d+)  █")
+"""A line of the cards pane's results: rank, code, title, votes and a bar."""
+
+
+def card_votes(screen: str) -> dict[str, int]:
+    """Return the votes of each card in the results the cards pane shows, by code."""
+    return {match[1]: int(match[2]) for match in CARD_RESULT.finditer(screen)}
 
 
 def revealed_ranking(path: Path) -> None:
