@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import http.client
 import os
 import re
 import resource
@@ -14,13 +15,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from conftest import make_workshop
 from textual.app import App
@@ -412,6 +413,12 @@ def wait_briefly(process: subprocess.Popen[Any]) -> None:
         process.wait(POLL)
 
 
+def between_looks() -> None:
+    """Pause between two looks at a condition nothing can be waited on for (another process's
+    state, a grandchild process): the same POLL that wait_until pauses for."""
+    threading.Event().wait(POLL)
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -419,81 +426,99 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-LOCAL_ONLY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-"""Opens URLs directly, never through a proxy named in the environment (tests stay on 127.0.0.1)."""
-
-
-def http_status(url: str, timeout: float = 2.0) -> int | None:
-    """Return the HTTP status of a GET on a local URL, None when nothing answers."""
+def http_request(
+    url: str, method: str = "GET", body: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
+    """Send one request to a local server; return the status, headers and body."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        with LOCAL_ONLY.open(url, timeout=timeout) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-    except (urllib.error.URLError, OSError):
-        return None
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, path or "/", body=body, headers=headers or {})
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+    finally:
+        connection.close()
 
 
-class RoomServer:
-    """The real room server (`facilitate room PATH`) running as a child process on 127.0.0.1."""
+class RoomProcess:
+    """`facilitate room PATH --host 127.0.0.1 --port N` run as a user runs it; its output kept."""
 
-    def __init__(self, path: Path, port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    def __init__(
+        self, path: Path, *extra: str, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
         self.path = path
-        self.port = port
-        self.process = process
-        self.log = log
-        self.url = f"http://127.0.0.1:{port}"
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "console", "room", str(path)]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), *extra]
+        self.process = subprocess.Popen(
+            command,
+            cwd=path.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env if env is not None else {**os.environ},
+        )
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        for stream, into in ((self.process.stdout, self.lines), (self.process.stderr, self.errors)):
+            threading.Thread(target=self._read, args=(stream, into), daemon=True).start()
 
-    def output(self) -> str:
-        """Return what the server printed so far (stdout and stderr)."""
-        return self.log.read_text("utf-8", errors="replace") if self.log.exists() else ""
+    @staticmethod
+    def _read(stream: Any, into: list[str]) -> None:
+        """Keep every line the server prints (so it never blocks on a full pipe)."""
+        for line in stream:
+            into.append(line.rstrip("\n"))
 
-    def stop(self) -> int:
-        """Stop the server as Ctrl+C would (SIGTERM), wait for it; return its exit code."""
+    def healthy(self) -> bool:
+        """Tell whether the server answers /healthz."""
+        try:
+            status, _, body = http_request(f"{self.url}/healthz")
+        except OSError:
+            return False
+        return status == 200 and body == "ok"
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        """Wait until the server answers and has printed how to close it; fail if it ended."""
+        ready = poll_until(
+            lambda: (
+                (self.healthy() and "Press Ctrl+C to close the room." in self.lines)
+                or self.process.poll() is not None
+            ),
+            seconds,
+            lambda: wait_briefly(self.process),
+        )
+        assert ready and self.process.poll() is None, (self.lines, self.errors)
+
+    def stop(self, sig: int = signal.SIGTERM, seconds: float = 30) -> int:
+        """Send a signal and return the exit code once the server has ended."""
+        self.process.send_signal(sig)
+        return self.process.wait(seconds)
+
+    def __enter__(self) -> RoomProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        return int(self.process.returncode)
+            self.process.kill()
+            self.process.wait(30)
 
 
 @contextmanager
-def room_server(path: Path, *, seconds: float = DEADLINE) -> Iterator[RoomServer]:
-    """Run `facilitate room PATH` on 127.0.0.1 and a free port until the block ends.
-
-    Yields once /healthz answers 200; fails with the server's output if it exits first or does
-    not answer within seconds.
-    """
-    port = free_port()
-    log = path.parent / f".{path.name}.room-server.out"
-    command = [sys.executable, "-m", "console", "room", str(path), "--host", "127.0.0.1"]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=path.parent,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "TERM": "dumb"},
-        )
-    server = RoomServer(path, port, process, log)
-    try:
-        healthy = poll_until(
-            lambda: process.poll() is not None or http_status(f"{server.url}/healthz") == 200,
-            seconds,
-            lambda: wait_briefly(process),
-        )
-        if process.poll() is not None or not healthy:
-            raise AssertionError(
-                f"the room server did not answer /healthz within {seconds:g} s "
-                f"(exit code {process.poll()}):\n{server.output()}"
-            )
-        yield server
-    finally:
-        server.stop()
+def room_server(path: Path, *, seconds: float = 60) -> Iterator[RoomProcess]:
+    """Run `facilitate room PATH` on 127.0.0.1 and a free port until the block ends: yield it
+    once it answers /healthz, then stop it as Ctrl+C would (SIGTERM) and wait for it."""
+    with RoomProcess(path) as server:
+        server.wait_ready(seconds)
+        try:
+            yield server
+        finally:
+            if server.process.poll() is None:
+                server.stop()
 
 
 CHROMIUM = Path("/usr/bin/chromium")
