@@ -18,6 +18,7 @@ import pytest
 from conftest import make_workshop
 from helpers import chromium, pilot_wait_until, room_server, visible_text, why_no_chromium
 
+from console.store.agenda import load_agenda, start_item
 from console.store.card_rounds import create_round
 from console.store.core import WorkshopStore
 from console.store.decks import deck_cards, live_decks
@@ -47,11 +48,16 @@ PHONE = {
 WAIT_MS = 15_000
 """How long the browser waits for what the page should show (the phone polls every 2 s)."""
 
-PAIN_POINT = "<b>Approvals</b> take weeks & nobody <i>owns</i> them"
+PAIN_POINT = "Every change waits for the <b>CAB</b> & a week of sign-offs"
 """Typed on the phone: HTML in it must be stored and shown as the characters typed."""
 
 FIRST = "Nobody owns the release from end to end"
 SECOND = "Priorities change every week without telling the team"
+OTHERS = (
+    "The business and IT do not speak the same language",
+    "Handovers between teams lose what the customer asked for",
+)
+"""Pain points the facilitator typed: the phone votes on them too."""
 
 SCORES = (13, 11, 9, 8, 6, 5, 4, 2, 1, 1)
 """The revealed round's scores, highest first: 60 dots, what 12 delegates with 5 each hold."""
@@ -91,6 +97,8 @@ def test_a_phone_joins_adds_a_pain_point_votes_dots_and_picks_cards(tmp_path: Pa
         code = ensure_room(store).code
         first = capture_pain_point(store, FIRST)
         second = capture_pain_point(store, SECOND)
+        for text in OTHERS:
+            capture_pain_point(store, text)
         deck = next(deck for deck in live_decks(store) if deck.name == "ABC cards")
         cards = deck_cards(store, deck.id)
     with room_server(path) as server, chromium() as browser:
@@ -129,8 +137,12 @@ def test_a_phone_joins_adds_a_pain_point_votes_dots_and_picks_cards(tmp_path: Pa
             ]
             mine = rows[0]["id"]
 
-            # A dot vote: 5 dots, at most 3 on one pain point.
-            round_id = open_round(store, "dot", budget=5, cap_per_item=3)
+            # A dot vote (5 dots, at most 3 on one pain point) while its agenda item runs.
+            scoring = next(
+                item for item in load_agenda(store).items if item.title == "Score the pain points"
+            )
+            start_item(store, scoring.id, 15 * 60)
+            round_id = open_round(store, "dot", title="Top pain points", budget=5, cap_per_item=3)
             set_activity(store, "dots", round_id)
         page.wait_for_selector("#dots-form", timeout=WAIT_MS)
         # The pain point is shown as typed: its HTML is text, not markup.
@@ -153,10 +165,13 @@ def test_a_phone_joins_adds_a_pain_point_votes_dots_and_picks_cards(tmp_path: Pa
         dot_button(page, second, MINUS).tap()
         tap_anyway(dot_button(page, second, MINUS))
         assert (dots_on(page, mine), dots_on(page, first), dots_on(page, second)) == (3, 1, 0)
+        assert "Score the pain points" in page.locator("#now").inner_text()
+        if UPDATE_SCREENSHOTS:
+            page.locator("#delegate").tap()  # The last tap's highlight goes with the finger.
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(SCREENSHOTS / "room-phone.png"), full_page=True)
         dot_button(page, second, PLUS).tap()
         assert (dots_on(page, mine), dots_on(page, first), dots_on(page, second)) == (3, 1, 1)
-        if UPDATE_SCREENSHOTS:
-            page.screenshot(path=str(SCREENSHOTS / "room-phone.png"))
         submit(page, "dots-form")
         wait_for_url(page, r"/me\?saved=ballot$")
         assert page.locator("#flash").is_visible()
