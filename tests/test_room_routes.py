@@ -722,3 +722,29 @@ def test_the_stamp_changes_when_the_facilitator_changes_the_room_from_another_pr
     other.get("/me")
     assert other.post("/pain-points", {"text": "From another phone"}).is_redirect
     assert client.get("/api/me").json()["stamp"] == settled
+
+
+def test_the_page_shows_what_is_on_now_with_the_end_of_its_timebox(
+    room_file: tuple[Path, str], clock: Any
+) -> None:
+    from datetime import datetime, timedelta
+
+    from console.store.agenda import load_agenda, start_item, toggle_pause
+
+    path, code = room_file
+    with TestClient(make_app(path, clock=clock, limits=FAST)) as client:
+        phone = Phone(client)
+        phone.join(code)
+        assert "The session is about to start." in phone.get("/me").text
+        item = facilitate(client, load_agenda).items[0]
+        facilitate(client, start_item, item.id, 600)
+        clock.advance(90)
+        page = phone.get("/me").text
+        now = re.search(r'<section id="now".*?</section>', page, flags=re.DOTALL)
+        assert now and html.escape(item.title) in now.group(0)
+        ends = re.search(r'data-ends-at="([^"]+)"', now.group(0))
+        assert ends and datetime.fromisoformat(ends.group(1)) == clock.now + timedelta(seconds=510)
+        assert '<span id="time-left"' in now.group(0) and "08:30 left" in now.group(0)
+        facilitate(client, toggle_pause)
+        paused = phone.get("/me").text
+        assert "data-ends-at" not in paused and "(paused)" in paused
