@@ -748,3 +748,21 @@ def test_the_page_shows_what_is_on_now_with_the_end_of_its_timebox(
         facilitate(client, toggle_pause)
         paused = phone.get("/me").text
         assert "data-ends-at" not in paused and "(paused)" in paused
+
+
+def test_a_running_timer_does_not_make_phones_reload(room_file: tuple[Path, str]) -> None:
+    from conftest import FakeClock
+
+    from console.room.views import load_room_view
+    from console.store.agenda import load_agenda, start_item
+
+    path, _ = room_file
+    clock = FakeClock()
+    with WorkshopStore.open(path, clock=clock) as store:
+        start_item(store, load_agenda(store).items[0].id, 600)
+        first = load_room_view(store, clock)
+        clock.advance(12.345)
+        later = load_room_view(store, clock)
+    assert first.now_on is not None and first.now_on.status == "running"
+    assert first.now_on == later.now_on
+    assert first.stamp == later.stamp
