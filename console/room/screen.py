@@ -295,11 +295,8 @@ def _takeaway(store: WorkshopStore, payload: dict[str, Any]) -> TakeawayFrame:
 
 
 def join_address(join_url: str, base_url: str, code: str) -> str:
-    """Return the address a phone opens to join: the server's own origin, /join and the code.
-
-    The room code can change while the server runs, so only the origin of the server's
-    address is kept and the current code is put on it.
-    """
+    """Return the address a phone opens to join: the server's own origin, /join and the code."""
+    # The room code can change while the server runs: keep only the origin, add today's code.
     parts = urlsplit(join_url or base_url)
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else base_url.rstrip("/")
     return f"{origin}/join?code={code}"
