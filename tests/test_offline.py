@@ -228,8 +228,8 @@ def test_the_real_console_and_demo_start_and_quit_offline(
 
 NETWORK_MODULES = re.compile(
     # urllib.parse only splits and joins text (the room server parses its forms with it).
-    r"^\s*(?:import|from)\s+(?:urllib(?!\.parse\b)|http|requests|httpx|aiohttp|socket|ftplib|smtplib|"
-    r"xmlrpc|webbrowser|ssl)\b",
+    r"^\s*(?:import|from)\s+(?:urllib(?!\.parse\b)|http|requests|httpx|aiohttp|socket|"
+    r"ftplib|smtplib|xmlrpc|webbrowser|ssl)\b",
     re.MULTILINE,
 )
 

@@ -722,3 +722,47 @@ def test_the_stamp_changes_when_the_facilitator_changes_the_room_from_another_pr
     other.get("/me")
     assert other.post("/pain-points", {"text": "From another phone"}).is_redirect
     assert client.get("/api/me").json()["stamp"] == settled
+
+
+def test_the_page_shows_what_is_on_now_with_the_end_of_its_timebox(
+    room_file: tuple[Path, str], clock: Any
+) -> None:
+    from datetime import datetime, timedelta
+
+    from console.store.agenda import load_agenda, start_item, toggle_pause
+
+    path, code = room_file
+    with TestClient(make_app(path, clock=clock, limits=FAST)) as client:
+        phone = Phone(client)
+        phone.join(code)
+        assert "The session is about to start." in phone.get("/me").text
+        item = facilitate(client, load_agenda).items[0]
+        facilitate(client, start_item, item.id, 600)
+        clock.advance(90)
+        page = phone.get("/me").text
+        now = re.search(r'<section id="now".*?</section>', page, flags=re.DOTALL)
+        assert now and html.escape(item.title) in now.group(0)
+        ends = re.search(r'data-ends-at="([^"]+)"', now.group(0))
+        assert ends and datetime.fromisoformat(ends.group(1)) == clock.now + timedelta(seconds=510)
+        assert '<span id="time-left"' in now.group(0) and "08:30 left" in now.group(0)
+        facilitate(client, toggle_pause)
+        paused = phone.get("/me").text
+        assert "data-ends-at" not in paused and "(paused)" in paused
+
+
+def test_a_running_timer_does_not_make_phones_reload(room_file: tuple[Path, str]) -> None:
+    from conftest import FakeClock
+
+    from console.room.views import load_room_view
+    from console.store.agenda import load_agenda, start_item
+
+    path, _ = room_file
+    clock = FakeClock()
+    with WorkshopStore.open(path, clock=clock) as store:
+        start_item(store, load_agenda(store).items[0].id, 600)
+        first = load_room_view(store, clock)
+        clock.advance(12.345)
+        later = load_room_view(store, clock)
+    assert first.now_on is not None and first.now_on.status == "running"
+    assert first.now_on == later.now_on
+    assert first.stamp == later.stamp

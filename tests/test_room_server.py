@@ -200,3 +200,47 @@ def test_the_room_help_is_the_documentation() -> None:
     assert "--parent-pid" not in result.stdout
     overview = facilitate_run(Path.cwd(), "--help").stdout
     assert "facilitate room PATH" in overview
+
+
+def test_phones_are_shown_the_laptops_own_addresses_private_ones_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ifaddr
+
+    from console.room import addresses
+
+    def adapter(*ips: object) -> ifaddr.Adapter:
+        return ifaddr.Adapter("eth", "eth", [ifaddr.IP(ip, 24, "eth") for ip in ips])
+
+    adapters = [
+        adapter("127.0.0.1", ("::1", 0, 0)),
+        adapter("52.1.2.3", "169.254.3.3"),
+        adapter("192.168.4.1", ("fe80::1", 0, 2)),
+        adapter("10.42.0.1", "192.168.4.1"),
+    ]
+    monkeypatch.setattr(ifaddr, "get_adapters", lambda: adapters)
+    assert addresses.lan_addresses() == ["192.168.4.1", "10.42.0.1", "52.1.2.3"]
+    assert addresses.join_hosts("0.0.0.0") == ["192.168.4.1", "10.42.0.1", "52.1.2.3"]
+    assert addresses.join_hosts("127.0.0.1") == ["127.0.0.1"]
+    monkeypatch.setattr(ifaddr, "get_adapters", lambda: [adapter("127.0.0.1")])
+    assert addresses.join_hosts("0.0.0.0") == ["127.0.0.1"]
+
+
+def test_without_a_port_the_next_free_one_after_8000_is_taken() -> None:
+    from console.room.server import DEFAULT_PORT, PORT_TRIES, bind
+
+    held = []
+    try:
+        blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            blocker.bind(("127.0.0.1", DEFAULT_PORT))
+            blocker.listen(1)
+            held.append(blocker)
+        except OSError:
+            blocker.close()  # already taken by another program: the same case
+        sock, port = bind("127.0.0.1", None)
+        sock.close()
+        assert DEFAULT_PORT < port <= DEFAULT_PORT + PORT_TRIES
+    finally:
+        for sock in held:
+            sock.close()

@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from console.room import phone
 from console.room.context import RoomContext
+from console.room.screen import screen_routes
 from console.room.security import Guard, Limits, RoomGuardMiddleware
 from console.store.core import Clock, utc_now
 
@@ -92,8 +93,7 @@ def make_app(
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         *phone.routes,
-        # The browser projector's routes go here: *screen_routes from console.room.screen
-        # (GET /screen, GET /screen/live, GET /qr.svg).
+        *screen_routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [

@@ -131,7 +131,7 @@ async def me_page(request: Request) -> Response:
             "time_left": _time_left(view, now),
             "flash": SAVED.get(request.query_params.get("saved", ""), ""),
             "stamp": stamp_of(view, seat),
-            "server_now": now.isoformat(),
+            "server_now": now.isoformat(timespec="milliseconds"),  # what every browser parses
             "pick_limit": _pick_limit(view),
         },
     )
@@ -164,6 +164,9 @@ async def join_post(request: Request) -> Response:
         return RedirectResponse("/me", status_code=303)
     context = request.app.state.room
     state = await context.call(room.room_state)
+    # Looked at again with no await before the count: guesses sent in parallel are all counted.
+    if guard.locked_out(address):
+        raise Refusal(429, TOO_MANY_TRIES, guard.wrong_codes.retry_after(address))
     if not codes_match(one(fields, "code"), state.code):
         await guard.wrong_code(address)
         raise Refusal(403, WRONG_CODE)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from console.domain.room import RoomActivity
 from console.domain.timers import TimerStatus, timer_state
@@ -32,6 +32,7 @@ class NowOn:
     ends_at: datetime | None
     """When the timebox ends (running timers only): phones count down to it themselves."""
     remaining_seconds: float
+    """Time left on a paused or stopped timer (0 while running: ends_at says it)."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,10 @@ def _now_on(store: WorkshopStore, now: datetime) -> NowOn | None:
     state = timer_state(item.events, now)
     remaining = state.remaining_seconds
     if state.status is TimerStatus.RUNNING:
-        # Whole seconds: the instant stays the same however often the view is read.
-        ends_at = (now + timedelta(seconds=remaining)).replace(microsecond=0)
-        return NowOn(item.title, "running", ends_at, remaining)
+        # The nearest whole second: the instant stays the same however often it is read, so
+        # the page's stamp does not change while the timer runs.
+        end = round((now + timedelta(seconds=remaining)).timestamp())
+        return NowOn(item.title, "running", datetime.fromtimestamp(end, UTC), 0.0)
     status = "paused" if state.status is TimerStatus.PAUSED else "stopped"
     return NowOn(item.title, status, None, remaining)
 
