@@ -18,6 +18,7 @@ import pytest
 from conftest import make_workshop
 from helpers import chromium, pilot_wait_until, room_server, visible_text, why_no_chromium
 
+from console.domain.room import new_place_token
 from console.store.agenda import load_agenda, start_item
 from console.store.card_rounds import create_round
 from console.store.core import WorkshopStore
@@ -25,7 +26,7 @@ from console.store.decks import deck_cards, live_decks
 from console.store.display import set_display
 from console.store.inventory import capture_pain_point
 from console.store.inventory_votes import open_round, save_ballot, set_revealed
-from console.store.room import ensure_room, seats, set_activity
+from console.store.room import ensure_room, join, seats, set_activity
 from console.ui.app import make_app
 
 pytestmark = pytest.mark.skipif(why_no_chromium() is not None, reason=why_no_chromium() or "")
@@ -282,7 +283,9 @@ def revealed_ranking(path: Path) -> None:
             "Training budget is the first thing cut",
         ]
         items = [capture_pain_point(store, text) for text in texts]
-        round_id = open_round(store, "dot", budget=5, cap_per_item=3)
+        for number in range(1, 11):
+            join(store, new_place_token(), f"Phone {number}")
+        round_id = open_round(store, "dot", title="Day 1 dot vote", budget=5, cap_per_item=3)
         people = [row["id"] for row in store.query("SELECT id FROM participants")]
         left = dict.fromkeys(people, 5)
         for item, score in zip(items, SCORES, strict=True):
