@@ -476,7 +476,7 @@ def main() -> int:
     if not goals:
         print(f"goals are set for 200 and 500 phones ({GOALS[200]}; {GOALS[500]})")
     phones = f"room: {options.delegates} phones"
-    ratio = f"{p99 / floor:.1f}x" if floor else ""
+    ratio = f"{p99 / floor:.1f}x" if floor and report.submit_ms else ""
     print(
         figure_line(
             f"{phones}, ballot submit (p99)",
