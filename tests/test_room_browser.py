@@ -88,8 +88,15 @@ def dots_on(page: Any, item: str) -> int:
 
 
 def wait_for_url(page: Any, pattern: str) -> None:
-    """Wait until the page has loaded a URL matching the pattern."""
-    page.wait_for_url(re.compile(pattern), timeout=WAIT_MS)
+    """Wait until the page has loaded a URL matching the pattern; fail with what it shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_url(re.compile(pattern), timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        error = page.locator("#error")
+        said = error.inner_text() if error.count() else page.inner_text("body")[:200]
+        raise AssertionError(f"the phone stayed at {page.url}, showing: {said!r}") from None
 
 
 def test_a_phone_joins_adds_a_pain_point_votes_dots_and_picks_cards(tmp_path: Path) -> None:
