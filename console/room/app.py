@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from console.room.context import RoomContext
+from console.room.screen import screen_routes
 from console.store.core import Clock, utc_now
 
 HERE = Path(__file__).parent
@@ -63,6 +64,7 @@ def make_app(path: Path, *, clock: Clock = utc_now, join_url: str = "") -> Starl
 
     routes = [
         Route("/healthz", healthz),
+        *screen_routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
