@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from console.domain.ranking import top_n
 from console.report.model import (
     CARD_RESULT_COLUMNS,
     PAIN_POINT_COLUMNS,
@@ -246,6 +247,7 @@ def environment(
         bars=bars,
         theme_bars=theme_bars,
         card_bars=card_bars,
+        top_n=top_n,
         planned_actual_bars=planned_actual_bars,
         PAIN_POINT_COLUMNS=PAIN_POINT_COLUMNS,
         CARD_RESULT_COLUMNS=CARD_RESULT_COLUMNS,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from console.domain.ranking import Scored, rank_items
+from console.domain.ranking import Scored, rank_items, top_n
 from console.domain.scoring import Item, RoundScores, Vote, score_round
 from console.domain.text import clean_user_text
 from console.domain.voting import (
@@ -119,10 +119,11 @@ class RoundResults:
     results: tuple[CardResult, ...]
 
     def top(self, n: int, category: str | None = None) -> list[CardResult]:
-        """Return the first n results overall, or ranked within one category."""
+        """Return the first n results overall, or ranked within one category, with every card
+        tied with the n-th (ties are never cut)."""
         if category is None:
-            return list(self.results[:n])
-        return _rank(result for result in self.results if result.card.category == category)[:n]
+            return top_n(self.results, n)
+        return top_n(_rank(r for r in self.results if r.card.category == category), n)
 
     @property
     def total_points(self) -> int:
