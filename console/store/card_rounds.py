@@ -36,6 +36,15 @@ METHOD_NAMES = {
     VotingMethod.DOT: "dot vote",
 }
 
+
+def method_label(method: VotingMethod | str, pick_count: int) -> str:
+    """Return a round's method as the facilitator reads it, e.g. "pick 3" or "hand count"."""
+    method = VotingMethod(method)
+    if method is VotingMethod.PICK_N:
+        return f"pick {pick_count}"
+    return METHOD_NAMES[method]
+
+
 CLEAR_BALLOT = "-"
 """Typed alone as a ballot: the delegate picks nothing (an earlier ballot is removed)."""
 
@@ -78,9 +87,7 @@ class CardRound:
     @property
     def method_label(self) -> str:
         """Return the method as the facilitator reads it, e.g. "pick 3"."""
-        if self.method is VotingMethod.PICK_N:
-            return f"pick {self.pick_count}"
-        return METHOD_NAMES[self.method]
+        return method_label(self.method, self.pick_count)
 
 
 @dataclass(frozen=True)
