@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
-from console.domain.capture import TakeawayKind
+from console.domain.capture import TakeawayKind, due_label
 from console.domain.text import counted
 from console.store.changes import Feature
 from console.store.core import StoreError, parse_iso
@@ -60,11 +60,13 @@ class TakeawaysPane(CapturePane):
         {Feature.TAKEAWAYS, Feature.TAKEAWAY_TAGS, Feature.THEMES, Feature.COMPETENCE_AREAS}
     )
     TEXT_WIDTH = 60
+    WHO_WIDTH = 26
+    """Room for an owner and a due date with its year and an overdue mark."""
     COLUMNS = (
         ("Time", 5),
         ("Kind", 9),
         ("Takeaway", TEXT_WIDTH),
-        ("Who", 16),
+        ("Who", WHO_WIDTH),
         ("Tags", 18),
         ("Item", 14),
     )
@@ -164,13 +166,15 @@ class TakeawaysPane(CapturePane):
     def _who(self, record: Takeaway) -> Text:
         """Return a quote's speaker, or an action's owner and due date (red when overdue)."""
         if record.kind is not TakeawayKind.ACTION:
-            return cell(record.speaker, 16)
+            return cell(record.speaker, self.WHO_WIDTH)
         shown = record.owner or "no owner"
         due = date.fromisoformat(record.due_on) if record.due_on else None
-        if due is not None:
-            shown = f"{shown}, {due.day} {due:%b}"
-        who = cell(shown, 16)
-        if due is not None and record.action_status == "open" and due < self.store.clock().date():
+        if due is None:
+            return cell(shown, self.WHO_WIDTH)
+        today = self.store.clock().date()
+        is_open = record.action_status == "open"
+        who = cell(f"{shown}, {due_label(due, today=today, done=not is_open)}", self.WHO_WIDTH)
+        if is_open and due < today:
             who.stylize("bold red")
         return who
 
