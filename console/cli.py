@@ -39,6 +39,7 @@ def cli(ctx: click.Context) -> None:
     facilitate demo                 open a filled example workshop
     facilitate present PATH         the projector view, for the mirrored screen
     facilitate notes PATH           the note-taker's console, on the takeaways
+    facilitate room PATH            phones in the room join, add pain points and vote
     facilitate export PATH          the report (md, html) or the data (csv, json)
     facilitate merge TARGET SOURCE  bring note-takers' copies into one file
     facilitate browse PATH          the file in Datasette (optional extra)
@@ -130,6 +131,42 @@ def notes_command(path: Path) -> None:
     """Open the note-taker's console on PATH, on the takeaways: run it in a second terminal
     next to the facilitator's; each sees the other's changes within half a second."""
     run_console(path, role="notes", first_pane="takeaways")
+
+
+@cli.command("room")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--host",
+    default="0.0.0.0",
+    show_default=True,
+    metavar="ADDR",
+    help="The address to listen on. The default is every network of this laptop (its "
+    "hotspot too); 127.0.0.1 keeps the room on this laptop.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    metavar="N",
+    help="The port to listen on. Default: 8000, or the next free one up to 8020.",
+)
+@click.option("--parent-pid", type=int, default=None, hidden=True)
+def room_command(path: Path, host: str, port: int | None, parent_pid: int | None) -> None:
+    """Open the room: delegates join the workshop PATH from their phones.
+
+    \b
+    Runs a small web server on this laptop, for phones on the laptop's own network (turn on
+    its hotspot; no internet needed). It prints the join link, the room code and a QR code
+    of the link; phones open it, type the code and get a delegate's place. From the console
+    you choose what phones may do (add pain points, dot-vote, pick cards) and when; nothing
+    a facilitator decides can be done from a phone. /screen shows the room's view in a
+    browser. Press Ctrl+C to close the room: every saved row stays in the file. The server
+    logs requests and errors to PATH.room.log beside the file.
+    """
+    from console.room.server import run
+
+    with user_errors(path):
+        run(path, host=host, port=port, parent_pid=parent_pid)
 
 
 @cli.command("export")

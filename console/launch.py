@@ -32,6 +32,7 @@ COMMAND_NAMES = frozenset(
         "import",
         "merge",
         "portfolio",
+        "room",
     }
 )
 """The sub-commands of console.cli: an argument with one of these names is not a file."""

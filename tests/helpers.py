@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import http.client
 import os
 import re
 import resource
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from conftest import make_workshop
 from textual.app import App
@@ -407,3 +411,98 @@ def wait_briefly(process: subprocess.Popen[Any]) -> None:
     """Wait for a child process to end, or until the next look at it."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(POLL)
+
+
+def between_looks() -> None:
+    """Pause between two looks at a condition nothing can be waited on for (another process's
+    state, a grandchild process): the same POLL that wait_until pauses for."""
+    threading.Event().wait(POLL)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_request(
+    url: str, method: str = "GET", body: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
+    """Send one request to a local server; return the status, headers and body."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, path or "/", body=body, headers=headers or {})
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+    finally:
+        connection.close()
+
+
+class RoomProcess:
+    """`facilitate room PATH --host 127.0.0.1 --port N` run as a user runs it; its output kept."""
+
+    def __init__(
+        self, path: Path, *extra: str, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
+        self.path = path
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "console", "room", str(path)]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), *extra]
+        self.process = subprocess.Popen(
+            command,
+            cwd=path.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env if env is not None else {**os.environ},
+        )
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        for stream, into in ((self.process.stdout, self.lines), (self.process.stderr, self.errors)):
+            threading.Thread(target=self._read, args=(stream, into), daemon=True).start()
+
+    @staticmethod
+    def _read(stream: Any, into: list[str]) -> None:
+        """Keep every line the server prints (so it never blocks on a full pipe)."""
+        for line in stream:
+            into.append(line.rstrip("\n"))
+
+    def healthy(self) -> bool:
+        """Tell whether the server answers /healthz."""
+        try:
+            status, _, body = http_request(f"{self.url}/healthz")
+        except OSError:
+            return False
+        return status == 200 and body == "ok"
+
+    def wait_ready(self, seconds: float = 60) -> None:
+        """Wait until the server answers and has printed how to close it; fail if it ended."""
+        ready = poll_until(
+            lambda: (
+                (self.healthy() and "Press Ctrl+C to close the room." in self.lines)
+                or self.process.poll() is not None
+            ),
+            seconds,
+            lambda: wait_briefly(self.process),
+        )
+        assert ready and self.process.poll() is None, (self.lines, self.errors)
+
+    def stop(self, sig: int = signal.SIGTERM, seconds: float = 30) -> int:
+        """Send a signal and return the exit code once the server has ended."""
+        self.process.send_signal(sig)
+        return self.process.wait(seconds)
+
+    def __enter__(self) -> RoomProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(30)

@@ -119,3 +119,66 @@ def test_the_layer_check_sees_imports_inside_functions(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("def later():\n    from console.report import model\n", "utf-8")
     assert imported_modules(sample) == [(2, "console.report.model")]
+
+
+ROOM_MAY_IMPORT = ("console.room", "console.store", "console.domain")
+"""The room server uses the store and the domain, like the ui; never the ui or the report."""
+
+
+def test_the_room_imports_only_the_store_and_the_domain() -> None:
+    for path in sorted((PACKAGE / "room").rglob("*.py")):
+        for number, name in imported_modules(path):
+            if name.startswith("console"):
+                assert name.startswith(ROOM_MAY_IMPORT), (
+                    f"{path.relative_to(PACKAGE)}:{number} imports {name}"
+                )
+
+
+def room_imports(path: Path) -> list[tuple[int, bool]]:
+    """Return where a file imports console.room: (line, whether inside a function)."""
+    found: list[tuple[int, bool]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        if any(name == "console.room" or name.startswith("console.room.") for name in names):
+            found.append((getattr(node, "lineno", 0), in_function))
+        inside = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for child in ast.iter_child_nodes(node):
+            visit(child, inside)
+
+    visit(ast.parse(path.read_text("utf-8")), False)
+    return found
+
+
+def test_nothing_imports_the_room_but_its_command() -> None:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.is_relative_to(PACKAGE / "room"):
+            continue
+        for number, in_function in room_imports(path):
+            where = f"{path.relative_to(PACKAGE)}:{number}"
+            assert path == PACKAGE / "cli.py" and in_function, f"{where} imports console.room"
+
+
+def test_the_room_check_sees_imports_at_the_top_and_in_functions(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from console.room import app\n\ndef later():\n    import console.room.server\n", "utf-8"
+    )
+    assert room_imports(sample) == [(1, False), (4, True)]
+
+
+def test_starting_the_console_loads_no_web_server() -> None:
+    script = (
+        "import sys\n"
+        "import console.launch, console.cli, console.ui.app, console.ui.projector.app\n"
+        "web = ('starlette', 'uvicorn', 'segno', 'ifaddr', 'httpx', 'console.room')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(web)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workshop
-from helpers import notices, wait_until
+from helpers import RoomProcess, http_request, notices, wait_until
 from pty_console import Console
 from textual.widgets import ContentSwitcher
 
+from console.store import room
 from console.store.core import WorkshopStore
 from console.ui.app import make_app
 
@@ -226,10 +227,20 @@ def test_the_real_console_and_demo_start_and_quit_offline(
 
 
 NETWORK_MODULES = re.compile(
-    r"^\s*(?:import|from)\s+(?:urllib|http|requests|httpx|aiohttp|socket|ftplib|smtplib|"
-    r"xmlrpc|webbrowser|ssl)\b",
+    # urllib.parse only splits and joins text (the room server parses its forms with it).
+    r"^\s*(?:import|from)\s+(?:urllib(?!\.parse\b)|http|requests|httpx|aiohttp|socket|"
+    r"ftplib|smtplib|xmlrpc|webbrowser|ssl)\b",
     re.MULTILINE,
 )
+
+
+ALLOWED_NETWORK_IMPORTS = {
+    # socket.gethostname() only: which laptop runs the room server.
+    "console/store/room.py: import socket",
+    # The room server binds its listening socket; it never connects anywhere (see
+    # test_the_room_server_answers_phones_with_only_loopback_allowed).
+    "console/room/server.py: import socket",
+}
 
 
 def test_no_module_of_the_console_imports_a_network_library() -> None:
@@ -238,4 +249,123 @@ def test_no_module_of_the_console_imports_a_network_library() -> None:
         for path in sorted(PACKAGE.rglob("*.py"))
         for match in NETWORK_MODULES.finditer(path.read_text(encoding="utf-8"))
     ]
-    assert found == []
+    assert [line for line in found if line not in ALLOWED_NETWORK_IMPORTS] == []
+
+
+LOOPBACK_ONLY = f"""
+import os
+import socket
+
+_real_socket = socket.socket
+_real_getaddrinfo = socket.getaddrinfo
+_INTERNET = (socket.AF_INET, socket.AF_INET6)
+
+
+def _loopback(address):
+    host = address[0] if isinstance(address, tuple) and address else ""
+    return isinstance(host, str) and (host.startswith("127.") or host == "::1")
+
+
+def _refuse(what):
+    with open(os.environ["ROOM_NETWORK_TRIES"], "a", encoding="utf-8") as tries:
+        tries.write(what + "\\n")
+    raise OSError({BLOCKED!r})
+
+
+class _LoopbackSocket(_real_socket):
+    def bind(self, address):
+        if self.family in _INTERNET and not _loopback(address):
+            _refuse(f"bind {{address!r}}")
+        return super().bind(address)
+
+    def connect(self, address):
+        if self.family in _INTERNET and not _loopback(address):
+            _refuse(f"connect {{address!r}}")
+        return super().connect(address)
+
+    def connect_ex(self, address):
+        if self.family in _INTERNET and not _loopback(address):
+            _refuse(f"connect {{address!r}}")
+        return super().connect_ex(address)
+
+    def sendto(self, data, *args):
+        if self.family in _INTERNET and not _loopback(args[-1]):
+            _refuse(f"sendto {{args[-1]!r}}")
+        return super().sendto(data, *args)
+
+    def accept(self):
+        connection, address = super().accept()
+        if self.family in _INTERNET and not _loopback(address):
+            connection.close()
+            _refuse(f"accept {{address!r}}")
+        return connection, address
+
+
+def _getaddrinfo(host, *args, **kwargs):
+    if not (isinstance(host, str) and (host.startswith("127.") or host == "::1")):
+        _refuse(f"getaddrinfo {{host!r}}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def _no_lookup(*args, **kwargs):
+    _refuse(f"lookup {{args!r}}")
+
+
+socket.socket = _LoopbackSocket
+socket.getaddrinfo = _getaddrinfo
+socket.gethostbyname = _no_lookup
+socket.gethostbyaddr = _no_lookup
+"""
+"""The room server's network: it may listen and answer on loopback, and nothing else; every
+other attempt is refused and written to the file ROOM_NETWORK_TRIES names."""
+
+
+def test_the_room_server_answers_phones_with_only_loopback_allowed(tmp_path: Path) -> None:
+    site = tmp_path / "loopback-site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(LOOPBACK_ONLY, encoding="utf-8")
+    tries = tmp_path / "network-tries.txt"
+    path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env = {**os.environ, "PYTHONPATH": path, "ROOM_NETWORK_TRIES": str(tries)}
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import socket\n"
+            "try:\n    socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
+            "except OSError as e:\n    print(e)\n"
+            "from console.room.addresses import lan_addresses\n"
+            "print(lan_addresses())\n",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert BLOCKED in probe.stdout, "the patch is active in the server's interpreter"
+    tries.unlink()  # the probe's own refused connection; the server must add none
+    workshop = make_workshop(tmp_path / "offline-room.db")
+    with RoomProcess(workshop, env=env) as server:
+        server.wait_ready()
+        with WorkshopStore.open(workshop, role="check") as store:
+            code = room.room_state(store).code
+            room.set_activity(store, "pain_points")
+        _, headers, _ = http_request(f"{server.url}/join?code={code}")
+        cookie = headers["set-cookie"].split(";")[0]
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        csrf = cookie.split("=", 1)[1]
+        status, headers, _ = http_request(
+            f"{server.url}/join", "POST", f"code={code}&csrf={csrf}", form
+        )
+        assert status == 303
+        place = headers["set-cookie"].split(";")[0]
+        form["Cookie"] = f"{cookie}; {place}"
+        body = f"text=Offline+pain+point&csrf={csrf}"
+        assert http_request(f"{server.url}/pain-points", "POST", body, form)[0] == 303
+        assert http_request(f"{server.url}/me", headers={"Cookie": form["Cookie"]})[0] == 200
+        assert server.stop() == 0
+    assert not tries.exists(), tries.read_text()
+    assert not any(BLOCKED in line for line in server.errors), server.errors
+    with WorkshopStore.open(workshop, role="check") as store:
+        texts = [row["text"] for row in store.query("SELECT text FROM pain_points")]
+    assert texts == ["Offline pain point"]

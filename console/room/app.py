@@ -8,14 +8,18 @@ from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from console.room import phone
 from console.room.context import RoomContext
 from console.room.screen import screen_routes
+from console.room.security import Guard, Limits, RoomGuardMiddleware
 from console.store.core import Clock, utc_now
 
 HERE = Path(__file__).parent
@@ -45,14 +49,38 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+ERROR_MESSAGES = {
+    404: "There is no such page here.",
+    405: "That is not something a phone can do here.",
+}
+"""The one line of an error page Starlette raises (a refusal of ours says its own)."""
+
+
 async def healthz(request: Request) -> Response:
     """Answer 'ok' once the server has the workshop file open (tests and benchmarks wait on it)."""
     return PlainTextResponse("ok")
 
 
-def make_app(path: Path, *, clock: Clock = utc_now, join_url: str = "") -> Starlette:
-    """Build the room server for the workshop file at path."""
+async def http_error(request: Request, error: Exception) -> Response:
+    """Answer a 404, a 405 or another HTTP error with the short error page."""
+    assert isinstance(error, HTTPException)
+    message = ERROR_MESSAGES.get(error.status_code, "That request is not right.")
+    response = phone.error_page(request, error.status_code, message)
+    if error.headers:
+        response.headers.update(error.headers)  # a 405's Allow header
+    return response
+
+
+def make_app(
+    path: Path, *, clock: Clock = utc_now, join_url: str = "", limits: Limits | None = None
+) -> Starlette:
+    """Build the room server for the workshop file at path (limits: the rate limits, for tests)."""
     context = RoomContext(path, clock=clock, join_url=join_url)
+    templates = make_templates()
+    guard = Guard(limits or Limits())
+
+    def render_error(status: int, message: str) -> str:
+        return templates.get_template("error.jinja").render(status=status, message=message)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -63,11 +91,27 @@ def make_app(path: Path, *, clock: Clock = utc_now, join_url: str = "") -> Starl
             await context.stop()
 
     routes = [
-        Route("/healthz", healthz),
+        Route("/healthz", healthz, methods=["GET"]),
+        *phone.routes,
         *screen_routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(
+            RoomGuardMiddleware,
+            guard=guard,
+            headers=SECURITY_HEADERS,
+            error_page=render_error,
+        )
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, phone.Refusal: phone.refused},
+    )
     app.state.room = context
-    app.state.templates = make_templates()
+    app.state.templates = templates
+    app.state.guard = guard
+    app.state.phone_views = phone.ViewCache()
     return app
