@@ -351,7 +351,7 @@ class InventoryList(ScrollView, can_focus=True):
             Segment(rank.ljust(RANK_WIDTH)),
             Segment(score.rjust(SCORE_WIDTH - 1) + " ", Style(bold=True)),
             Segment(" "),
-            Segment(before, dim),
+            *([Segment(before, dim)] if before else []),
             Segment(_cell(point.text, text_width - len(before)), mark_style),
             Segment(_cell(f"+{variants}" if variants else "", VARIANTS_WIDTH), dim),
             Segment(_cell(theme, theme_width)),

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -49,13 +49,14 @@ class RoomModal(ModalScreen[None]):
         """Reads the room and the state of the server this console started."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="room-dialog", classes="dialog"):
+        # It scrolls on a small terminal: the focused choice or place is kept in view.
+        with VerticalScroll(id="room-dialog", classes="dialog"):
             yield Static("Room: delegates' phones", classes="dialog-title")
             yield Static(id="room-server")
             yield Static(id="room-now")
-            yield OptionList(id="room-choices")
+            yield OptionList(id="room-choices", compact=True)
             yield Static(id="room-joined", classes="room-heading")
-            yield OptionList(id="room-seats")
+            yield OptionList(id="room-seats", compact=True)
             yield Static(
                 "Enter chooses · Tab goes to the joined phones, where Delete frees a place · "
                 "Escape closes",
@@ -232,7 +233,7 @@ def server_line(status: RoomStatus, store: WorkshopStore) -> Text:
         line = Text("Room open at ")
         line.append(status.join_url, style="bold")
         if not status.started_here:
-            line.append(f"  (server process {status.state.server_pid}, started elsewhere)")
+            line.append("  (started elsewhere)")
         return line
     if status.server is ServerState.STARTING:
         return Text("Room server starting…")
