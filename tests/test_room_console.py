@@ -325,3 +325,20 @@ async def test_a_room_server_that_dies_is_told_in_the_header(store: WorkshopStor
         await pilot_wait_until(pilot, lambda: "stopped unexpectedly" in visible_text(app))
         await choose(pilot, "Start the room server")
         await pilot_wait_until(pilot, lambda: "Room open · 0 joined" in header_room(app))
+
+
+async def test_sigterm_closes_the_console_and_its_room_server(store: WorkshopStore) -> None:
+    app = make_app(store, room_command=stand_in)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Room: open to phones", "enter")
+        await pilot_wait_until(pilot, lambda: "Room open · 0 joined" in header_room(app))
+        assert app.room_process is not None and app.room_process.pid is not None
+        pid = app.room_process.pid
+        # Sent only when the console catches it: the default action would end the tests too.
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await wait_until(lambda: not app.is_running, "the console to close on SIGTERM", 10)
+    await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 10)
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL, "the console let SIGTERM go"

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
-import signal
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
@@ -21,11 +17,9 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from console.domain.room import RoomActivity
 from console.store.agenda import current_item
 from console.store.changes import Feature
 from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_for_write_lock
-from console.store.room import clear_server, ensure_room, set_activity
 from console.store.workshop import workshop_details
 from console.ui.common.crash import ReportingApp
 from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
@@ -34,14 +28,9 @@ from console.ui.common.key_order import OrderedKeysApp
 from console.ui.common.pane import Pane
 from console.ui.common.report_export import ReportExport
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
-from console.ui.room.room_process import RoomCommand, RoomProcess, room_command
-from console.ui.room.room_status import (
-    ROOM_FEATURES,
-    RoomChanged,
-    RoomStatus,
-    ServerState,
-    read_status,
-)
+from console.ui.room.room_console import RoomConsole
+from console.ui.room.room_process import RoomCommand, room_command
+from console.ui.room.room_status import ROOM_FEATURES
 
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
@@ -74,7 +63,7 @@ PANES: tuple[PaneEntry, ...] = (
 PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 
 
-class ConsoleApp(OrderedKeysApp[None], ReportingApp):
+class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     """The facilitator's console on one workshop file."""
 
     # Each feature keeps its styles in its own folder, beside its pane.
@@ -130,11 +119,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         self._file_lost_banner: Widget | None = None
         self._quit_warned = False
         self.room_command = room_command
-        """Builds the command that runs the room server (tests give a stand-in)."""
-        self.room_process: RoomProcess | None = None
-        """The room server this console started, if it did."""
-        self._room_failure_told = False
-        self._room_shown = False
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
 
@@ -148,7 +132,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
 
     async def on_mount(self) -> None:
         self._show_workshop()
-        self._show_room()
+        self.show_room()
         await self.action_show_pane(self.first_pane)
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(1.0, self._tick)
@@ -164,20 +148,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
     def _pane_edited(self) -> None:
         self.sync()
 
-    def on_unmount(self) -> None:
-        """The console closes: the room server it started stops with it."""
-        process = self.room_process
-        if process is None or not process.running:
-            return
-        process.ask_to_stop()
-        # Waiting (and killing a server that does not stop) is not the closing screen's job.
-        threading.Thread(target=process.stop, name="room-stop-at-exit").start()
-        self._forget_terminate_signal()
-
     def poll_changes(self) -> None:
         """Bring the console up to date when another console has committed."""
         self._watch_file()
-        self._watch_room_process()
+        self.watch_room_process()
         try:
             if self.store.changed_elsewhere():
                 self.sync()
@@ -201,7 +175,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
             self._show_current_item()
         self.seen_rev = new_rev
         if changed & ROOM_FEATURES:
-            self._show_room()
+            self.show_room()
 
     async def intercept_key(self, event: events.Key, focused: Widget | None) -> bool:
         if event.key == "enter" and isinstance(focused, Input) and self._lines_waiting:
@@ -238,7 +212,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
     @on(Worker.StateChanged)
     async def _worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "room-stop":
-            self._room_stopped(event.worker)
+            self.room_stopped(event.worker)
             return
         if event.worker.name != "wait-for-file" or event.state not in (
             WorkerState.SUCCESS,
@@ -286,7 +260,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
             "Edit title, venue, dates, vote defaults, participants",
             self.action_workshop_details,
         )
-        yield from self._room_commands()
+        yield from self.room_commands()
         yield SystemCommand("Undo", "Undo this console's last delete", self.action_undo)
         yield SystemCommand(
             "Projector theme", "High contrast on or off", self.action_toggle_projector_theme
@@ -407,69 +381,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
             return
         await super().action_quit()
 
-    def action_room(self) -> None:
-        """Open the Room dialog: the room server, what phones do, the places they hold."""
-        from console.ui.room.room_modal import RoomModal
-
-        if self.screen is not self.screen_stack[0]:
-            return  # a dialog is open: it keeps the keys until it closes
-        self.push_screen(RoomModal(self.store, self.room_status))
-
-    def action_room_start(self) -> None:
-        """Start the room server, so that phones can join."""
-        status = self.room_status()
-        if status.server in (ServerState.RUNNING, ServerState.STARTING):
-            where = status.join_url or "starting"
-            self.notify(f"The room server runs already ({where}).", severity="warning")
-            return
-        try:
-            ensure_room(self.store)
-            process = RoomProcess(self.store.path, self.room_command)
-            process.start()
-        except (OSError, StoreError) as error:
-            self.notify(f"The room server could not start: {error}", severity="error")
-            return
-        self.room_process = process
-        self._room_failure_told = False
-        self._catch_terminate_signal()
-        self._show_room()
-        self.notify("Starting the room server…")
-
-    def action_room_stop(self) -> None:
-        """Stop the room server this console started (phones lose the room)."""
-        process = self.room_process
-        if process is None or not process.running:
-            status = self.room_status()
-            self.room_process = None  # a server that died is forgotten once stopped
-            self._show_room()
-            if status.server is ServerState.RUNNING:
-                self.notify(
-                    f"This room server was started by another program (process "
-                    f"{status.state.server_pid}): stop it there.",
-                    severity="warning",
-                )
-            else:
-                self.notify("No room server runs.")
-            return
-        process.ask_to_stop()
-        self._show_room()
-        self._stop_room_server(process)
-
-    def action_room_activity(self, activity: str) -> None:
-        """Choose what phones may do now (a vote needs an open round of its kind)."""
-        chosen = RoomActivity(activity)
-        try:
-            set_activity(self.store, chosen)
-        except (ValueError, StoreError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.sync()
-        self.notify(f"Phones now: {chosen.label}.")
-
-    def room_status(self) -> RoomStatus:
-        """Return the room as the file and this console's room server are now."""
-        return read_status(self.store, self.room_process)
-
     def action_help(self) -> None:
         """Show every key."""
         from console.ui.common.help_modal import HelpModal
@@ -569,96 +480,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         header = self._live_header()
         if header is not None:
             header.tick(self.clock())
-        if self._room_shown or self.room_process is not None:
-            self._show_room()  # a server that ended without a word (killed) leaves the header
-
-    def _room_commands(self) -> Iterable[SystemCommand]:
-        """Return the palette's room commands."""
-        yield SystemCommand(
-            "Room: server, joining and places",
-            "The delegates' phones: the room server, joining, what phones do (Ctrl+R)",
-            self.action_room,
-        )
-        yield SystemCommand(
-            "Room: open to phones", "Start the room server: phones join", self.action_room_start
-        )
-        yield SystemCommand("Room: close", "Stop the room server", self.action_room_stop)
-        for title, activity in (
-            ("Room: let phones add pain points", RoomActivity.PAIN_POINTS),
-            ("Room: dot vote from phones", RoomActivity.DOTS),
-            ("Room: card picks from phones", RoomActivity.CARDS),
-            ("Room: phones follow the session", RoomActivity.NONE),
-        ):
-            yield SystemCommand(
-                title,
-                f"Phones: {activity.label}",
-                lambda a=activity.value: self.action_room_activity(a),
-            )
-
-    def _show_room(self) -> None:
-        """Show the room in the header, and in the Room dialog when it is open."""
-        header = self._live_header()
-        if header is None:
-            return
-        try:
-            status = self.room_status()
-        except StoreError as error:
-            self.notify(str(error), severity="error")
-            return
-        line = status.header_line()
-        header.show_room(line)
-        self._room_shown = bool(line.plain)
-        for screen in self.screen_stack[1:]:
-            screen.post_message(RoomChanged())
-
-    def _watch_room_process(self) -> None:
-        """Say it when the room server this console started ends unexpectedly: never silently."""
-        process = self.room_process
-        if process is None or self._room_failure_told or not process.ended_unexpectedly():
-            return
-        self._room_failure_told = True
-        if process.pid is not None:
-            # Its record would name a dead server; if the file refuses, the header still says.
-            with contextlib.suppress(StoreError):
-                clear_server(self.store, process.pid)
-        self._show_room()
-        self.notify(
-            f"The room server stopped unexpectedly: phones cannot reach the room. Details in "
-            f"{process.log.name}. Ctrl+R opens the Room to start it again.",
-            severity="error",
-            timeout=20,
-        )
-
-    @work(thread=True, name="room-stop", exit_on_error=False)
-    def _stop_room_server(self, process: RoomProcess) -> int | None:
-        return process.stop()
-
-    def _room_stopped(self, worker: Worker[object]) -> None:
-        """The room server this console stopped has ended: forget it and say so."""
-        if worker.state is WorkerState.ERROR:
-            self.notify(f"The room server did not stop: {worker.error}", severity="error")
-            return
-        if worker.state is not WorkerState.SUCCESS:
-            return
-        process = self.room_process
-        if process is not None and not process.running:
-            if process.pid is not None:
-                with contextlib.suppress(StoreError):
-                    clear_server(self.store, process.pid)  # in case it had no time to
-            self.room_process = None
-            self._forget_terminate_signal()
-            self.sync()
-            self._show_room()
-            self.notify("The room server stopped: phones cannot reach the room now.")
-
-    def _catch_terminate_signal(self) -> None:
-        """On SIGTERM the console closes as on Ctrl+Q, so that its room server stops too."""
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
-
-    def _forget_terminate_signal(self) -> None:
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+        self.tick_room()
 
 
 def _lines(count: int) -> str:

@@ -84,12 +84,12 @@ def read_status(store: WorkshopStore, process: RoomProcess | None) -> RoomStatus
     """Read the room from the file and the state of the server this console started."""
     state = room_state(store)
     server = _server_state(state, process)
-    started_here = process is not None and process.pid is not None
+    own_pid = process.pid if process is not None else None
     if server is ServerState.FAILED:
         assert process is not None
         return RoomStatus(state, server, exit_code=process.exit_code(), started_here=True)
     if server is not ServerState.RUNNING:
-        return RoomStatus(state, server, started_here=started_here)
+        return RoomStatus(state, server, started_here=own_pid is not None)
     counts = room_counts(store)
     ballots: int | None = None
     if state.activity in (RoomActivity.DOTS, RoomActivity.CARDS):
@@ -101,7 +101,7 @@ def read_status(store: WorkshopStore, process: RoomProcess | None) -> RoomStatus
         server,
         joined=counts.joined,
         ballots=ballots,
-        started_here=started_here and state.server_pid == process.pid if process else False,
+        started_here=own_pid is not None and state.server_pid == own_pid,
     )
 
 
