@@ -342,16 +342,20 @@ class InventoryList(ScrollView, can_focus=True):
         theme_width, by_width = side_widths(width)
         text_width = max(10, width - _fixed_width(width))
         theme = self.theme_names.get(point.theme_id or "", "")
+        by = room_marker(point) or point.raised_by
+        # Without a raised-by column, a pain point from a phone says so before its text.
+        before = f"{by} " if by_width == 0 and point.origin == "room" else ""
         return [
             Segment("● " if marked else "  ", mark_style),
             Segment(str(point.position).ljust(NUMBER_WIDTH), dim),
             Segment(rank.ljust(RANK_WIDTH)),
             Segment(score.rjust(SCORE_WIDTH - 1) + " ", Style(bold=True)),
             Segment(" "),
-            Segment(_cell(point.text, text_width), mark_style),
+            *([Segment(before, dim)] if before else []),
+            Segment(_cell(point.text, text_width - len(before)), mark_style),
             Segment(_cell(f"+{variants}" if variants else "", VARIANTS_WIDTH), dim),
             Segment(_cell(theme, theme_width)),
-            Segment(_cell(point.raised_by, by_width) if by_width else "", dim),
+            Segment(_cell(by, by_width) if by_width else "", dim),
         ]
 
     # Handlers and actions ---------------------------------------------------------------------
@@ -386,6 +390,13 @@ class InventoryList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """Go to the last pain point."""
         self.cursor = max(len(self.order) - 1, 0)
+
+
+def room_marker(point: PainPoint) -> str:
+    """Return 'room·7' for a pain point sent from delegate 7's phone, '' for one typed here."""
+    if point.origin != "room":
+        return ""
+    return f"room·{point.raised_by}" if point.raised_by else "room"
 
 
 def _cell(text: str, width: int) -> str:
