@@ -49,6 +49,11 @@ class Ranked:
     tied: bool
     item: Scored
 
+    @property
+    def score(self) -> int | float:
+        """Return the item's score."""
+        return self.item.score
+
 
 @dataclass(frozen=True)
 class ReferenceEntry:
@@ -122,17 +127,21 @@ class HasRank(Protocol):
     @property
     def rank(self) -> int: ...
 
+    @property
+    def score(self) -> int | float: ...
+
 
 def top_n(ranked: Sequence[RankedT], n: int) -> list[RankedT]:
     """Return the first n ranked entries and every entry tied with the n-th: ties are never cut.
 
     The ONE place a top-N list is cut, for the console, the projector and the report; an entry
-    kept beyond n shares the n-th entry's rank, so it is already marked as tied.
+    kept beyond n shares the n-th entry's rank, so it is already marked as tied. Entries with
+    no score are not added for a tie: "everything else got nothing" is not a place in a top list.
     """
     if n < 0:
         raise ValueError("The number of top items cannot be negative.")
     chosen = list(ranked[:n])
-    if chosen:
+    if chosen and chosen[-1].score > 0:
         last_rank = chosen[-1].rank
         chosen.extend(entry for entry in ranked[n:] if entry.rank == last_rank)
     return chosen

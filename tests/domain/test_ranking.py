@@ -203,6 +203,12 @@ def test_top_n() -> None:
         top_n(ranked, -1)
 
 
+def test_top_n_does_not_add_items_tied_at_no_score() -> None:
+    """Items tied at zero are not a place in a top list: the cut stays at n."""
+    ranked = rank_items([scored("a", 2), scored("b", 0), scored("c", 0), scored("d", 0)])
+    assert [entry.item.item_id for entry in top_n(ranked, 2)] == ["a", "b"]
+
+
 @pytest.mark.parametrize(
     ("left", "right"),
     [
