@@ -306,6 +306,8 @@ class LiveScores:
     ) -> set[str]:
         """Take in changed rows, (id, merged into, theme) each, and ids deleted; return the
         shown pain points whose votes must be counted again (before or after the change)."""
+        if not self.merged_into:
+            return self._load(live)
         changed: set[str] = set()
         for row in gone:
             self._unlink(row)
@@ -341,6 +343,21 @@ class LiveScores:
                 self.tallies.pop(row, None)
         return touched
 
+    def _load(self, live: Iterable[tuple[str, str | None, str | None]]) -> set[str]:
+        """Take in the first rows all at once (one pass, as score_inventory does)."""
+        for row, into, theme in live:
+            self.merged_into[row] = into
+            self.theme_id[row] = theme
+            if into is not None:
+                self._children.setdefault(into, set()).add(row)
+        self.survivor = survivors(self.merged_into)
+        for row, end in self.survivor.items():
+            if end == row:
+                self._add(row)
+            else:
+                self.variants.setdefault(end, set()).add(row)
+        return {row for row, end in self.survivor.items() if end == row}
+
     def set_themes(self, themes: Iterable[Item]) -> None:
         """Take in every live theme (merged ones too): themes are few, items move only if their
         theme now counts for another."""
@@ -361,12 +378,21 @@ class LiveScores:
         """Count votes into the tallies: all of them (only=None), or afresh for only the given
         shown pain points from the votes on their members."""
         if only is None:
-            shown = [item for item, end in self.survivor.items() if item == end]
-            for item in shown:
-                self._drop(item)
             self.tallies = tally(votes, self.survivor)
-            for item in shown:
-                self._add(item)
+            for aggregate in (
+                self._theme_of,
+                self._recorded,
+                self._by_recorded_theme,
+                self._theme_counts,
+                self._theme_scores,
+                self._theme_tallied,
+                self._theme_voters,
+                self._voters,
+            ):
+                aggregate.clear()
+            for item, end in self.survivor.items():
+                if item == end:
+                    self._add(item)
             return
         wanted = {item for item in only if self.survivor.get(item) == item}
         fresh = tally(votes, {row: item for item in wanted for row in self.members([item])})
