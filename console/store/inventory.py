@@ -42,7 +42,8 @@ def changed_pain_points(store: WorkshopStore, since_rev: int = 0) -> list[PainPo
     """Return pain points written after since_rev (deleted and merged ones included)."""
     rows = store.query(
         "SELECT id, text, position, raised_by, theme_id, merged_into_id, created_at, deleted_at, "
-        "origin FROM pain_points WHERE rev > ? ORDER BY position",
+        # The revision's index, not the position's: the position index would read every row.
+        "origin FROM pain_points INDEXED BY pain_points_rev WHERE rev > ? ORDER BY position",
         [since_rev],
     )
     return [

@@ -25,7 +25,6 @@ from console.store.takeaways import (
     UnknownTagsError,
     action_counts,
     capture_takeaway,
-    count_takeaways,
     delete_takeaway,
     link_choices,
     listed_takeaways,
@@ -33,6 +32,7 @@ from console.store.takeaways import (
     set_action_status,
     tag_choices,
     takeaway,
+    takeaway_counts,
     toggle_link,
     toggle_tag,
 )
@@ -111,6 +111,10 @@ class TakeawaysPane(CapturePane):
         self.filter_error = ""
         self._order: dict[str, Order] = {}
         self._follow: str | None = None
+        self._counts: tuple[int, int] | None = None
+        """How many takeaways pass the filter and how many there are (None: count again)."""
+        self._counted_to = 0
+        """The newest takeaway's seq when last counted: later ones are new."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="takeaways-title")
@@ -197,10 +201,26 @@ class TakeawaysPane(CapturePane):
             self.notify(str(error), severity="error")
             return
         self._apply(records)
+        self._add_to_counts(records)
         self._show_status()
+
+    def _add_to_counts(self, records: list[Takeaway]) -> None:
+        """Count new takeaways in without counting all again; any other change counts again."""
+        if self._counts is None:
+            return
+        if any(record.seq <= self._counted_to for record in records):
+            self._counts = None
+            return
+        passing, total = self._counts
+        for record in records:
+            total += not record.deleted
+            passing += record.shown
+            self._counted_to = max(self._counted_to, record.seq)
+        self._counts = (passing, total)
 
     def reload(self) -> None:
         """Show the newest takeaways that pass the filter (after the filter changed)."""
+        self._counts = None
         table = self.table
         table.clear()
         self._order.clear()
@@ -276,7 +296,10 @@ class TakeawaysPane(CapturePane):
             status.update(literal(self.filter_error, style="bold red"))
             return
         try:
-            passing, total = count_takeaways(self.store, self.filter)
+            if self._counts is None:
+                passing, total, self._counted_to = takeaway_counts(self.store, self.filter)
+                self._counts = (passing, total)
+            passing, total = self._counts
             counts = action_counts(self.store) if self.actions_only else {}
         except StoreError as error:
             status.update(literal(str(error), style="bold red"))
