@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ def cli(ctx: click.Context) -> None:
     facilitate room PATH            phones in the room join, add pain points and vote
     facilitate export PATH          the report (md, html) or the data (csv, json)
     facilitate merge TARGET SOURCE  bring note-takers' copies into one file
+    facilitate browse PATH          the file in Datasette (optional extra)
 
     Everything is saved the moment you press Enter; two consoles on one file see each
     other's changes within half a second.
@@ -324,10 +324,52 @@ def portfolio_command(files: tuple[Path, ...], fmt: str, out: Path | None) -> No
     click.echo(f"Wrote {out} ({len(summaries)} workshops)", err=True)
 
 
+@cli.command("browse")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", default=8001, show_default=True, help="The port to serve on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (the default: this laptop only).",
+)
+def browse_command(path: Path, port: int, host: str) -> None:
+    """Open the workshop file PATH in Datasette, read-only: the results views first (pain
+    point and theme rankings, card results, actions, agenda times), internal tables hidden.
+
+    Needs the optional extra: pip install "facilitation-console[browse]".
+    """
+    import asyncio
+    import importlib.util
+
+    from console.store.export import open_read_only
+
+    if importlib.util.find_spec("datasette") is None:
+        fail(MISSING_DATASETTE)
+    from console.browse import serve
+
+    with user_errors(path):
+        reader = open_read_only(path)
+    click.echo(f"Browsing {path} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    try:
+        asyncio.run(serve(path, reader, host, port))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        reader.close()
+
+
+MISSING_DATASETTE = (
+    "facilitate browse needs Datasette, an optional extra: "
+    'pip install "facilitation-console[browse]" (or pip install ".[browse]" in a clone).'
+)
+
+
 def demo_path() -> Path:
     """Return where the demo workshop lives: the user's data folder, never the package."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "facilitation-console" / "demo.db"
+    from platformdirs import user_data_path  # installed with Textual
+
+    return user_data_path("facilitation-console", appauthor=False) / "demo.db"
 
 
 def _create(path: Path, template: str | None, title: str | None) -> None:

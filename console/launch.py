@@ -22,6 +22,7 @@ from console.store.files import StoreError
 COMMAND_NAMES = frozenset(
     {
         "open",
+        "browse",
         "new",
         "templates",
         "demo",

@@ -187,9 +187,18 @@ def test_the_html_report_lists_themes_pain_points_and_cards_with_their_scores_an
         *(PAIN_POINT_HEADER, *PAIN_POINT_ROWS["Culture"]),
         *(PAIN_POINT_HEADER, *PAIN_POINT_ROWS["Tooling"]),
     ]
-    results = [cells for where, cells in page.rows if where == "cards" and len(cells) == 9]
-    assert results[0][:6] == ["Rank", "Card", "Title", "Category", "Points", "Voters"]
-    assert [(c[0], c[1], c[4], c[5]) for c in results[1:]] == CARDS
+    # No card has a category or a linked pain point: those columns are left out.
+    results = [cells for where, cells in page.rows if where == "cards" and len(cells) == 7]
+    assert results[0] == [
+        "Rank",
+        "Card",
+        "Title",
+        "Points",
+        "Voters",
+        "Published rankings",
+        "Global top",
+    ]
+    assert [(c[0], c[1], c[3], c[4]) for c in results[1:]] == CARDS
     top_cards = [cells for where, cells in page.items if where == "summary-cards"]
     assert [(rank, what.split()[0], figures) for rank, what, figures in top_cards] == [
         ("1", "ABC07", "4 pts · 4 voters"),
@@ -222,7 +231,7 @@ def test_the_markdown_report_lists_themes_pain_points_and_cards_with_their_score
         for line in results.splitlines()
         if re.match(r"\| \d+=? \| ABC", line)
     ]
-    assert [(row[0], row[1], row[4], row[5]) for row in card_rows] == CARDS
+    assert [(row[0], row[1], row[3], row[4]) for row in card_rows] == CARDS
 
 
 def test_the_html_report_opens_with_a_one_screen_summary(workshop: Path) -> None:
@@ -235,8 +244,11 @@ def test_the_html_report_opens_with_a_one_screen_summary(workshop: Path) -> None
     assert actions == [["Send the report", "Ann · 2026-12-01"], ["Book the room", "Bob"]]
     assert "From the round “Top cards”." in html
     turnout = html.split('id="summary-turnout"')[1].split("</div>")[0]
-    assert "<dt>4</dt><dd>pain points, scored in “Score the pain points” by 4 delegates" in turnout
-    assert "<dt>4</dt><dd>ballots in “Top cards”</dd>" in turnout
+    assert (
+        "<dt>4</dt><dd>pain points, scored in “Score the pain points”: 4 of 12 delegates voted"
+        in turnout
+    )
+    assert "<dt>4</dt><dd>ballots in “Top cards”: 4 of 12 delegates voted</dd>" in turnout
 
 
 def test_the_summary_counts_delegates_and_who_voted(workshop: Path) -> None:
@@ -245,7 +257,7 @@ def test_the_summary_counts_delegates_and_who_voted(workshop: Path) -> None:
     voters = len(DOTS)
     turnout = export(workshop, "html").split('id="summary-turnout"')[1].split("</div>")[0]
     assert f"<dt>{delegates}</dt><dd>delegates</dd>" in turnout
-    assert f"scored in “Score the pain points” by {voters} delegates" in turnout
+    assert f"scored in “Score the pain points”: {voters} of {delegates} delegates voted" in turnout
 
 
 def test_the_html_report_prints_well_and_reads_on_a_phone(workshop: Path) -> None:

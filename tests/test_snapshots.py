@@ -30,18 +30,23 @@ from textual.widgets import ContentSwitcher, Input
 
 import console.store.core
 import console.store.demo
+import console.store.room
+from console.domain.room import RoomActivity
 from console.store.agenda import load_agenda, start_item
 from console.store.card_rounds import card_rounds
 from console.store.core import WorkshopStore
 from console.store.demo import build_demo
 from console.store.display import set_display
-from console.store.inventory_votes import rounds
+from console.store.inventory import changed_pain_points
+from console.store.inventory_votes import open_round, rounds
+from console.store.room import ensure_room, join, record_server, save_dot_ballot, set_activity
 from console.ui.app import PANES, make_app
 from console.ui.common.help_modal import HelpModal
 from console.ui.common.pane import Pane
 from console.ui.details.details_modal import WorkshopDetailsModal
 from console.ui.projector.app import make_projector_app
 from console.ui.projector.chooser_modal import ProjectorChooserModal
+from console.ui.room.room_modal import RoomModal
 
 SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
 """The terminal sizes every screen is taken at: the smallest supported, and a projector's."""
@@ -165,7 +170,7 @@ CONSOLE_SHOTS = {
     "inventory": ConsoleShot(("f3",), _pane("inventory", "12 pain points")),
     "cards": ConsoleShot(("f4",), _pane("cards", "ABC cards: top 3")),
     "takeaways": ConsoleShot(("f5",), _pane("takeaways", "12 takeaways")),
-    "help": ConsoleShot(("f1",), _screen(HelpModal, "Ctrl+Z")),
+    "help": ConsoleShot(("f1",), _screen(HelpModal, "Ctrl+R")),
     "details": ConsoleShot(("f6",), _screen(WorkshopDetailsModal, "St Louis")),
     "projector-chooser": ConsoleShot(
         ("p",), _screen(ProjectorChooserModal, "Show on the projector")
@@ -184,6 +189,31 @@ def test_console(shot: str, size: str, demo: WorkshopStore, snap_compare: Snap) 
         await pilot_wait_until(pilot, lambda: every_pane_built(app), message="panes built")
         await pilot.press(*wanted.keys)
         await settle(pilot, lambda: wanted.ready(app), f"the {shot} screen")
+
+    assert take(snap_compare, app, size, run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_room(
+    size: str, demo: WorkshopStore, snap_compare: Snap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Room dialog with a server running, three phones joined and a dot vote open to them."""
+    monkeypatch.setattr(console.store.room, "new_room_code", lambda: "4821")
+    ensure_room(demo)
+    phones = [join(demo, f"phone-{n}", name) for n, name in enumerate(("Ann", "", "Bo"))]
+    round_id = open_round(demo, "dot", title="Phones' round", budget=3, cap_per_item=2)
+    set_activity(demo, RoomActivity.DOTS)
+    first_pain_point = changed_pain_points(demo)[0].id
+    save_dot_ballot(demo, phones[0], round_id, {first_pain_point: 2})
+    # This test's own process stands in for the room server: its record names a live process.
+    record_server(demo, "http://192.168.1.5:8000", os.getpid())
+    app = make_app(demo, clock=demo.clock)
+    ready = _screen(RoomModal, "Joined from phones: 3")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot_wait_until(pilot, lambda: every_pane_built(app), message="panes built")
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: ready(app), "the Room dialog")
 
     assert take(snap_compare, app, size, run_before)
 

@@ -167,6 +167,13 @@ def parse_due_date(spec: str, *, today: date) -> date | None:
     return None
 
 
+def due_label(due: date, *, today: date, done: bool = False) -> str:
+    """Return a due date as the facilitator reads it: "31 Dec", with the year when it is not
+    this year ("31 Dec 2018"), and "overdue" once it has passed (unless the action is done)."""
+    shown = f"{due.day} {due:%b}" if due.year == today.year else f"{due.day} {due:%b} {due.year}"
+    return shown if done or due >= today else f"{shown} · overdue"
+
+
 def _split_speaker(text: str) -> tuple[str, str | None]:
     """Split `quote -- speaker` at the last separator; return the quote and speaker (or None)."""
     separators = list(_SPEAKER_SEPARATOR.finditer(text))

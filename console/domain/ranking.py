@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 TIE_BREAK_RULE: str = (
     "Items are ordered by score, highest first; equal scores go to the item more delegates "
@@ -24,6 +25,8 @@ _ELLIPSIS_END = re.compile(r"(…|\.{2,})\s*$")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_+")
 _BEHAVIOUR = re.compile(r"\bbehaviour")
+
+RankedT = TypeVar("RankedT", bound="HasRank")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class Ranked:
     rank: int
     tied: bool
     item: Scored
+
+    @property
+    def score(self) -> int | float:
+        """Return the item's score."""
+        return self.item.score
 
 
 @dataclass(frozen=True)
@@ -113,12 +121,27 @@ def rank_items(items: Iterable[Scored]) -> list[Ranked]:
     return ranked
 
 
-def top_n(ranked: Sequence[Ranked], n: int, include_ties: bool = False) -> list[Ranked]:
-    """Return the first n ranked items, plus any tied with the n-th when include_ties is set."""
+class HasRank(Protocol):
+    """Anything placed in a competition ranking: a Ranked entry or a card's result."""
+
+    @property
+    def rank(self) -> int: ...
+
+    @property
+    def score(self) -> int | float: ...
+
+
+def top_n(ranked: Sequence[RankedT], n: int) -> list[RankedT]:
+    """Return the first n ranked entries and every entry tied with the n-th: ties are never cut.
+
+    The ONE place a top-N list is cut, for the console, the projector and the report; an entry
+    kept beyond n shares the n-th entry's rank, so it is already marked as tied. Entries with
+    no score are not added for a tie: "everything else got nothing" is not a place in a top list.
+    """
     if n < 0:
         raise ValueError("The number of top items cannot be negative.")
     chosen = list(ranked[:n])
-    if include_ties and chosen:
+    if chosen and chosen[-1].score > 0:
         last_rank = chosen[-1].rank
         chosen.extend(entry for entry in ranked[n:] if entry.rank == last_rank)
     return chosen

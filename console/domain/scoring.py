@@ -264,3 +264,288 @@ def score_round(votes: Iterable[Vote], cards: Iterable[Item], *, hand_count: boo
     )
     ballots = len({vote.voter for vote in votes if vote.voter is not None})
     return RoundScores(tuple(ranked), ballots)
+
+
+class LiveScores:
+    """A pain-point round's scores kept up to date one change at a time, by the rule above.
+
+    A console feeds it the rows, themes and votes that changed; each change costs what it
+    touches (the changed rows, the rows merged into them, their themes), never a pass over
+    every row. After rows change, the shown pain points they touched must have their votes
+    counted again (count_votes with only=): `members` says which rows' votes that needs.
+    """
+
+    def __init__(self) -> None:
+        self.merged_into: dict[str, str | None] = {}
+        """Every live row and the row it was merged into."""
+        self.theme_id: dict[str, str | None] = {}
+        """Every live row's theme as recorded."""
+        self.survivor: dict[str, str] = {}
+        """Every row that counts, mapped to the shown pain point it counts for."""
+        self.variants: dict[str, set[str]] = {}
+        """The rows that count for each shown pain point, itself left out."""
+        self.tallies: dict[str, Tally] = {}
+        """Score and voters per shown pain point that got votes."""
+        self.theme_survivor: dict[str, str] = {}
+        self.themes: dict[str, Item] = {}
+        """Every live theme, merged ones too."""
+        self._children: dict[str, set[str]] = {}
+        self._theme_of: dict[str, str | None] = {}
+        self._recorded: dict[str, str | None] = {}
+        self._by_recorded_theme: dict[str | None, set[str]] = {}
+        self._theme_counts: dict[str | None, int] = {}
+        self._theme_scores: dict[str | None, int] = {}
+        self._theme_tallied: dict[str | None, int] = {}
+        self._theme_voters: dict[str | None, dict[str, int]] = {}
+        self._voters: dict[str, int] = {}
+
+    # Changes ----------------------------------------------------------------------------------
+
+    def apply_rows(
+        self, live: Iterable[tuple[str, str | None, str | None]], gone: Iterable[str] = ()
+    ) -> set[str]:
+        """Take in changed rows, (id, merged into, theme) each, and ids deleted; return the
+        shown pain points whose votes must be counted again (before or after the change)."""
+        if not self.merged_into:
+            return self._load(live)
+        changed: set[str] = set()
+        for row in gone:
+            self._unlink(row)
+            changed.add(row)
+        for row, into, theme in live:
+            self._unlink(row)
+            self.merged_into[row] = into
+            self.theme_id[row] = theme
+            if into is not None:
+                self._children.setdefault(into, set()).add(row)
+            changed.add(row)
+        affected = self._descendants(changed)
+        before = {row: self.survivor.get(row) for row in affected}
+        for row in affected:
+            self._drop(row)
+        for row in affected:
+            self.survivor.pop(row, None)
+        resolved: dict[str, str | None] = {}
+        for row in affected:
+            self._resolve(row, affected, resolved)
+        touched: set[str] = set()
+        for row in affected:
+            end = resolved.get(row)
+            if end is not None:
+                self.survivor[row] = end
+                if end != row:
+                    self.variants.setdefault(end, set()).add(row)
+            touched.update(item for item in (before[row], end) if item is not None)
+        for row in affected:
+            if self.survivor.get(row) == row:
+                self._add(row)
+            else:
+                self.tallies.pop(row, None)
+        return touched
+
+    def _load(self, live: Iterable[tuple[str, str | None, str | None]]) -> set[str]:
+        """Take in the first rows all at once (one pass, as score_inventory does)."""
+        for row, into, theme in live:
+            self.merged_into[row] = into
+            self.theme_id[row] = theme
+            if into is not None:
+                self._children.setdefault(into, set()).add(row)
+        self.survivor = survivors(self.merged_into)
+        for row, end in self.survivor.items():
+            if end == row:
+                self._add(row)
+            else:
+                self.variants.setdefault(end, set()).add(row)
+        return {row for row, end in self.survivor.items() if end == row}
+
+    def set_themes(self, themes: Iterable[Item]) -> None:
+        """Take in every live theme (merged ones too): themes are few, items move only if their
+        theme now counts for another."""
+        self.themes = {theme.id: theme for theme in themes}
+        old = self.theme_survivor
+        self.theme_survivor = theme_survivors(self.themes.values())
+        moved = {
+            theme
+            for theme in old.keys() | self.theme_survivor.keys()
+            if old.get(theme) != self.theme_survivor.get(theme)
+        }
+        for theme in moved:
+            for item in list(self._by_recorded_theme.get(theme, ())):
+                self._drop(item)
+                self._add(item)
+
+    def count_votes(self, votes: Iterable[Vote], only: Iterable[str] | None = None) -> None:
+        """Count votes into the tallies: all of them (only=None), or afresh for only the given
+        shown pain points from the votes on their members."""
+        if only is None:
+            self.tallies = tally(votes, self.survivor)
+            for aggregate in (
+                self._theme_of,
+                self._recorded,
+                self._by_recorded_theme,
+                self._theme_counts,
+                self._theme_scores,
+                self._theme_tallied,
+                self._theme_voters,
+                self._voters,
+            ):
+                aggregate.clear()
+            for item, end in self.survivor.items():
+                if item == end:
+                    self._add(item)
+            return
+        wanted = {item for item in only if self.survivor.get(item) == item}
+        fresh = tally(votes, {row: item for item in wanted for row in self.members([item])})
+        for item in only:
+            if item in wanted:
+                self._drop(item)
+                if item in fresh:
+                    self.tallies[item] = fresh[item]
+                else:
+                    self.tallies.pop(item, None)
+                self._add(item)
+            else:
+                self.tallies.pop(item, None)
+
+    # Answers ----------------------------------------------------------------------------------
+
+    def is_shown(self, row: str) -> bool:
+        """Tell whether a row is a shown pain point (live and merged into nothing that counts)."""
+        return self.survivor.get(row) == row
+
+    def members(self, items: Iterable[str]) -> list[str]:
+        """Return shown pain points with the rows that count for them: whose votes make a score."""
+        found: list[str] = []
+        for item in items:
+            found.append(item)
+            found.extend(self.variants.get(item, ()))
+        return found
+
+    def theme_of(self, item: str) -> str | None:
+        """Return the theme a shown pain point belongs to (None: none)."""
+        return self._theme_of.get(item)
+
+    @property
+    def ballots(self) -> int:
+        """Return how many delegates gave shown pain points points."""
+        return len(self._voters)
+
+    def theme_totals(self) -> dict[str | None, Tally]:
+        """Return score and voters per theme holding a pain point with votes (None: no theme)."""
+        return {
+            theme: Tally(self._theme_scores[theme], set(self._theme_voters[theme]))
+            for theme, tallied in self._theme_tallied.items()
+            if tallied
+        }
+
+    def theme_counts(self) -> dict[str | None, int]:
+        """Return how many shown pain points each theme holds (None: without a theme)."""
+        return {theme: count for theme, count in self._theme_counts.items() if count}
+
+    def standings(self) -> list[ThemeStanding]:
+        """Return the shown themes ranked, with how many pain points each holds."""
+        shown = [
+            item for item in self.themes.values() if self.theme_survivor.get(item.id) == item.id
+        ]
+        return theme_standings(shown, self.theme_totals(), self.theme_counts())
+
+    # Bookkeeping ------------------------------------------------------------------------------
+
+    def _unlink(self, row: str) -> None:
+        """Forget a row's own merge link and theme (its place in chains is worked out again)."""
+        into = self.merged_into.pop(row, None)
+        self.theme_id.pop(row, None)
+        if into is not None:
+            children = self._children.get(into)
+            if children is not None:
+                children.discard(row)
+                if not children:
+                    del self._children[into]
+
+    def _descendants(self, rows: set[str]) -> set[str]:
+        """Return the rows with every row whose merge chain passes through one of them."""
+        found = set(rows)
+        queue = list(rows)
+        while queue:
+            for child in self._children.get(queue.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    queue.append(child)
+        return found
+
+    def _resolve(self, start: str, affected: set[str], resolved: dict[str, str | None]) -> None:
+        """Work out the end of a row's merge chain (None: it breaks), remembering the path's."""
+        path: list[str] = []
+        on_path: set[str] = set()
+        current = start
+        while True:
+            if current in resolved:
+                end = resolved[current]
+                break
+            if current not in affected:
+                end = self.survivor.get(current)
+                break
+            if current not in self.merged_into or current in on_path:
+                end = None
+                break
+            path.append(current)
+            on_path.add(current)
+            target = self.merged_into[current]
+            if target is None:
+                end = current
+                break
+            current = target
+        for row in path:
+            resolved[row] = end
+
+    def _drop(self, row: str) -> None:
+        """Take a row out of the variants, and a shown pain point out of its theme's totals."""
+        end = self.survivor.get(row)
+        if end is None:
+            return
+        if end != row:
+            variants = self.variants.get(end)
+            if variants is not None:
+                variants.discard(row)
+                if not variants:
+                    del self.variants[end]
+            return
+        if row not in self._theme_of:
+            return
+        theme = self._theme_of.pop(row)
+        group = self._by_recorded_theme[self._recorded.pop(row)]
+        group.discard(row)
+        self._theme_counts[theme] -= 1
+        entry = self.tallies.get(row)
+        if entry is not None:
+            self._theme_tallied[theme] -= 1
+            self._theme_scores[theme] -= entry.score
+            self._forget_voters(self._theme_voters[theme], entry.voters)
+            self._forget_voters(self._voters, entry.voters)
+
+    def _add(self, row: str) -> None:
+        """Add a shown pain point (and its tally) to its theme's totals."""
+        recorded = self.theme_id.get(row)
+        theme = self.theme_survivor.get(recorded) if recorded else None
+        self._theme_of[row] = theme
+        self._recorded[row] = recorded
+        self._by_recorded_theme.setdefault(recorded, set()).add(row)
+        self._theme_counts[theme] = self._theme_counts.get(theme, 0) + 1
+        entry = self.tallies.get(row)
+        if entry is not None:
+            self._theme_tallied[theme] = self._theme_tallied.get(theme, 0) + 1
+            self._theme_scores[theme] = self._theme_scores.get(theme, 0) + entry.score
+            voters = self._theme_voters.setdefault(theme, {})
+            for voter in entry.voters:
+                voters[voter] = voters.get(voter, 0) + 1
+                self._voters[voter] = self._voters.get(voter, 0) + 1
+
+    @staticmethod
+    def _forget_voters(counts: dict[str, int], voters: Iterable[str]) -> None:
+        """Take one count off each voter, forgetting those at zero."""
+        for voter in voters:
+            left = counts[voter] - 1
+            if left:
+                counts[voter] = left
+            else:
+                del counts[voter]

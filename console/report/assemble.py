@@ -9,10 +9,10 @@ the documented tie-break.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
-from console.domain.ranking import TIE_BREAK_RULE, shared_top
+from console.domain.ranking import TIE_BREAK_RULE, rank_items, shared_top
 from console.domain.scoring import InventoryScores, theme_survivors
 from console.domain.timers import timer_state
 from console.report.model import (
@@ -29,7 +29,7 @@ from console.report.model import (
     TakeawayLine,
     ThemeReport,
 )
-from console.store.card_rounds import round_cards, round_votes, score_card_round
+from console.store.card_rounds import method_label, round_cards, round_votes, score_card_round
 from console.store.core import Row, iso
 from console.store.export import Reader
 from console.store.inventory_votes import inventory_scores, theme_items
@@ -66,6 +66,7 @@ def build_report(reader: Reader, now: datetime) -> Report:
     workshop = workshop_row(reader)
     themes, count, round_title = inventory_report(reader)
     chosen = pain_point_round(reader)
+    delegates = delegate_count(reader)
     groups_by_theme, groups_by_area, takeaways = _takeaways(reader, [t.name for t in themes])
     by_kind: dict[str, list[TakeawayLine]] = defaultdict(list)
     for line in takeaways:
@@ -81,7 +82,7 @@ def build_report(reader: Reader, now: datetime) -> Report:
         agenda=tuple(_agenda(reader, now)),
         themes=tuple(themes),
         pain_point_count=count,
-        card_rounds=tuple(card_round_reports(reader)),
+        card_rounds=tuple(card_round_reports(reader, delegates)),
         by_theme=groups_by_theme,
         by_area=groups_by_area,
         insights=tuple(by_kind["insight"]),
@@ -90,8 +91,9 @@ def build_report(reader: Reader, now: datetime) -> Report:
         questions=tuple(by_kind["question"]),
         actions=tuple(_actions(reader)),
         tie_break_rule=TIE_BREAK_RULE,
-        delegates=delegate_count(reader),
+        delegates=delegates,
         pain_point_voters=round_voters(reader, chosen["id"]) if chosen else None,
+        pain_point_hands=bool(chosen and chosen["method"] == "hand_count"),
     )
 
 
@@ -139,17 +141,27 @@ def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None
     """Return the ranked themes with their ranked pain points, the count, and the round's title."""
     chosen = pain_point_round(reader)
     scores = inventory_scores(reader, chosen["id"] if chosen else None)
+    held = set(pain_point_themes(reader).values())
     return (
-        theme_reports(scores, raisers(reader), theme_descriptions(reader)),
+        theme_reports(scores, raisers(reader), theme_descriptions(reader), held),
         len(scores.points),
         chosen["title"] if chosen else None,
     )
 
 
 def theme_reports(
-    scores: InventoryScores, raised: Mapping[str, Raiser], descriptions: Mapping[str, str]
+    scores: InventoryScores,
+    raised: Mapping[str, Raiser],
+    descriptions: Mapping[str, str],
+    held: Collection[str] | None = None,
 ) -> list[ThemeReport]:
-    """Return the ranked themes, each with its ranked pain points, then those without a theme."""
+    """Return the ranked themes, each with its ranked pain points, then those without a theme.
+
+    Themes without a pain point (a template's unused themes) are left out of the ranking. A
+    theme merged into another is named under it only while a live pain point is still recorded
+    under it (held, by theme id; None: every merged theme): one merged away after its pain
+    points moved, such as a stray "#people", only ever existed by mistake.
+    """
     lines_by_theme: dict[str | None, list[PainPointLine]] = defaultdict(list)
     for entry in scores.points:
         item_id = entry.item.item_id
@@ -168,6 +180,9 @@ def theme_reports(
                 tuple(variant.label for variant in scores.variants.get(item_id, ())),
             )
         )
+    holding = rank_items(
+        entry.item for entry in scores.themes if scores.theme_counts.get(entry.item.item_id)
+    )
     reports = [
         ThemeReport(
             entry.rank,
@@ -177,9 +192,13 @@ def theme_reports(
             int(entry.item.score),
             entry.item.voters,
             tuple(lines_by_theme[entry.item.item_id]),
-            tuple(theme.label for theme in scores.merged_themes.get(entry.item.item_id, ())),
+            tuple(
+                theme.label
+                for theme in scores.merged_themes.get(entry.item.item_id, ())
+                if held is None or theme.id in held
+            ),
         )
-        for entry in scores.themes
+        for entry in holding
     ]
     loose = lines_by_theme[None]
     if loose:
@@ -201,16 +220,18 @@ def theme_reports(
 # Cards --------------------------------------------------------------------------------------
 
 
-def card_round_reports(reader: Reader) -> list[CardRoundReport]:
+def card_round_reports(reader: Reader, delegates: int | None = None) -> list[CardRoundReport]:
     """Return every live card round's ranked results and comparisons."""
     links = {
         card_id: [f"#{row['position']} {row['text']}" for row in rows]
         for card_id, rows in linked_pain_points(reader).items()
     }
-    return [_card_round(reader, row, links) for row in card_round_rows(reader)]
+    return [_card_round(reader, row, links, delegates) for row in card_round_rows(reader)]
 
 
-def _card_round(reader: Reader, round_row: Row, links: dict[str, list[str]]) -> CardRoundReport:
+def _card_round(
+    reader: Reader, round_row: Row, links: dict[str, list[str]], delegates: int | None
+) -> CardRoundReport:
     """Return one card round's report."""
     cards = round_cards(reader, round_row["id"])
     scores = score_card_round(round_votes(reader, round_row["id"]), cards, round_row["method"])
@@ -265,6 +286,8 @@ def _card_round(reader: Reader, round_row: Row, links: dict[str, list[str]]) -> 
         ballots=scores.ballots,
         cards=lines,
         references=tuple(references),
+        label=method_label(round_row["method"], int(round_row["pick_count"])),
+        delegates=delegates,
     )
 
 
@@ -313,6 +336,9 @@ def _takeaways(
             captured_at=row["captured_at"],
             themes=tuple(theme_names),
             areas=tuple(area_tags[row["id"]]),
+            owner=row["owner"] or "",
+            due_on=row["due_on"] or "",
+            status=row["action_status"] if row["kind"] == "action" else "",
         )
         lines.append(line)
         for name in theme_names:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from console.domain.ranking import top_n
 from console.report.model import (
     ActionLine,
     CardLine,
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 SUMMARY_THEMES = 3
 SUMMARY_CARDS = 5
 SUMMARY_ACTIONS = 6
-"""How many themes, cards and open actions the summary lists: it must fit on one screen."""
+"""How many themes, cards and open actions the summary lists: it must fit on one screen (themes
+and cards tied with the last one listed come too)."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,9 @@ def summary(report: Report) -> Summary:
     scored = [theme for theme in report.themes if theme.rank > 0 and theme.score > 0]
     open_actions = [action for action in report.actions if action.status == "open"]
     return Summary(
-        themes=tuple(scored[:SUMMARY_THEMES]),
+        themes=tuple(top_n(scored, SUMMARY_THEMES)),
         card_round=deciding,
-        cards=deciding.cards[:SUMMARY_CARDS] if deciding else (),
+        cards=tuple(top_n(deciding.cards, SUMMARY_CARDS)) if deciding else (),
         actions=tuple(open_actions[:SUMMARY_ACTIONS]),
         more_actions=max(0, len(open_actions) - SUMMARY_ACTIONS),
     )

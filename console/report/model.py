@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 PAIN_POINT_COLUMNS = ("Rank", "#", "Pain point", "Points", "Voters", "Raised by")
 """Columns of a theme's table of pain points, in every report format."""
 
+PAIN_POINT_HAND_COLUMNS = ("Rank", "#", "Pain point", "Hands", "Raised by")
+"""Columns of a theme's table of pain points when the round counted hands (no voters)."""
+
 CARD_RESULT_COLUMNS = (
     "Rank",
     "Card",
@@ -19,6 +22,13 @@ CARD_RESULT_COLUMNS = (
     "Linked pain points",
 )
 """Columns of a card round's results, in every report format."""
+
+CARD_HAND_COLUMNS = tuple(
+    "Hands" if column == "Points" else column
+    for column in CARD_RESULT_COLUMNS
+    if column != "Voters"
+)
+"""Columns of a hand-count card round's results: its hands, no voters."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,15 @@ class CardRoundReport:
     ballots: int
     cards: tuple[CardLine, ...]
     references: tuple[ReferenceReport, ...]
+    label: str = ""
+    """The method as the facilitator reads it: "pick 3", "recognise", "hand count"."""
+    delegates: int | None = None
+    """How many delegates the workshop has, for the round's turnout."""
+
+    @property
+    def hands(self) -> bool:
+        """Tell whether the round counted raised hands (no ballots, no voters)."""
+        return self.method == "hand_count"
 
 
 @dataclass(frozen=True)
@@ -150,6 +169,12 @@ class TakeawayLine:
     captured_at: str
     themes: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    owner: str = ""
+    """An action's owner."""
+    due_on: str = ""
+    """An action's due date (ISO), or empty."""
+    status: str = ""
+    """An action's status: open, done or dropped."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,8 @@ class Report:
     """How many delegates the workshop has."""
     pain_point_voters: int | None = None
     """How many delegates voted in the inventory's round (None for a hand count)."""
+    pain_point_hands: bool = False
+    """Whether the inventory's round counted raised hands (its scores are hands)."""
 
     @property
     def dates(self) -> str:

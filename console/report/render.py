@@ -8,12 +8,16 @@ report is rendered: console start-up does not pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from console.domain.ranking import top_n
+from console.domain.text import counted
 from console.report.model import (
+    CARD_HAND_COLUMNS,
     CARD_RESULT_COLUMNS,
     PAIN_POINT_COLUMNS,
+    PAIN_POINT_HAND_COLUMNS,
     ActionLine,
     AgendaDayReport,
     AgendaLine,
@@ -70,9 +74,36 @@ def day_heading(day: AgendaDayReport) -> str:
     return f"{lead}: {day.title}"
 
 
-def count(number: int, noun: str) -> str:
-    """Return a number with its noun, in the plural unless the number is one."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def score_noun(hands: bool) -> str:
+    """Return what a round's scores count: raised hands, or points from ballots."""
+    return "hand" if hands else "point"
+
+
+def figure(score: int, voters: int, hands: bool) -> str:
+    """Return a result's score with its voters ("7 pts · 3 voters"), or its hands alone."""
+    if hands:
+        return counted(score, "hand")
+    return f"{counted(score, 'pt')} · {counted(voters, 'voter')}"
+
+
+def turnout(voters: int | None, delegates: int | None) -> str:
+    """Return how many of the workshop's delegates voted: "8 of 12 delegates voted"."""
+    if voters is None:
+        return ""
+    if delegates:
+        return f"{voters:,} of {counted(delegates, 'delegate')} voted"
+    return f"{counted(voters, 'delegate')} voted"
+
+
+def card_round_facts(card_round: CardRoundReport) -> str:
+    """Return a card round's deck, method, turnout (or hands counted) and state, as one line."""
+    if card_round.hands:
+        taking_part = counted(sum(card.score for card in card_round.cards), "hand") + " counted"
+    else:
+        taking_part = turnout(card_round.ballots, card_round.delegates)
+    state = "revealed" if card_round.revealed else card_round.status
+    label = card_round.label or card_round.method.replace("_", " ")
+    return f"Deck {card_round.deck}, {label}, {taking_part}, {state}."
 
 
 class VariantRow(tuple):
@@ -87,6 +118,43 @@ class Flag(str):
     __slots__ = ()
 
 
+EMPTY_CELLS = ("", "–")
+"""What a cell holds when it has nothing to say."""
+
+
+class Table(NamedTuple):
+    """A table as a report shows it: its columns, its rows, and which columns are numbers."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    numeric: tuple[int, ...]
+
+
+def shown_table(
+    columns: Sequence[str], rows: Iterable[tuple[Any, ...]], numeric: Iterable[int] = ()
+) -> Table:
+    """Return a table without its empty columns: those where no row has anything to say."""
+    rows = list(rows)
+    keep = [
+        index
+        for index in range(len(columns))
+        if not rows or any(_filled(row[index]) for row in rows if index < len(row))
+    ]
+    numbers = set(numeric)
+    return Table(
+        tuple(columns[index] for index in keep),
+        [type(row)(tuple(row[index] for index in keep)) for row in rows],
+        tuple(place for place, index in enumerate(keep) if index in numbers),
+    )
+
+
+def _filled(cell: Any) -> bool:
+    """Tell whether a table cell says anything (a number always does)."""
+    if cell is None or (isinstance(cell, tuple) and not cell):
+        return False
+    return not (isinstance(cell, str) and cell in EMPTY_CELLS)
+
+
 # The cells of every table, computed once for both formats. A cell is text (or a number), a
 # tuple of texts shown as lines in one cell, or a Flag; each format's row renderer escapes it.
 
@@ -98,25 +166,39 @@ def agenda_rows(day: AgendaDayReport) -> Iterator[tuple[Any, ...]]:
         yield (number, item.title, item.kind, planned, actual_cell(item), item.status)
 
 
-def pain_point_rows(theme: ThemeReport) -> Iterator[tuple[Any, ...]]:
+def pain_point_columns(hands: bool) -> tuple[str, ...]:
+    """Return the columns of a theme's pain points: hands alone when the round counted hands."""
+    return PAIN_POINT_HAND_COLUMNS if hands else PAIN_POINT_COLUMNS
+
+
+def pain_point_rows(theme: ThemeReport, hands: bool = False) -> Iterator[tuple[Any, ...]]:
     """Yield a theme's pain points, best first, each followed by the variants merged into it."""
     for item in theme.items:
         rank = rank_cell(item.rank, item.tied)
-        yield (rank, item.position, item.text, item.score, item.voters, item.raised_by)
+        if hands:
+            yield (rank, item.position, item.text, item.score, item.raised_by)
+        else:
+            yield (rank, item.position, item.text, item.score, item.voters, item.raised_by)
         for text in item.variants:
-            yield VariantRow(("", "", f"↳ variant: {text}", "", "", ""))
+            variant = ["", "", f"↳ variant: {text}", "", "", ""]
+            yield VariantRow(tuple(variant[:-1] if hands else variant))
+
+
+def card_columns(card_round: CardRoundReport) -> tuple[str, ...]:
+    """Return the columns of a card round's results: hands alone in a hand count."""
+    return CARD_HAND_COLUMNS if card_round.hands else CARD_RESULT_COLUMNS
 
 
 def card_rows(card_round: CardRoundReport) -> Iterator[tuple[Any, ...]]:
     """Yield a card round's results, best first, with their places in published rankings."""
     for card in card_round.cards:
+        counts = (card.score,) if card_round.hands else (card.score, card.voters)
         yield (
             rank_cell(card.rank, card.tied),
             card.code,
             card.title,
             card.category or "",
-            card.score,
-            card.voters,
+            *counts,
             card.reference_ranks or "–",
             Flag("also a global top card") if card.global_top else "",
             card.pain_points,
@@ -145,21 +227,31 @@ class Tagged(NamedTuple):
     text: str
 
 
+def takeaway_text(line: TakeawayLine) -> str:
+    """Return a takeaway as the report writes it wherever it appears: the text with who said
+    it, and an action's owner, due date and status."""
+    if line.kind == "quote":
+        return f"“{line.text}”" + (f" — {line.speaker}" if line.speaker else "")
+    said = [line.speaker] if line.speaker else []
+    if line.kind == "action":
+        said.append(f"owner {line.owner}" if line.owner else "no owner")
+        if line.due_on:
+            said.append(f"due {line.due_on}")
+        if line.status and line.status != "open":
+            said.append(line.status)
+    return line.text + (f" ({', '.join(said)})" if said else "")
+
+
 def takeaway_entries(lines: Iterable[TakeawayLine]) -> Iterator[Tagged]:
     """Yield takeaways as list entries: the kind, then the text with who said it."""
     for line in lines:
-        label = KIND_LABELS.get(line.kind, line.kind)
-        if line.kind == "quote":
-            text = f"“{line.text}”" + (f" — {line.speaker}" if line.speaker else "")
-        else:
-            text = line.text + (f" ({line.speaker})" if line.speaker else "")
-        yield Tagged(label, text)
+        yield Tagged(KIND_LABELS.get(line.kind, line.kind), takeaway_text(line))
 
 
 def texts(lines: Iterable[TakeawayLine]) -> Iterator[str]:
-    """Yield the takeaways' texts alone, as list entries."""
+    """Yield the takeaways as list entries of one kind: each text with who said it."""
     for line in lines:
-        yield line.text
+        yield takeaway_text(line)
 
 
 class Bar(NamedTuple):
@@ -171,24 +263,31 @@ class Bar(NamedTuple):
     actual: bool = False
 
 
-def bars(rows: Iterable[tuple[str, float]], unit: str = "") -> list[Bar]:
-    """Return the bars of a chart of labelled values, the largest one full length."""
+def bars(rows: Iterable[tuple[str, float]], unit: str = "", noun: str = "") -> list[Bar]:
+    """Return the bars of a chart of labelled values, the largest one full length; a noun
+    counts each value ("1 point", "2 points")."""
     rows = list(rows)
     top = max((value for _label, value in rows), default=0) or 1
     return [
-        Bar(label, f"{max(0.0, min(100.0, 100 * value / top)):.1f}", f"{value:g}{unit}")
+        Bar(
+            label,
+            f"{max(0.0, min(100.0, 100 * value / top)):.1f}",
+            counted(int(value), noun) if noun else f"{value:g}{unit}",
+        )
         for label, value in rows
     ]
 
 
-def theme_bars(themes: Iterable[ThemeReport]) -> list[Bar]:
-    """Return the bars of the themes' points."""
-    return bars(((theme.name, theme.score) for theme in themes), " pts")
+def theme_bars(themes: Iterable[ThemeReport], hands: bool = False) -> list[Bar]:
+    """Return the bars of the themes' points (or hands)."""
+    return bars(((theme.name, theme.score) for theme in themes), noun=score_noun(hands))
 
 
-def card_bars(cards: Iterable[CardLine]) -> list[Bar]:
-    """Return the bars of the cards' points."""
-    return bars(((f"{card.code} {card.title}", card.score) for card in cards), " pts")
+def card_bars(cards: Iterable[CardLine], hands: bool = False) -> list[Bar]:
+    """Return the bars of the cards' points (or hands)."""
+    return bars(
+        ((f"{card.code} {card.title}", card.score) for card in cards), noun=score_noun(hands)
+    )
 
 
 def planned_actual_bars(items: Iterable[AgendaLine]) -> list[Bar]:
@@ -233,7 +332,15 @@ def environment(
         actual_cell=actual_cell,
         rank_cell=rank_cell,
         day_heading=day_heading,
-        count=count,
+        count=counted,
+        counted=counted,
+        score_noun=score_noun,
+        figure=figure,
+        turnout=turnout,
+        card_round_facts=card_round_facts,
+        shown_table=shown_table,
+        pain_point_columns=pain_point_columns,
+        card_columns=card_columns,
         table_rows=table_rows,
         list_items=list_items,
         takeaway_entries=takeaway_entries,
@@ -246,6 +353,7 @@ def environment(
         bars=bars,
         theme_bars=theme_bars,
         card_bars=card_bars,
+        top_n=top_n,
         planned_actual_bars=planned_actual_bars,
         PAIN_POINT_COLUMNS=PAIN_POINT_COLUMNS,
         CARD_RESULT_COLUMNS=CARD_RESULT_COLUMNS,

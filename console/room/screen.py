@@ -353,22 +353,13 @@ def _values(request: Request, frame: ScreenFrame | None, error: str) -> dict[str
     return {"frame": frame, "join": _join_panel(frame, request), "error": error}
 
 
-def _secured(response: Response) -> Response:
-    """Give a response the room's security headers (the server's middleware sets them too)."""
-    # Imported here: the application module imports these routes.
-    from console.room.app import SECURITY_HEADERS
-
-    response.headers.update(SECURITY_HEADERS)
-    return response
-
-
 async def screen_page(request: Request) -> Response:
     """Answer the projector page; its script keeps it up to date."""
     frame, error = await _read(request)
     values = _values(request, frame, error)
     values["stamp"] = frame.stamp if frame is not None else ""
     values["now_ms"] = round(request.app.state.room.clock().timestamp() * 1000)
-    return _secured(request.app.state.templates.TemplateResponse(request, "screen.jinja", values))
+    return request.app.state.templates.TemplateResponse(request, "screen.jinja", values)
 
 
 async def screen_live(request: Request) -> Response:
@@ -376,9 +367,9 @@ async def screen_live(request: Request) -> Response:
     frame, error = await _read(request)
     now_ms = round(request.app.state.room.clock().timestamp() * 1000)
     if frame is None:
-        return _secured(JSONResponse({"error": error, "now": now_ms}, status_code=503))
+        return JSONResponse({"error": error, "now": now_ms}, status_code=503)
     body = _body(request, frame, "")
-    return _secured(JSONResponse({"stamp": frame.stamp, "html": body, "now": now_ms}))
+    return JSONResponse({"stamp": frame.stamp, "html": body, "now": now_ms})
 
 
 async def qr_code(request: Request) -> Response:
@@ -387,12 +378,12 @@ async def qr_code(request: Request) -> Response:
     try:
         state = await context.call(room_state)
     except StoreError as error:
-        return _secured(Response(str(error), status_code=503, media_type="text/plain"))
+        return Response(str(error), status_code=503, media_type="text/plain")
     if not state.code:
         message = "The room is not open yet."
-        return _secured(Response(message, status_code=404, media_type="text/plain"))
+        return Response(message, status_code=404, media_type="text/plain")
     url = join_address(context.join_url, str(request.base_url), state.code)
-    return _secured(Response(qr_svg(url), media_type="image/svg+xml"))
+    return Response(qr_svg(url), media_type="image/svg+xml")
 
 
 screen_routes: list[BaseRoute] = [

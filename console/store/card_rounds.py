@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from console.domain.ranking import Scored, rank_items
+from console.domain.ranking import Scored, rank_items, top_n
 from console.domain.scoring import Item, RoundScores, Vote, score_round
 from console.domain.text import clean_user_text
 from console.domain.voting import (
@@ -35,6 +35,15 @@ METHOD_NAMES = {
     VotingMethod.HAND_COUNT: "hand count",
     VotingMethod.DOT: "dot vote",
 }
+
+
+def method_label(method: VotingMethod | str, pick_count: int) -> str:
+    """Return a round's method as the facilitator reads it, e.g. "pick 3" or "hand count"."""
+    method = VotingMethod(method)
+    if method is VotingMethod.PICK_N:
+        return f"pick {pick_count}"
+    return METHOD_NAMES[method]
+
 
 CLEAR_BALLOT = "-"
 """Typed alone as a ballot: the delegate picks nothing (an earlier ballot is removed)."""
@@ -78,9 +87,7 @@ class CardRound:
     @property
     def method_label(self) -> str:
         """Return the method as the facilitator reads it, e.g. "pick 3"."""
-        if self.method is VotingMethod.PICK_N:
-            return f"pick {self.pick_count}"
-        return METHOD_NAMES[self.method]
+        return method_label(self.method, self.pick_count)
 
 
 @dataclass(frozen=True)
@@ -119,10 +126,11 @@ class RoundResults:
     results: tuple[CardResult, ...]
 
     def top(self, n: int, category: str | None = None) -> list[CardResult]:
-        """Return the first n results overall, or ranked within one category."""
+        """Return the first n results overall, or ranked within one category, with every card
+        tied with the n-th (ties are never cut)."""
         if category is None:
-            return list(self.results[:n])
-        return _rank(result for result in self.results if result.card.category == category)[:n]
+            return top_n(self.results, n)
+        return top_n(_rank(r for r in self.results if r.card.category == category), n)
 
     @property
     def total_points(self) -> int:

@@ -123,16 +123,22 @@ def card_of(row: Row) -> Card:
 
 def listed_cards(store: WorkshopStore, since_rev: int = 0) -> list[ListedCard]:
     """Return cards written or re-linked after since_rev (deleted ones included, to remove them)."""
+    # Only the decks holding a changed card are numbered: a pain point typed reads its links,
+    # not every card.
     rows = store.query(
-        f"WITH numbered AS ({NUMBERED_CARDS}) "
-        "SELECT c.id, c.deck_id, c.number, c.code, c.title, c.category, c.description, "
-        "c.position, c.created_at, c.deleted_at, d.name AS deck, "
+        "WITH changed(id) AS (SELECT id FROM cards WHERE rev > :rev "
+        "UNION SELECT card_id FROM card_pain_points WHERE rev > :rev "
+        "UNION SELECT l.card_id FROM pain_points p "
+        "JOIN card_pain_points l ON l.pain_point_id = p.id WHERE p.rev > :rev), "
+        f"numbered AS ({NUMBERED_CARDS} WHERE c.deck_id IN "
+        "(SELECT deck_id FROM cards WHERE id IN (SELECT id FROM changed))) "
+        "SELECT n.id, n.deck_id, n.number, n.code, n.title, n.category, n.description, "
+        "n.position, n.created_at, n.deleted_at, d.name AS deck, "
         "(SELECT count(*) FROM card_pain_points l JOIN pain_points p ON p.id = l.pain_point_id "
-        "WHERE l.card_id = c.id AND l.deleted_at IS NULL AND p.deleted_at IS NULL) AS links "
-        "FROM numbered c JOIN decks d ON d.id = c.deck_id "
-        "WHERE c.rev > :rev OR c.id IN (SELECT l.card_id FROM card_pain_points l "
-        "JOIN pain_points p ON p.id = l.pain_point_id WHERE l.rev > :rev OR p.rev > :rev) "
-        "ORDER BY d.rowid, c.number",
+        "WHERE l.card_id = n.id AND l.deleted_at IS NULL AND p.deleted_at IS NULL) AS links "
+        "FROM numbered n JOIN decks d ON d.id = n.deck_id "
+        "WHERE n.id IN (SELECT id FROM changed) "
+        "ORDER BY d.rowid, n.number",
         {"rev": since_rev},
     )
     return [

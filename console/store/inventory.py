@@ -24,6 +24,8 @@ class PainPoint:
     merged_into_id: str | None
     created_at: str
     deleted_at: str | None
+    origin: str = "console"
+    """Where it was captured: 'console' (typed by the facilitator) or 'room' (a phone)."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class Theme:
 def changed_pain_points(store: WorkshopStore, since_rev: int = 0) -> list[PainPoint]:
     """Return pain points written after since_rev (deleted and merged ones included)."""
     rows = store.query(
-        "SELECT id, text, position, raised_by, theme_id, merged_into_id, created_at, deleted_at "
-        "FROM pain_points WHERE rev > ? ORDER BY position",
+        "SELECT id, text, position, raised_by, theme_id, merged_into_id, created_at, deleted_at, "
+        # The revision's index, not the position's: the position index would read every row.
+        "origin FROM pain_points INDEXED BY pain_points_rev WHERE rev > ? ORDER BY position",
         [since_rev],
     )
     return [
@@ -53,6 +56,7 @@ def changed_pain_points(store: WorkshopStore, since_rev: int = 0) -> list[PainPo
             merged_into_id=row["merged_into_id"],
             created_at=row["created_at"],
             deleted_at=row["deleted_at"],
+            origin=row["origin"],
         )
         for row in rows
     ]

@@ -8,6 +8,7 @@ the votes and merges as plain records.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -173,16 +174,36 @@ def set_hand_count(store: WorkshopStore, round_id: str, pain_point_id: str, coun
     return bump_hand_count(store, round_id, pain_point_id, count - int(current))
 
 
-def ballot_labels(store: WorkshopStore) -> tuple[dict[str, str], dict[str, str]]:
+def ballot_labels(
+    store: WorkshopStore, numbers: Collection[int] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """Return the numbers a ballot may name (number -> votable pain point) and deleted numbers.
 
     A merged pain point's number names the pain point it counts for (by the scoring rule); one
-    that counts for none (deleted, or merged into a deleted one) is a deleted number.
+    that counts for none (deleted, or merged into a deleted one) is a deleted number. Given
+    numbers, only those are looked up (through the position index, not every row).
     """
-    rows = store.query("SELECT id, position, deleted_at, merged_into_id FROM pain_points")
-    survivor_of = survivors(
-        {row["id"]: row["merged_into_id"] for row in rows if row["deleted_at"] is None}
-    )
+    if numbers is None:
+        rows = store.query(
+            "SELECT id, position, deleted_at, merged_into_id FROM pain_points ORDER BY rowid"
+        )
+        survivor_of = survivors(
+            {row["id"]: row["merged_into_id"] for row in rows if row["deleted_at"] is None}
+        )
+    else:
+        rows = []
+        wanted = sorted(set(numbers))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows.extend(
+                store.query(
+                    "SELECT id, position, deleted_at, merged_into_id FROM pain_points "
+                    f"WHERE position IN ({marks}) ORDER BY rowid",
+                    chunk,
+                )
+            )
+        survivor_of = survivors_of(store, [row["id"] for row in rows])
     labels: dict[str, str] = {}
     deleted: dict[str, str] = {}
     for row in rows:
@@ -195,11 +216,37 @@ def ballot_labels(store: WorkshopStore) -> tuple[dict[str, str], dict[str, str]]
     return labels, deleted
 
 
+def survivors_of(store: WorkshopStore, pain_point_ids: Collection[str]) -> dict[str, str]:
+    """Map some pain points to the shown pain point each counts for (the scoring rule's merge
+    chains), reading only the rows on their chains; rows that count for none are left out."""
+    merged_into: dict[str, str | None] = {}
+    seen: set[str] = set()
+    frontier = set(pain_point_ids)
+    while frontier:
+        seen |= frontier
+        chosen = list(frontier)
+        frontier = set()
+        for start in range(0, len(chosen), _CHUNK):
+            chunk = chosen[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            for row in store.query(
+                "SELECT id, merged_into_id FROM pain_points "
+                f"WHERE id IN ({marks}) AND deleted_at IS NULL",
+                chunk,
+            ):
+                into = row["merged_into_id"]
+                merged_into[row["id"]] = into
+                if into is not None and into not in seen:
+                    frontier.add(into)
+    found = survivors(merged_into)
+    return {row: found[row] for row in pain_point_ids if row in found}
+
+
 def parse_ballot(store: WorkshopStore, text: str) -> dict[str, int]:
     """Turn typed pain point numbers such as "3 7 7 12" or "3x2 7" into pain point -> votes."""
     if not text.strip(" ,;\t"):
         raise RuleError(EMPTY_BALLOT_MESSAGE)
-    labels, deleted = ballot_labels(store)
+    labels, deleted = ballot_labels(store, [int(number) for number in re.findall(r"\d+", text)])
     for token in text.replace(",", " ").replace(";", " ").split():
         number = token.lower().split("x")[0].split("*")[0].lstrip("#")
         if number in deleted:
@@ -352,9 +399,15 @@ def rank_themes(store: WorkshopStore, round_id: str | None) -> list[ThemeStandin
 
 def _hand_count(store: WorkshopStore, round_id: str, pain_point_id: str) -> int:
     """Return a pain point's current count in a round, the votes of the rows that count for it
-    included."""
-    survivor_of = survivors({item.id: item.merged_into for item in pain_point_items(store)})
-    members = [row for row, end in survivor_of.items() if end == pain_point_id]
+    included (its merge chains followed through the index, not over every row)."""
+    rows = store.query(
+        "WITH RECURSIVE members(id) AS (SELECT ? UNION SELECT p.id FROM pain_points p "
+        "JOIN members m ON p.merged_into_id = m.id WHERE p.deleted_at IS NULL) "
+        "SELECT id FROM members",
+        [pain_point_id],
+    )
+    members = [row["id"] for row in rows]
+    survivor_of = dict.fromkeys(members, pain_point_id)
     found = tally(round_votes(store, round_id, members), survivor_of).get(pain_point_id)
     return found.score if found is not None else 0
 

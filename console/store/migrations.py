@@ -604,6 +604,31 @@ def room(db: Database) -> None:
     )
 
 
+# -- hot path steps --
+
+
+@migrations(name="0010_hot_path_indexes")
+def hot_path_indexes(db: Database) -> None:
+    """Index every query a key press runs, so that no keystroke reads a whole big table.
+
+    The next pain point's number (max position), a ballot's numbers, one pain point's votes in
+    a round, one delegate's ballot, the votes written since a revision, and the action counts.
+    """
+    db.executescript(
+        """
+        CREATE INDEX pain_points_position ON pain_points (position);
+        CREATE INDEX themes_position ON themes (position);
+        CREATE INDEX pain_point_votes_round_item ON pain_point_votes (round_id, pain_point_id);
+        CREATE INDEX pain_point_votes_round_participant
+            ON pain_point_votes (round_id, participant_id);
+        CREATE INDEX pain_point_votes_round_rev ON pain_point_votes (round_id, rev);
+        CREATE INDEX card_votes_round_participant ON card_votes (round_id, participant_id);
+        CREATE INDEX takeaways_kind_status ON takeaways (kind, action_status, deleted_at);
+        CREATE INDEX takeaways_deleted_at ON takeaways (deleted_at);
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Return the names of every migration step, in the order they apply."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

@@ -76,7 +76,7 @@ def timer_events(reader: Reader, item_ids: Sequence[str]) -> dict[str, list[Time
 def pain_point_round(reader: Reader) -> Row | None:
     """Return the round the inventory is ranked by: the latest revealed, else the latest."""
     rounds = reader.query(
-        "SELECT id, title, revealed_at FROM voting_rounds WHERE deleted_at IS NULL "
+        "SELECT id, title, method, revealed_at FROM voting_rounds WHERE deleted_at IS NULL "
         "AND target = 'pain_points' ORDER BY position, created_at, rowid"
     )
     revealed = [row for row in rounds if row["revealed_at"]]
@@ -104,9 +104,10 @@ def theme_descriptions(reader: Reader) -> dict[str, str]:
 
 
 def card_round_rows(reader: Reader) -> list[Row]:
-    """Return the live card rounds (id, title, method, status, revealed_at, deck_id, deck)."""
+    """Return the live card rounds (id, title, method, pick_count, status, revealed_at, deck_id,
+    deck)."""
     return reader.query(
-        "SELECT r.id, r.title, r.method, r.status, r.revealed_at, r.deck_id, "
+        "SELECT r.id, r.title, r.method, r.pick_count, r.status, r.revealed_at, r.deck_id, "
         "coalesce(d.name, '') AS deck FROM voting_rounds r LEFT JOIN decks d ON d.id = r.deck_id "
         "WHERE r.deleted_at IS NULL AND r.target = 'cards' "
         "ORDER BY r.position, r.created_at, r.rowid"
@@ -138,9 +139,11 @@ def linked_pain_points(reader: Reader) -> dict[str, list[Row]]:
 
 
 def takeaway_rows(reader: Reader) -> list[Row]:
-    """Return the live takeaways in capture order, with their agenda item's title."""
+    """Return the live takeaways in capture order, with their agenda item's title (and an
+    action's owner, due date and status)."""
     return reader.query(
-        "SELECT t.id, t.kind, t.text, t.speaker, t.captured_at, t.pain_point_id, "
+        "SELECT t.id, t.kind, t.text, t.speaker, t.captured_at, t.pain_point_id, t.owner, "
+        "t.due_on, coalesce(t.action_status, 'open') AS action_status, "
         "coalesce(a.title, '') AS item FROM takeaways t "
         "LEFT JOIN agenda_items a ON a.id = t.agenda_item_id "
         "WHERE t.deleted_at IS NULL ORDER BY t.captured_at, t.rowid"

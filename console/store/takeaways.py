@@ -184,6 +184,17 @@ def count_takeaways(store: WorkshopStore, shown: TakeawayFilter | None = None) -
     return int(passing[0]["n"]), int(total[0]["n"])
 
 
+def takeaway_counts(
+    store: WorkshopStore, shown: TakeawayFilter | None = None
+) -> tuple[int, int, int]:
+    """Return how many takeaways pass the filter, how many there are, and the newest one's seq
+    when counted (takeaways with a later seq are new: a console adds them to its counts)."""
+    with store.snapshot():
+        passing, total = count_takeaways(store, shown)
+        last = store.query("SELECT coalesce(max(rowid), 0) AS seq FROM takeaways")
+    return passing, total, int(last[0]["seq"])
+
+
 def action_counts(store: WorkshopStore) -> dict[str, int]:
     """Return how many actions are open, done and dropped."""
     rows = store.query(

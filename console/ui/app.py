@@ -28,6 +28,9 @@ from console.ui.common.key_order import OrderedKeysApp
 from console.ui.common.pane import Pane
 from console.ui.common.report_export import ReportExport
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
+from console.ui.room.room_console import RoomConsole
+from console.ui.room.room_process import RoomCommand, room_command
+from console.ui.room.room_status import ROOM_FEATURES
 
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
@@ -60,7 +63,7 @@ PANES: tuple[PaneEntry, ...] = (
 PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
 
 
-class ConsoleApp(OrderedKeysApp[None], ReportingApp):
+class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     """The facilitator's console on one workshop file."""
 
     # Each feature keeps its styles in its own folder, beside its pane.
@@ -70,6 +73,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         "agenda/agenda.tcss",
         "cards/cards.tcss",
         "inventory/inventory.tcss",
+        "room/room.tcss",
         "takeaways/takeaways.tcss",
     ]
     TITLE = "Facilitation console"
@@ -88,6 +92,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         Binding("f8", "toggle_projector_theme", "Projector theme", show=False),
         Binding("f9", "export_report", "Export"),
         Binding("p", "choose_projector", "Projector"),
+        Binding("ctrl+r", "room", "Room", priority=True, show=False),
         Binding("ctrl+z", "undo", "Undo", priority=True),
         Binding("f12", "write_back", "Write back", show=False),
         Binding("f1,question_mark", "help", "Help"),
@@ -100,6 +105,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         *,
         first_pane: str = "agenda",
         clock: Clock = utc_now,
+        room_command: RoomCommand = room_command,
     ) -> None:
         super().__init__()
         self.store = store
@@ -112,6 +118,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         self._busy_seen = store.busy_count
         self._file_lost_banner: Widget | None = None
         self._quit_warned = False
+        self.room_command = room_command
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
 
@@ -125,6 +132,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
 
     async def on_mount(self) -> None:
         self._show_workshop()
+        self.show_room()
         await self.action_show_pane(self.first_pane)
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(1.0, self._tick)
@@ -143,6 +151,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
     def poll_changes(self) -> None:
         """Bring the console up to date when another console has committed."""
         self._watch_file()
+        self.watch_room_process()
         try:
             if self.store.changed_elsewhere():
                 self.sync()
@@ -165,6 +174,8 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         if Feature.AGENDA in changed:
             self._show_current_item()
         self.seen_rev = new_rev
+        if changed & ROOM_FEATURES:
+            self.show_room()
 
     async def intercept_key(self, event: events.Key, focused: Widget | None) -> bool:
         if event.key == "enter" and isinstance(focused, Input) and self._lines_waiting:
@@ -200,6 +211,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
 
     @on(Worker.StateChanged)
     async def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "room-stop":
+            self.room_stopped(event.worker)
+            return
         if event.worker.name != "wait-for-file" or event.state not in (
             WorkerState.SUCCESS,
             WorkerState.ERROR,
@@ -246,6 +260,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
             "Edit title, venue, dates, vote defaults, participants",
             self.action_workshop_details,
         )
+        yield from self.room_commands()
         yield SystemCommand("Undo", "Undo this console's last delete", self.action_undo)
         yield SystemCommand(
             "Projector theme", "High contrast on or off", self.action_toggle_projector_theme
@@ -465,6 +480,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp):
         header = self._live_header()
         if header is not None:
             header.tick(self.clock())
+        self.tick_room()
 
 
 def _lines(count: int) -> str:
@@ -472,10 +488,14 @@ def _lines(count: int) -> str:
 
 
 def make_app(
-    store: WorkshopStore, *, first_pane: str = "agenda", clock: Clock = utc_now
+    store: WorkshopStore,
+    *,
+    first_pane: str = "agenda",
+    clock: Clock = utc_now,
+    room_command: RoomCommand = room_command,
 ) -> ConsoleApp:
     """Build the console app; the CLI and the tests both call this."""
-    return ConsoleApp(store, first_pane=first_pane, clock=clock)
+    return ConsoleApp(store, first_pane=first_pane, clock=clock, room_command=room_command)
 
 
 __all__ = ["ConsoleApp", "make_app"]

@@ -185,21 +185,28 @@ def test_ranks_are_consistent(items: list[Scored]) -> None:
 
 
 def test_top_n() -> None:
-    """top_n cuts at n, optionally keeping items tied with the n-th."""
+    """top_n cuts at n but never cuts a tie: every item tied with the n-th comes too, marked."""
     ranked = rank_items(
         [scored("a", 5), scored("b", 4), scored("c", 3), scored("d", 3, position=1), scored("e", 1)]
     )
-    assert [entry.item.item_id for entry in top_n(ranked, 3)] == ["a", "b", "c"]
-    assert [entry.item.item_id for entry in top_n(ranked, 3, include_ties=True)] == [
-        "a",
-        "b",
-        "c",
-        "d",
+    assert [entry.item.item_id for entry in top_n(ranked, 2)] == ["a", "b"]
+    shown = top_n(ranked, 3)
+    assert [(entry.rank, entry.tied, entry.item.item_id) for entry in shown] == [
+        (1, False, "a"),
+        (2, False, "b"),
+        (3, True, "c"),
+        (3, True, "d"),
     ]
     assert top_n(ranked, 0) == []
     assert len(top_n(ranked, 10)) == 5
     with pytest.raises(ValueError):
         top_n(ranked, -1)
+
+
+def test_top_n_does_not_add_items_tied_at_no_score() -> None:
+    """Items tied at zero are not a place in a top list: the cut stays at n."""
+    ranked = rank_items([scored("a", 2), scored("b", 0), scored("c", 0), scored("d", 0)])
+    assert [entry.item.item_id for entry in top_n(ranked, 2)] == ["a", "b"]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""The console's header: workshop title, the current agenda item, its remaining time, and
-whether a report is being written."""
+"""The console's header: workshop title, the current agenda item, its remaining time, whether a
+report is being written, and the room when phones can join."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class WorkshopHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(id="header-title")
         yield Static(id="header-item")
+        yield Static(id="header-room")
         yield ReportExport(id="header-report")
         yield Static(id="header-clock")
 
@@ -57,6 +58,12 @@ class WorkshopHeader(Horizontal):
             shown += " paused"
         clock.update(shown)
         clock.add_class(f"phase-{state.phase.value}")
+
+    def show_room(self, line: Text) -> None:
+        """Show what the room is doing (an empty line hides it: no room server runs)."""
+        room = self.query_one("#header-room", Static)
+        room.update(line)
+        room.display = bool(line.plain)
 
     def _show_title(self) -> None:
         title = literal(self.workshop_title, width=48)

@@ -25,6 +25,7 @@ KEY_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "p",
                 "Projector: choose what it shows (in a pane with results: put them on it)",
             ),
+            ("Ctrl+R", "Room: delegates' phones (room server, joining, what phones do)"),
             ("F8", "Projector theme (high contrast) on or off"),
             ("F9", "Export the report now: Markdown and HTML next to the workshop file"),
             ("Ctrl+Z", "Undo this console's last delete, also after a restart"),

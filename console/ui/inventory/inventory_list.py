@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from console.domain.ranking import Scored, display_key
-from console.domain.scoring import Item, Tally, Vote, scored, survivors, tally
+from console.domain.scoring import Item, LiveScores, Tally, Vote, scored
 from console.domain.text import cell_width, one_line_preview
 from console.store.inventory import PainPoint
 
@@ -112,10 +112,8 @@ class InventoryList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.lines: dict[str, PainPoint] = {}
         """Every pain point not deleted, variants included, by id."""
-        self.survivors: dict[str, str] = {}
-        """Every row whose votes count, mapped to the shown pain point they count for."""
-        self.variants: dict[str, set[str]] = {}
-        self.tallies: dict[str, Tally] = {}
+        self.scores = LiveScores()
+        """The round's scores, merges and theme totals, kept up to date change by change."""
         self.theme_names: dict[str, str] = {}
         self.marked: set[str] = set()
         self.show_scores = False
@@ -144,25 +142,33 @@ class InventoryList(ScrollView, can_focus=True):
         """Return the ids in the order the list shows them."""
         return list(self.order)
 
+    @property
+    def tallies(self) -> dict[str, Tally]:
+        """Return score and voters per shown pain point that got votes."""
+        return self.scores.tallies
+
+    @property
+    def variants(self) -> dict[str, set[str]]:
+        """Return the rows merged into each shown pain point."""
+        return self.scores.variants
+
     def members(self, item_ids: Iterable[str]) -> list[str]:
         """Return the pain points with their variants: the rows whose votes make their score."""
-        found: list[str] = []
-        for item in item_ids:
-            found.append(item)
-            found.extend(self.variants.get(item, ()))
-        return found
+        return self.scores.members(item_ids)
 
     def survivor_of(self, item_id: str) -> str:
         """Return the shown pain point a row counts towards (itself when it counts for none)."""
-        return self.survivors.get(item_id, item_id)
+        return self.scores.survivor.get(item_id, item_id)
 
     def is_shown(self, item_id: str) -> bool:
         """Tell whether a row is a shown pain point (live and merged into nothing)."""
-        return self.survivors.get(item_id) == item_id
+        return self.scores.is_shown(item_id)
 
     def apply_changes(self, points: Iterable[PainPoint]) -> set[str]:
         """Take in changed pain points; return the shown ids whose score may change."""
         changed: set[str] = set()
+        live: list[tuple[str, str | None, str | None]] = []
+        gone: list[str] = []
         for point in points:
             item = point.id
             changed.add(item)
@@ -171,39 +177,20 @@ class InventoryList(ScrollView, can_focus=True):
                 self.marked.discard(item)
             if point.deleted_at is None:
                 self.lines[item] = point
-        before = self.survivors
-        if changed:
-            self._resolve_merges()
-        touched = set(changed)
-        for item in changed:
-            touched.update(end for end in (before.get(item), self.survivors.get(item)) if end)
+                live.append((item, point.merged_into_id, point.theme_id))
+            else:
+                gone.append(item)
+        touched = changed | self.scores.apply_rows(live, gone) if changed else set()
         self._mark_dirty(touched)
         return touched
 
-    def _resolve_merges(self) -> None:
-        """Work out which shown pain point every row counts for, and each one's variants."""
-        self.survivors = survivors(
-            {item: point.merged_into_id for item, point in self.lines.items()}
-        )
-        variants: dict[str, set[str]] = {}
-        for item, end in self.survivors.items():
-            if end != item:
-                variants.setdefault(end, set()).add(item)
-        self.variants = variants
-
     def count_votes(self, votes: Iterable[Vote], only: set[str] | None = None) -> None:
         """Add up votes into the tallies: all of them, or only those of the given items."""
+        self.scores.count_votes(votes, only)
         if only is None:
-            self.tallies = tally(votes, self.survivors)
             self._dirty = None
-            return
-        fresh = tally(votes, {row: item for row, item in self.survivors.items() if item in only})
-        for item in only:
-            if item in fresh:
-                self.tallies[item] = fresh[item]
-            else:
-                self.tallies.pop(item, None)
-        self._mark_dirty(only)
+        else:
+            self._mark_dirty(only)
 
     def score_of(self, item_id: str) -> int:
         """Return a shown pain point's score."""
@@ -342,16 +329,20 @@ class InventoryList(ScrollView, can_focus=True):
         theme_width, by_width = side_widths(width)
         text_width = max(10, width - _fixed_width(width))
         theme = self.theme_names.get(point.theme_id or "", "")
+        by = room_marker(point) or point.raised_by
+        # Without a raised-by column, a pain point from a phone says so before its text.
+        before = f"{by} " if by_width == 0 and point.origin == "room" else ""
         return [
             Segment("● " if marked else "  ", mark_style),
             Segment(str(point.position).ljust(NUMBER_WIDTH), dim),
             Segment(rank.ljust(RANK_WIDTH)),
             Segment(score.rjust(SCORE_WIDTH - 1) + " ", Style(bold=True)),
             Segment(" "),
-            Segment(_cell(point.text, text_width), mark_style),
+            *([Segment(before, dim)] if before else []),
+            Segment(_cell(point.text, text_width - len(before)), mark_style),
             Segment(_cell(f"+{variants}" if variants else "", VARIANTS_WIDTH), dim),
             Segment(_cell(theme, theme_width)),
-            Segment(_cell(point.raised_by, by_width) if by_width else "", dim),
+            Segment(_cell(by, by_width) if by_width else "", dim),
         ]
 
     # Handlers and actions ---------------------------------------------------------------------
@@ -386,6 +377,13 @@ class InventoryList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """Go to the last pain point."""
         self.cursor = max(len(self.order) - 1, 0)
+
+
+def room_marker(point: PainPoint) -> str:
+    """Return 'room·7' for a pain point sent from delegate 7's phone, '' for one typed here."""
+    if point.origin != "room":
+        return ""
+    return f"room·{point.raised_by}" if point.raised_by else "room"
 
 
 def _cell(text: str, width: int) -> str:

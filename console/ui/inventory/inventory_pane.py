@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,15 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
-from console.domain.scoring import (
-    Item,
-    Tally,
-    ThemeStanding,
-    theme_standings,
-    theme_survivors,
-    theme_totals,
-    voter_count,
-)
+from console.domain.scoring import Item
 from console.domain.text import counted
 from console.store.card_links import cards_for_pain_point
 from console.store.changes import EVERY_FEATURE, Feature
@@ -107,10 +98,6 @@ class InventoryPane(Pane):
         self._reveal_id: str | None = None
         self.themes: list[Item] = []
         """The live themes, merged ones too."""
-        self.theme_survivor: dict[str, str] = {}
-        """Each live theme mapped to the theme it counts for."""
-        self.theme_tallies: dict[str | None, Tally] = {}
-        self.ballots = 0
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
@@ -200,7 +187,7 @@ class InventoryPane(Pane):
         if themes_changed:
             listing.theme_names = theme_names(self.store)
             self.themes = theme_items(self.store)
-            self.theme_survivor = theme_survivors(self.themes)
+            listing.scores.set_themes(self.themes)
         if full or Feature.PAIN_POINTS in changed:
             touched = listing.apply_changes(changed_pain_points(self.store, since_rev))
         self.rounds.pain_points = listing.lines
@@ -229,39 +216,17 @@ class InventoryPane(Pane):
         if self._reveal_id is not None:
             listing.show_item(self._reveal_id)
             self._reveal_id = None
-        if scores_moved:
-            self._count_themes()
-            self.ballots = voter_count(listing.tallies.values())
-        self._show_themes()
+        if scores_moved or full or Feature.PAIN_POINTS in changed:
+            self._show_themes()
         self._show_status()
         if full:
             self._show_header()
-
-    def _themes_of(self, items: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-        """Yield each shown pain point with the theme it belongs to, its theme's merges followed."""
-        listing = self.item_list
-        survivor = self.theme_survivor
-        for item in items:
-            if listing.is_shown(item):
-                theme_id = listing.lines[item].theme_id
-                yield item, survivor.get(theme_id) if theme_id else None
-
-    def _count_themes(self) -> None:
-        """Add up the theme scores from the shown pain points' tallies."""
-        tallies = self.item_list.tallies
-        self.theme_tallies, _counts = theme_totals(
-            (theme, tallies.get(item)) for item, theme in self._themes_of(tallies)
-        )
 
     def _show_themes(self) -> None:
         """Redraw the small theme table, keeping the cursor on the same theme."""
         table = self.theme_table
         keep = self._theme_under_cursor()
-        listing = self.item_list
-        themes = self._themes_of(listing.lines)
-        _totals, counts = theme_totals((theme, None) for _item, theme in themes)
-        shown = [theme for theme in self.themes if self.theme_survivor.get(theme.id) == theme.id]
-        standings: list[ThemeStanding] = theme_standings(shown, self.theme_tallies, counts)
+        standings = self.item_list.scores.standings()
         show_scores = self.rounds.round_id is not None
         table.clear()
         for standing in standings:
@@ -281,7 +246,7 @@ class InventoryPane(Pane):
         """Show how many pain points there are and the current round."""
         listing = self.item_list
         title = Text(f"{self.TITLE}  ·  {counted(listing.row_count, 'pain point')}", style="bold")
-        title.append_text(self.rounds.status(self.ballots))
+        title.append_text(self.rounds.status(listing.scores.ballots))
         if not listing.by_rank:
             title.append("  ·  capture order (o)", style="dim")
         self.query_one("#inventory-title", Static).update(title)
@@ -482,8 +447,6 @@ class InventoryPane(Pane):
             return
         self.item_list.count_votes(round_votes(self.store, rounds.round_id))
         self.item_list.rerank()
-        self._count_themes()
-        self.ballots = voter_count(self.item_list.tallies.values())
         self._show_themes()
         self._show_status()
 

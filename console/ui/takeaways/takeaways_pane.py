@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
-from console.domain.capture import TakeawayKind
+from console.domain.capture import TakeawayKind, due_label
 from console.domain.text import counted
 from console.store.changes import Feature
 from console.store.core import StoreError, parse_iso
@@ -25,7 +25,6 @@ from console.store.takeaways import (
     UnknownTagsError,
     action_counts,
     capture_takeaway,
-    count_takeaways,
     delete_takeaway,
     link_choices,
     listed_takeaways,
@@ -33,6 +32,7 @@ from console.store.takeaways import (
     set_action_status,
     tag_choices,
     takeaway,
+    takeaway_counts,
     toggle_link,
     toggle_tag,
 )
@@ -60,11 +60,13 @@ class TakeawaysPane(CapturePane):
         {Feature.TAKEAWAYS, Feature.TAKEAWAY_TAGS, Feature.THEMES, Feature.COMPETENCE_AREAS}
     )
     TEXT_WIDTH = 60
+    WHO_WIDTH = 26
+    """Room for an owner and a due date with its year and an overdue mark."""
     COLUMNS = (
         ("Time", 5),
         ("Kind", 9),
         ("Takeaway", TEXT_WIDTH),
-        ("Who", 16),
+        ("Who", WHO_WIDTH),
         ("Tags", 18),
         ("Item", 14),
     )
@@ -109,6 +111,10 @@ class TakeawaysPane(CapturePane):
         self.filter_error = ""
         self._order: dict[str, Order] = {}
         self._follow: str | None = None
+        self._counts: tuple[int, int] | None = None
+        """How many takeaways pass the filter and how many there are (None: count again)."""
+        self._counted_to = 0
+        """The newest takeaway's seq when last counted: later ones are new."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="takeaways-title")
@@ -164,13 +170,15 @@ class TakeawaysPane(CapturePane):
     def _who(self, record: Takeaway) -> Text:
         """Return a quote's speaker, or an action's owner and due date (red when overdue)."""
         if record.kind is not TakeawayKind.ACTION:
-            return cell(record.speaker, 16)
+            return cell(record.speaker, self.WHO_WIDTH)
         shown = record.owner or "no owner"
         due = date.fromisoformat(record.due_on) if record.due_on else None
-        if due is not None:
-            shown = f"{shown}, {due.day} {due:%b}"
-        who = cell(shown, 16)
-        if due is not None and record.action_status == "open" and due < self.store.clock().date():
+        if due is None:
+            return cell(shown, self.WHO_WIDTH)
+        today = self.store.clock().date()
+        is_open = record.action_status == "open"
+        who = cell(f"{shown}, {due_label(due, today=today, done=not is_open)}", self.WHO_WIDTH)
+        if is_open and due < today:
             who.stylize("bold red")
         return who
 
@@ -193,10 +201,26 @@ class TakeawaysPane(CapturePane):
             self.notify(str(error), severity="error")
             return
         self._apply(records)
+        self._add_to_counts(records)
         self._show_status()
+
+    def _add_to_counts(self, records: list[Takeaway]) -> None:
+        """Count new takeaways in without counting all again; any other change counts again."""
+        if self._counts is None:
+            return
+        if any(record.seq <= self._counted_to for record in records):
+            self._counts = None
+            return
+        passing, total = self._counts
+        for record in records:
+            total += not record.deleted
+            passing += record.shown
+            self._counted_to = max(self._counted_to, record.seq)
+        self._counts = (passing, total)
 
     def reload(self) -> None:
         """Show the newest takeaways that pass the filter (after the filter changed)."""
+        self._counts = None
         table = self.table
         table.clear()
         self._order.clear()
@@ -272,7 +296,10 @@ class TakeawaysPane(CapturePane):
             status.update(literal(self.filter_error, style="bold red"))
             return
         try:
-            passing, total = count_takeaways(self.store, self.filter)
+            if self._counts is None:
+                passing, total, self._counted_to = takeaway_counts(self.store, self.filter)
+                self._counts = (passing, total)
+            passing, total = self._counts
             counts = action_counts(self.store) if self.actions_only else {}
         except StoreError as error:
             status.update(literal(str(error), style="bold red"))
