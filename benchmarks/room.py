@@ -285,8 +285,9 @@ async def vote(
                 ballot[item] = ballot.get(item, 0) + 1
             phone.ballot = ballot
             form = {"round_id": round_value[1], "csrf": csrf_of(me.text)}
-            # As the phone's browser sends it: every pain point's field, 0 where no dot went.
-            form.update({f"dots.{item}": str(ballot.get(item, 0)) for item in items})
+            # As the phone's script sends it: only the pain points with dots (it disables the
+            # others' fields before the form goes).
+            form.update({f"dots.{item}": str(points) for item, points in ballot.items()})
             began = time.perf_counter()
             saved = await client.post(f"{base}/ballot/dots", data=form)
             expect(saved, 303, "/me?saved=ballot")
