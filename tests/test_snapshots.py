@@ -51,6 +51,9 @@ from console.ui.room.room_modal import RoomModal
 SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
 """The terminal sizes every screen is taken at: the smallest supported, and a projector's."""
 
+PROJECTOR_SIZES = {"40x12": (40, 12), "80x24": (80, 24), "200x60": (200, 60)}
+"""The projector's sizes: a zoomed font, the smallest console, a wide projector."""
+
 RUNNING_FOR = timedelta(minutes=7, seconds=30)
 """How long day 2's first item has been on the clock when the screens are taken."""
 
@@ -253,17 +256,17 @@ def _show_action(store: WorkshopStore) -> None:
 
 
 PROJECTOR_SHOTS: dict[str, tuple[Callable[[WorkshopStore], None], str, str]] = {
-    "agenda": (_show_agenda, "agenda", "Next: Conversation"),
-    "pain-points": (_show_pain_points, "inventory", "No buy-in to new ways"),
-    "themes": (_show_themes, "inventory", "People and culture"),
-    "cards": (_show_cards, "cards", "Them and us culture"),
+    "agenda": (_show_agenda, "agenda", "Next:"),
+    "pain-points": (_show_pain_points, "inventory", "No buy-in"),
+    "themes": (_show_themes, "inventory", "People"),
+    "cards": (_show_cards, "cards", "Too little"),
     "quote": (_show_quote, "takeaway", "Mike Orzen"),
     "action": (_show_action, "takeaway", "Facilitator"),
 }
 """Each view: how the facilitator puts it on, its mode, and a line that shows it is drawn."""
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", PROJECTOR_SIZES)
 @pytest.mark.parametrize("shot", PROJECTOR_SHOTS)
 def test_projector(shot: str, size: str, demo: WorkshopStore, snap_compare: Snap) -> None:
     """`facilitate present` shows each view the facilitator can put on as it did before."""
@@ -281,6 +284,6 @@ def test_projector(shot: str, size: str, demo: WorkshopStore, snap_compare: Snap
         )
 
     try:
-        assert take(snap_compare, app, size, run_before)
+        assert snap_compare(app, terminal_size=PROJECTOR_SIZES[size], run_before=run_before)
     finally:
         projector.close()
