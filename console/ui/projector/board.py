@@ -219,7 +219,7 @@ def _section_lines(
                 columns,
                 maximum,
                 big=big_row,
-                top=big_row and index < BIG_ROWS,
+                top=_rank_number(row) <= BIG_ROWS,
                 limit=None if big_row else limit,
                 styles=styles,
             )
@@ -235,9 +235,20 @@ def literal_line(text: str, style: str) -> Text:
     return Text(strip_control(text), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def _tries(rows: int, width: int) -> Iterable[tuple[int, int, int | None]]:
+def _top_rows(rows: Sequence[BoardRow]) -> int:
+    """Return how many rows rank in the top three, those tied with the third included."""
+    return sum(1 for row in rows if _rank_number(row) <= BIG_ROWS)
+
+
+def _rank_number(row: BoardRow) -> int:
+    """Return a row's rank as a number ("4=" is 4); a rank that is not a number ranks last."""
+    digits = "".join(character for character in row.rank if character.isdigit())
+    return int(digits) if digits else 1 << 30
+
+
+def _tries(rows: int, top: int, width: int) -> Iterable[tuple[int, int, int | None]]:
     """Yield (large rows, gap, title line limit) from the roomiest drawing to the tightest."""
-    big = min(BIG_ROWS, rows) if width >= BIG_MIN_WIDTH else 0
+    big = min(top, rows) if width >= BIG_MIN_WIDTH else 0
     if big:
         yield rows, 1, None  # A wide, tall window: every score in large digits.
         yield big, 1, None
@@ -269,7 +280,7 @@ def lay_out(
     every_row = [row for section in sections for row in section.rows]
     maximum = max((row.score for row in every_row), default=0.0)
     chosen: tuple[list[Text], int, int] | None = None
-    for big, gap, limit in _tries(len(first.rows), width):
+    for big, gap, limit in _tries(len(first.rows), _top_rows(first.rows), width):
         columns = _columns(every_row, width, big, codes)
         lines = _section_lines(
             first,
