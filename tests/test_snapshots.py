@@ -37,8 +37,8 @@ from console.store.card_rounds import card_rounds
 from console.store.core import WorkshopStore
 from console.store.demo import build_demo
 from console.store.display import set_display
-from console.store.inventory import changed_pain_points
-from console.store.inventory_votes import open_round, rounds
+from console.store.inventory import capture_pain_point, changed_pain_points
+from console.store.inventory_votes import open_round, rounds, set_hand_count, set_revealed
 from console.store.room import ensure_room, join, record_server, save_dot_ballot, set_activity
 from console.ui.app import PANES, make_app
 from console.ui.common.help_modal import HelpModal
@@ -238,6 +238,21 @@ def _show_pain_points(store: WorkshopStore) -> None:
     set_display(store, "inventory", {"round_id": rounds(store)[-1].id, "show": "items", "top": 10})
 
 
+def _show_hand_counts(store: WorkshopStore) -> None:
+    # A long title and a tie at the cut-off: the top 10 shows 11 rows, the long title wrapped.
+    capture_pain_point(
+        store,
+        "Activities are not linked back to business strategy, so nobody can say which of them "
+        "matter to the customers we serve",
+    )
+    round_id = open_round(store, "hand_count", title="Hands up")
+    hands = [9, 8, 7, 6, 6, 5, 4, 3, 2, 2, 2, 1, 12]
+    for pain_point, count in zip(changed_pain_points(store), hands, strict=False):
+        set_hand_count(store, round_id, pain_point.id, count)
+    set_revealed(store, round_id, True)
+    set_display(store, "inventory", {"round_id": round_id, "show": "items", "top": 10})
+
+
 def _show_themes(store: WorkshopStore) -> None:
     set_display(store, "inventory", {"round_id": rounds(store)[-1].id, "show": "themes", "top": 5})
 
@@ -258,6 +273,7 @@ def _show_action(store: WorkshopStore) -> None:
 PROJECTOR_SHOTS: dict[str, tuple[Callable[[WorkshopStore], None], str, str]] = {
     "agenda": (_show_agenda, "agenda", "Next:"),
     "pain-points": (_show_pain_points, "inventory", "No buy-in"),
+    "hand-counts": (_show_hand_counts, "inventory", "Hands up"),
     "themes": (_show_themes, "inventory", "People"),
     "cards": (_show_cards, "cards", "Too little"),
     "quote": (_show_quote, "takeaway", "Mike Orzen"),
