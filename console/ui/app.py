@@ -320,15 +320,18 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     def action_choose_projector(self) -> None:
         """Choose what the projector shows."""
         # Imported on use: the projector views are not needed for the console's first paint.
-        from console.store.display import display_state, set_display
+        from console.store.display import display_state, last_payload, set_display
         from console.ui.projector.chooser_modal import ProjectorChooserModal
         from console.ui.projector.registry import VIEWS
 
         def chosen(mode: str | None) -> None:
             if mode is None:
                 return
+            # A takeaway is put up from its row: choosing the view again shows that one, not
+            # the newest; rounds are left to the view, which shows the newest one.
+            payload = last_payload(self.store, mode) if mode == "takeaway" else None
             try:
-                set_display(self.store, mode)
+                set_display(self.store, mode, payload)
             except (ValueError, StoreError) as error:
                 self.notify(str(error), severity="error")
                 return
