@@ -89,7 +89,12 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     PANES_GROUP = Binding.Group("panes")
     BINDINGS: ClassVar = [
-        Binding("f1,question_mark", "help", "Help", tooltip="This help: every key"),
+        Binding(
+            "f1,question_mark",
+            "help",
+            "Help",
+            tooltip="This help: all the keys of the console, and the ranking rule",
+        ),
         Binding(
             "f2",
             "show_pane('agenda')",

@@ -1,11 +1,25 @@
-"""Small dialogs of the cards pane: edit a card, import a deck, open a round, link pain points."""
+"""Small dialogs of the cards pane: edit a card, import a deck, open a round, link pain points,
+put results on the projector."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+)
 from textual.widgets.selection_list import Selection
 
 from console.store.card_links import pain_point_choices, pain_points_for_card, set_card_links
@@ -203,3 +217,41 @@ class LinksModal(FormModal[bool]):
             self.store, self.card.id, self.query_one("#links-list", SelectionList).selected
         )
         return True
+
+
+class CardsProjectorModal(ModalScreen[int | None]):
+    """Choose how many top cards of the round the projector shows; dismisses with the number."""
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+
+    MAX_TOP = 20
+
+    def __init__(self, round_title: str, top: int, revealed: bool) -> None:
+        super().__init__()
+        self.round_title = round_title
+        self.top = top
+        self.revealed = revealed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cards-projector-dialog", classes="dialog"):
+            yield Static("Put the round's results on the projector", classes="dialog-title")
+            yield Static(literal(self.round_title, width=70))
+            yield Label(f"How many top cards (1–{self.MAX_TOP})")
+            yield Input(str(self.top), id="cards-projector-top", max_length=2)
+            with Horizontal(classes="buttons"):
+                yield Button("Top cards (Enter)", variant="primary", id="cards-projector-top-n")
+            hidden = "" if self.revealed else " Results stay hidden until you reveal them (R)."
+            yield Static(f"Enter puts them up, Escape cancels.{hidden}", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed)
+    def _chosen(self) -> None:
+        text = self.query_one(Input).value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= self.MAX_TOP:
+            self.notify(f"Type how many cards to show, 1 to {self.MAX_TOP}.", severity="error")
+            return
+        self.dismiss(int(text))
+
+    def action_cancel(self) -> None:
+        """Close without changing the projector."""
+        self.dismiss(None)

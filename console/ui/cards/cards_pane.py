@@ -37,7 +37,13 @@ from console.store.core import StoreError, WorkshopStore
 from console.store.decks import CATEGORIES, Card, ImportedDeck, ListedCard, get_card, listed_cards
 from console.store.display import set_display
 from console.store.rankings import compare_round
-from console.ui.cards.cards_modals import CardModal, CardRoundModal, ImportDeckModal, LinksModal
+from console.ui.cards.cards_modals import (
+    CardModal,
+    CardRoundModal,
+    CardsProjectorModal,
+    ImportDeckModal,
+    LinksModal,
+)
 from console.ui.cards.cards_results import comparison_renderable, results_renderable
 from console.ui.cards.cards_widgets import BallotInput, SearchInput
 from console.ui.common.keys import HintLine, PaneKey
@@ -91,6 +97,13 @@ class CardsPane(TablePane[ListedCard]):
             tooltip="Search the cards (number, code or words); Escape clears it",
         ),
         PaneKey(
+            "escape",
+            "clear_search",
+            "clear search",
+            hint=False,
+            tooltip="In the card list: clear the search",
+        ),
+        PaneKey(
             "v",
             "new_round",
             "new round",
@@ -113,7 +126,7 @@ class CardsPane(TablePane[ListedCard]):
             "p",
             "project",
             "projector",
-            tooltip="Put this round's top N cards on the projector (Enter), or choose",
+            tooltip="Put this round's top N cards on the projector: how many, then Enter",
         ),
         PaneKey(
             "left_square_bracket",
@@ -579,15 +592,31 @@ class CardsPane(TablePane[ListedCard]):
             self.notify(f"Results {shown} the projector.")
 
     def action_project(self) -> None:
-        """Put this round's results on the projector (hidden until revealed)."""
+        """Choose how many of this round's top cards the projector shows (hidden until revealed)."""
         card_round = self.current_round()
         if card_round is None:
             self.notify("Open a voting round first (v).", severity="warning")
             return
-        payload = {"round_id": card_round.id, "top": self.top}
-        if self._attempt(set_display, self.store, "cards", payload):
-            hidden = "" if card_round.is_revealed else " (hidden until R reveals it)"
-            self.notify(f"The projector shows this round's top {self.top}{hidden}.")
+
+        def chosen(top: int | None) -> None:
+            if top is None:
+                return
+            self.top = top
+            self.show_round()
+            payload = {"round_id": card_round.id, "top": top}
+            if self._attempt(set_display, self.store, "cards", payload):
+                hidden = "" if card_round.is_revealed else " (hidden until R reveals it)"
+                self.notify(f"The projector shows this round's top {top}{hidden}.")
+
+        modal = CardsProjectorModal(card_round.title, self.top, card_round.is_revealed)
+        self.app.push_screen(modal, chosen)
+
+    def action_clear_search(self) -> None:
+        """Clear the card search: the whole list again."""
+        search = self.query_one(SearchInput)
+        if search.value:
+            search.value = ""
+            self.table.focus()
 
     def action_change_top(self, delta: int) -> None:
         """Show more or fewer top cards."""

@@ -97,8 +97,8 @@ def key_rows(bindings: Iterable[Binding]) -> tuple[KeyRow, ...]:
     """Return one row per action, its keys joined, in the order they are declared."""
     rows: dict[str, KeyRow] = {}
     for binding in bindings:
-        if not binding.description:
-            continue
+        if binding.system or not binding.description:
+            continue  # Textual's own, such as Ctrl+C telling how to quit
         row = rows.get(binding.action)
         if row is None:
             meaning = binding.tooltip or binding.description
