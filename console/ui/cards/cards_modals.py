@@ -14,8 +14,6 @@ from textual.widgets import (
     Button,
     Input,
     Label,
-    RadioButton,
-    RadioSet,
     Select,
     SelectionList,
     Static,
@@ -43,6 +41,7 @@ from console.store.decks import (
     update_card,
 )
 from console.store.workshop import workshop_details
+from console.ui.common.choices import Choice, ChoiceSet
 from console.ui.common.form_modal import FormModal
 from console.ui.common.text import literal
 
@@ -122,6 +121,8 @@ class ImportDeckModal(FormModal[ImportedDeck]):
 class CardRoundModal(FormModal[str]):
     """Open a voting round on a deck with a chosen method; dismisses with the round's id."""
 
+    BINDINGS: ClassVar = FormModal.ENTER_SAVES
+
     def __init__(self, store: WorkshopStore, deck_id: str | None = None) -> None:
         super().__init__()
         self.store = store
@@ -135,10 +136,10 @@ class CardRoundModal(FormModal[str]):
         pick_count = workshop_details(self.store).settings.pick_count
         with Vertical(id="round-dialog", classes="dialog"):
             yield Static("New voting round on cards", classes="dialog-title")
-            yield Label("Method (arrows, then Enter or Space)")
-            with RadioSet(id="round-method"):
+            yield Label("Method (arrows choose)")
+            with ChoiceSet(id="round-method"):
                 for index, method in enumerate(CARD_METHODS):
-                    yield RadioButton(METHOD_NAMES[method], value=index == 0, id=f"method-{method}")
+                    yield Choice(METHOD_NAMES[method], value=index == 0, id=f"method-{method}")
             yield Label("Cards each delegate picks (pick N)")
             yield Input(str(pick_count), id="round-pick-count", type="integer", max_length=3)
             yield Label("Deck")
@@ -154,7 +155,7 @@ class CardRoundModal(FormModal[str]):
 
     def save(self) -> str:
         """Open the round."""
-        radio = self.query_one("#round-method", RadioSet)
+        radio = self.query_one("#round-method", ChoiceSet)
         index = radio.pressed_index if radio.pressed_index >= 0 else 0
         deck = self.query_one("#round-deck", Select).value
         count = self.query_one("#round-pick-count", Input).value.strip()
