@@ -104,6 +104,9 @@ async def test_each_pane_shows_its_whole_hint_line_at_80_columns(
     app = make_app(store, first_pane=entry.pane_id)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(f"#{entry.pane_id}")
+        await pilot.press("escape")  # from a capture line to the list, whose keys show
+        listing = next(w for w in pane.query("*") if w.focusable and not isinstance(w, Input))
+        app.set_focus(listing)  # where Escape does not lead there yet
         await pilot_wait_until(pilot, lambda: "F1 all keys" in visible_text(app))
         screen = " ".join(visible_text(app).split())
         for binding in hinted(type(pane)):
@@ -157,6 +160,18 @@ async def test_the_palette_lists_keys_once(store: WorkshopStore) -> None:
         await pilot.press("escape")
         await pilot.press("f1")
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, HelpModal))
+
+
+async def test_the_hint_line_says_letters_are_text_in_a_capture_line(
+    store: WorkshopStore,
+) -> None:
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot_wait_until(pilot, lambda: "letters are text" in visible_text(app))
+        assert "v new round" not in visible_text(app)
+        await pilot.press("escape")
+        await pilot_wait_until(pilot, lambda: "v new round" in visible_text(app))
 
 
 async def test_f8_says_what_it_changed(store: WorkshopStore) -> None:

@@ -14,6 +14,11 @@ from textual.widgets import Static
 
 SEPARATOR = " · "
 
+TYPING_HINT = SEPARATOR.join(
+    ["Typing: letters are text", "Enter saves", "Escape: the list's keys", "F1 all keys"]
+)
+"""The hint line while a capture line has the focus."""
+
 KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",

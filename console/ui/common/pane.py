@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError, WorkshopStore
-from console.ui.common.keys import HintLine, declared_bindings, hint_line
+from console.ui.common.keys import TYPING_HINT, HintLine, declared_bindings, hint_line
 from console.ui.common.text import literal
 
 
@@ -66,6 +67,16 @@ class Pane(Widget):
     def hint(cls) -> str:
         """Return the pane's hint line, made from its bindings."""
         return hint_line(declared_bindings(cls))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # In a capture line letters are text: the hint says so rather than offer letter keys.
+        hints = self.query(HintLine)
+        if not hints:
+            return
+        if isinstance(event.widget, Input) and event.widget.id == f"{self.id}-input":
+            hints.first().show(TYPING_HINT)
+        elif not isinstance(event.widget, Input):
+            hints.first().show(self.hint())
 
     def default_focus(self) -> Widget:
         """Return where the keyboard focus goes when the facilitator opens this pane."""
