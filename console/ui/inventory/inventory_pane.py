@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from console.domain.scoring import Item
 from console.domain.text import counted
+from console.domain.voting import VotingMethod
 from console.store.card_links import cards_for_pain_point
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.display import set_display
@@ -79,7 +80,8 @@ class InventoryPane(Pane):
             "leave_input",
             "to the list",
             hint=False,
-            tooltip="Leave the capture line for the list; in the list, clear the marks",
+            tooltip="Leave the capture line for the list; in the list, sort again after "
+            "counting hands, or clear the marks",
         ),
         PaneKey("e", "edit", "edit", tooltip="Edit the pain point (its variants are listed)"),
         PaneKey(
@@ -344,6 +346,8 @@ class InventoryPane(Pane):
         title.append_text(self.rounds.status(listing.scores.ballots))
         if not listing.by_rank:
             title.append("  ·  capture order (o)", style="dim")
+        elif listing.held:
+            title.append("  ·  counting: lines stay put, ranks update (Escape sorts)", style="bold")
         self.query_one("#inventory-title", Static).update(title)
 
     def _show_header(self) -> None:
@@ -380,9 +384,12 @@ class InventoryPane(Pane):
         self.capture_input.focus()
 
     def action_leave_input(self) -> None:
-        """Leave the capture line for the list; in the list, clear the marks."""
+        """Leave the capture line for the list; in the list, sort again after counting hands,
+        or clear the marks."""
         if self.app.focused is self.capture_input:
             self.item_list.focus()
+        elif self.item_list.release_order():
+            self._show_status()
         elif self.item_list.marked:
             self.item_list.clear_marks()
 
@@ -503,10 +510,12 @@ class InventoryPane(Pane):
 
     def action_bump(self, step: int) -> None:
         """Add or take away one raised hand on the pain point under the cursor."""
+        self._hold_while_counting()
         self.rounds.bump(self._item_under_cursor(), step)
 
     def action_type_count(self) -> None:
         """Type the number of raised hands for the pain point under the cursor."""
+        self._hold_while_counting()
         item = self._item_under_cursor()
         point = self.item_list.lines[item] if item is not None else None
         self.rounds.type_count(point, self.item_list.score_of(item) if item is not None else 0)
@@ -540,12 +549,20 @@ class InventoryPane(Pane):
         rounds = self.rounds
         if not rounds.switch(step) or rounds.round_id is None:
             return
+        self.item_list.release_order()
         self.item_list.count_votes(round_votes(self.store, rounds.round_id))
         self.item_list.rerank()
         self._show_themes()
         self._show_status()
 
     # Helpers ----------------------------------------------------------------------------------
+
+    def _hold_while_counting(self) -> None:
+        """In a hand-count round, keep the lines in place: the next pain point stays next."""
+        current = self.rounds.current
+        if current is not None and current.method is VotingMethod.HAND_COUNT:
+            self.item_list.hold_order()
+            self._show_status()
 
     def _item_under_cursor(self) -> str | None:
         """Return the pain point under the list cursor, with a hint when the list is empty."""
