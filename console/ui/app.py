@@ -93,7 +93,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             "f1,question_mark",
             "help",
             "Help",
-            tooltip="This help: all the keys of the console, and the ranking rule",
+            tooltip="This help: all the keys, and the ranking rule",
         ),
         Binding(
             "f2",
@@ -152,7 +152,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             "toggle_projector_theme",
             "Console theme",
             show=False,
-            tooltip="This console's theme: high contrast on or off (the projector keeps its own)",
+            tooltip="This console's theme: high contrast on or off (not the projector's)",
         ),
         Binding(
             "f9",
