@@ -557,3 +557,26 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+async def run_palette_command(pilot: Any, title: str) -> None:
+    """Open the command palette, type a command's title and run it once it is listed first.
+
+    Enter before the palette has searched would run whatever was listed first a moment ago.
+    """
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*title)
+
+    def first_is_wanted() -> bool:
+        results = app.screen.query_one(CommandList)
+        if not results.option_count:
+            return False
+        first = str(results.get_option_at_index(0).prompt)
+        return first.startswith(title) and results.highlighted == 0
+
+    await pilot_wait_until(pilot, first_is_wanted, message=f"the palette lists {title!r} first")
+    await pilot.press("enter")

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from helpers import notices, pilot_wait_until, visible_text, wait_until
-from textual.command import CommandPalette
+from helpers import notices, pilot_wait_until, run_palette_command, visible_text, wait_until
 from textual.widgets import OptionList, Static
 
 from console.domain.room import RoomActivity, new_place_token
@@ -33,7 +32,8 @@ from console.store.room import (
     set_activity,
 )
 from console.ui.app import make_app
-from console.ui.room.join_qr_modal import QUIET_ZONE, JoinQrModal
+from console.ui.common.qr import QUIET_ZONE
+from console.ui.room.join_qr_modal import JoinQrModal
 from console.ui.room.room_modal import RoomModal
 from console.ui.room.room_process import log_path
 
@@ -119,16 +119,12 @@ async def test_the_room_dialog_opens_by_key_focus_on_the_first_choice(store: Wor
 async def test_the_palette_opens_the_room_and_sets_what_phones_do(store: WorkshopStore) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"let phones add pain points", "enter")
+        await run_palette_command(pilot, "Room: let phones add pain points")
         await pilot_wait_until(
             pilot, lambda: room_row(store) == ("pain_points", None), message="activity saved"
         )
         assert "Phones now: add pain points." in notices(app)
-        await pilot.press("ctrl+p")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"Room: server, joining and places", "enter")
+        await run_palette_command(pilot, "Room: server, joining and places")
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, RoomModal), message="dialog")
         assert "phones now: add pain points" in visible_text(app)
 
@@ -296,9 +292,7 @@ async def test_the_console_starts_and_stops_its_room_server(
 async def test_quitting_the_console_stops_its_room_server(store: WorkshopStore) -> None:
     app = make_app(store, room_command=stand_in)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"Room: open to phones", "enter")
+        await run_palette_command(pilot, "Room: open to phones")
         await pilot_wait_until(pilot, lambda: "Room open · 0 joined" in header_room(app))
         process = app.room_process
         assert process is not None and process.pid is not None
@@ -311,9 +305,7 @@ async def test_quitting_the_console_stops_its_room_server(store: WorkshopStore) 
 async def test_a_room_server_that_dies_is_told_in_the_header(store: WorkshopStore) -> None:
     app = make_app(store, room_command=stand_in)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"Room: open to phones", "enter")
+        await run_palette_command(pilot, "Room: open to phones")
         await pilot_wait_until(pilot, lambda: "Room open · 0 joined" in header_room(app))
         assert app.room_process is not None and app.room_process.pid is not None
         os.kill(app.room_process.pid, signal.SIGKILL)
@@ -333,9 +325,7 @@ async def test_a_room_server_that_dies_is_told_in_the_header(store: WorkshopStor
 async def test_sigterm_closes_the_console_and_its_room_server(store: WorkshopStore) -> None:
     app = make_app(store, room_command=stand_in)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot_wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"Room: open to phones", "enter")
+        await run_palette_command(pilot, "Room: open to phones")
         await pilot_wait_until(pilot, lambda: "Room open · 0 joined" in header_room(app))
         assert app.room_process is not None and app.room_process.pid is not None
         pid = app.room_process.pid

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from console.domain.text import clean_user_text
 
@@ -78,3 +79,13 @@ def clean_delegate_name(raw: str) -> str:
 def clean_room_pain_point(raw: str) -> str:
     """Return a pain point sent from a phone as one literal line, or raise TextError."""
     return clean_user_text(raw, max_chars=MAX_PAIN_POINT_CHARS, field="Pain point")
+
+
+def join_address(server_url: str, code: str) -> str:
+    """Return the address a phone opens to join: the server's origin, /join and the room code.
+
+    Only the origin of the recorded address counts: the code can change while the server runs.
+    """
+    parts = urlsplit(server_url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else server_url.rstrip("/")
+    return f"{origin}/join?code={code}"

@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import segno
 from starlette.requests import Request
@@ -17,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from console.domain.capture import TakeawayKind
 from console.domain.ranking import Ranked, top_n
+from console.domain.room import join_address
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
 from console.store.agenda import current_item, load_agenda
 from console.store.card_rounds import CardResult, card_rounds, round_results
@@ -294,14 +294,6 @@ def _takeaway(store: WorkshopStore, payload: dict[str, Any]) -> TakeawayFrame:
 # The join address and its QR code ----------------------------------------------------------
 
 
-def join_address(join_url: str, base_url: str, code: str) -> str:
-    """Return the address a phone opens to join: the server's own origin, /join and the code."""
-    # The room code can change while the server runs: keep only the origin, add today's code.
-    parts = urlsplit(join_url or base_url)
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else base_url.rstrip("/")
-    return f"{origin}/join?code={code}"
-
-
 def qr_svg(text: str) -> bytes:
     """Return text as a QR code in SVG, dark on light, with the quiet zone scanners need."""
     buffer = io.BytesIO()
@@ -327,7 +319,7 @@ def _join_panel(frame: ScreenFrame, request: Request) -> JoinPanel | None:
     """Return the join corner while joining is open, or None."""
     if not frame.room_code or not frame.joining:
         return None
-    url = join_address(request.app.state.room.join_url, str(request.base_url), frame.room_code)
+    url = join_address(request.app.state.room.join_url or str(request.base_url), frame.room_code)
     return JoinPanel(url, frame.room_code, frame.joined)
 
 
@@ -382,7 +374,7 @@ async def qr_code(request: Request) -> Response:
     if not state.code:
         message = "The room is not open yet."
         return Response(message, status_code=404, media_type="text/plain")
-    url = join_address(context.join_url, str(request.base_url), state.code)
+    url = join_address(context.join_url or str(request.base_url), state.code)
     return Response(qr_svg(url), media_type="image/svg+xml")
 
 

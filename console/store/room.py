@@ -16,6 +16,7 @@ from console.domain.room import (
     RoomActivity,
     clean_delegate_name,
     clean_room_pain_point,
+    join_address,
     new_room_code,
     token_hash,
 )
@@ -42,6 +43,13 @@ class RoomState:
     server_url: str
     server_pid: int | None
     server_host: str
+
+    @property
+    def join_url(self) -> str:
+        """Return the address phones open to join, with the code ('' while no server runs)."""
+        if not self.server_url or not self.code or not self.server_running:
+            return ""
+        return join_address(self.server_url, self.code)
 
     @property
     def server_running(self) -> bool:

@@ -13,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+LABELS = {"join": "Join (the QR code phones scan)"}
+"""How the chooser names a view whose mode is not its own best name."""
+
 
 class ProjectorChooserModal(ModalScreen[str | None]):
     """Choose what the projector shows; returns the chosen mode."""
@@ -26,7 +29,11 @@ class ProjectorChooserModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [
-            Option(mode.capitalize() + ("  (showing now)" if mode == self.current else ""), id=mode)
+            Option(
+                LABELS.get(mode, mode.capitalize())
+                + ("  (showing now)" if mode == self.current else ""),
+                id=mode,
+            )
             for mode in self.modes
         ]
         with Vertical(id="projector-chooser", classes="dialog"):

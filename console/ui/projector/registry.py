@@ -6,6 +6,7 @@ from console.ui.projector.agenda_view import AgendaView
 from console.ui.projector.base import ProjectorView
 from console.ui.projector.cards_view import CardsView
 from console.ui.projector.inventory_view import InventoryView
+from console.ui.projector.join_view import JoinView
 from console.ui.projector.takeaway_view import TakeawayView
 
 # Each view module adds its class to VIEWS below.
@@ -14,4 +15,5 @@ VIEWS: dict[str, type[ProjectorView]] = {
     TakeawayView.MODE: TakeawayView,
     CardsView.MODE: CardsView,
     InventoryView.MODE: InventoryView,
+    JoinView.MODE: JoinView,
 }

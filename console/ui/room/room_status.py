@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import urlsplit, urlunsplit
 
 from rich.text import Text
 from textual.message import Message
 
-from console.domain.room import RoomActivity
+from console.domain.room import RoomActivity, join_address
 from console.store.changes import Feature
 from console.store.core import WorkshopStore
 from console.store.room import RoomState, phone_round, room_counts, room_state
@@ -103,12 +102,6 @@ def read_status(store: WorkshopStore, process: RoomProcess | None) -> RoomStatus
         ballots=ballots,
         started_here=own_pid is not None and state.server_pid == own_pid,
     )
-
-
-def join_address(server_url: str, code: str) -> str:
-    """Return the join page's address on the recorded server, with the room code."""
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/join", f"code={code}", ""))
 
 
 def _server_state(state: RoomState, process: RoomProcess | None) -> ServerState:
