@@ -95,6 +95,11 @@ def open_read_only(path: Path | str) -> ReadOnlyWorkshop:
     return ReadOnlyWorkshop(path, connection, version)
 
 
+def current_revision(reader: Reader) -> int:
+    """Return the revision of the last action committed, as the reader sees the file."""
+    return int(reader.query("SELECT rev FROM revision")[0]["rev"])
+
+
 def table_columns(reader: Reader, table: str) -> list[str]:
     """Return a table's column names in their declared order."""
     return [row["name"] for row in reader.query(f'PRAGMA table_info("{table}")')]

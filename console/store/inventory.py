@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from console.domain.capture import parse_pain_point
+from console.domain.scoring import survivors
 from console.domain.text import clean_user_text
 from console.store.core import Row, StoreError, Transaction, WorkshopStore
+from console.store.export import Reader
 
 MAX_THEME_CHARS = 80
 
@@ -38,28 +40,135 @@ class Theme:
     created_at: str
 
 
-def changed_pain_points(store: WorkshopStore, since_rev: int = 0) -> list[PainPoint]:
+_POINT_COLUMNS = (
+    "id, text, position, raised_by, theme_id, merged_into_id, created_at, deleted_at, origin"
+)
+
+
+def changed_pain_points(store: Reader, since_rev: int = 0) -> list[PainPoint]:
     """Return pain points written after since_rev (deleted and merged ones included)."""
     rows = store.query(
-        "SELECT id, text, position, raised_by, theme_id, merged_into_id, created_at, deleted_at, "
+        f"SELECT {_POINT_COLUMNS} "
         # The revision's index, not the position's: the position index would read every row.
-        "origin FROM pain_points INDEXED BY pain_points_rev WHERE rev > ? ORDER BY position",
+        "FROM pain_points INDEXED BY pain_points_rev WHERE rev > ? ORDER BY position",
         [since_rev],
     )
-    return [
-        PainPoint(
-            id=row["id"],
-            text=row["text"],
-            position=int(row["position"]),
-            raised_by=row["raised_by"],
-            theme_id=row["theme_id"],
-            merged_into_id=row["merged_into_id"],
-            created_at=row["created_at"],
-            deleted_at=row["deleted_at"],
-            origin=row["origin"],
+    return [_pain_point(row) for row in rows]
+
+
+def _pain_point(row: Row) -> PainPoint:
+    return PainPoint(
+        id=row["id"],
+        text=row["text"],
+        position=int(row["position"]),
+        raised_by=row["raised_by"],
+        theme_id=row["theme_id"],
+        merged_into_id=row["merged_into_id"],
+        created_at=row["created_at"],
+        deleted_at=row["deleted_at"],
+        origin=row["origin"],
+    )
+
+
+def has_more_pain_points(store: Reader, count: int) -> bool:
+    """Tell whether the workshop holds more than count pain points (reading at most count+1)."""
+    rows = store.query(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM pain_points WHERE deleted_at IS NULL LIMIT ?)",
+        [count + 1],
+    )
+    return int(rows[0]["n"]) > count
+
+
+def leading_pain_points(store: WorkshopStore, round_id: str | None, count: int) -> list[PainPoint]:
+    """Return the live pain points a round's ranking starts with: at least the first count shown
+    ones (all those tied with the last of them too) and the rows merged into them.
+
+    Without a round that is the first count by number. With one, the round's votes are summed
+    per pain point in the index alone; the few pain points that merges touch are added whole,
+    so that domain/scoring can score what is returned exactly as it scores everything.
+    """
+    with store.snapshot():
+        merged = store.query(
+            "SELECT id, merged_into_id FROM pain_points "
+            "WHERE merged_into_id IS NOT NULL AND deleted_at IS NULL"
         )
-        for row in rows
-    ]
+        chains: dict[str, str | None] = {row["id"]: row["merged_into_id"] for row in merged}
+        targets = {into for into in chains.values() if into is not None} - chains.keys()
+        for live in _points_by_id(store, targets):
+            chains[live.id] = None
+        survivor = survivors(chains)
+        # Pain points with rows merged into them, and the rows themselves: returned whole.
+        merging = {end for row, end in survivor.items() if end != row}
+        chosen = set(merging) | {row for row, end in survivor.items() if end in merging}
+        skip = chains.keys() | merging  # merged rows are not shown; merging ones are chosen
+        if round_id is not None:
+            chosen |= _best_scored(store, round_id, count + len(merging), skip)
+        # Too few with votes: pain points without any follow by their number.
+        filler = store.query(
+            f"SELECT {_POINT_COLUMNS} FROM pain_points INDEXED BY pain_points_position "
+            "WHERE deleted_at IS NULL AND merged_into_id IS NULL ORDER BY position LIMIT ?",
+            [count + len(chosen) if len(chosen - chains.keys()) < count else 0],
+        )
+        points = {point.id: point for point in map(_pain_point, filler)}
+        points.update((point.id, point) for point in _points_by_id(store, chosen - points.keys()))
+    return sorted(points.values(), key=lambda point: (point.position, point.created_at))
+
+
+def _best_scored(store: Reader, round_id: str, count: int, skip: set[str]) -> set[str]:
+    """Return the pain points with the most points then voters in a round: at least count live
+    ones not in skip, with every pain point tied with the last of them."""
+    scores = (
+        "SELECT pain_point_id AS id, sum(points) AS score, "
+        "count(DISTINCT participant_id) AS voters FROM pain_point_votes "
+        "INDEXED BY pain_point_votes_round_scores "
+        "WHERE round_id = :round AND deleted_at IS NULL GROUP BY pain_point_id"
+    )
+    limit = count * 2 + 10
+    while True:
+        rows = store.query(
+            f"{scores} ORDER BY score DESC, voters DESC LIMIT :limit",
+            {"round": round_id, "limit": limit},
+        )
+        candidates = [row for row in rows if row["id"] not in skip]
+        live = {point.id for point in _points_by_id(store, {row["id"] for row in candidates})}
+        found = [row for row in candidates if row["id"] in live]
+        if len(found) >= count or len(rows) < limit:
+            break
+        limit *= 4  # deleted pain points kept their votes: look further down
+    if not found:
+        return set()
+    last = found[min(count, len(found)) - 1]
+    key = (last["score"], last["voters"])
+    above = {row["id"] for row in found if (row["score"], row["voters"]) > key}
+    # Pain points tied with the last one rank by their number: the lowest numbers are shown.
+    tied = store.query(
+        f"SELECT t.id FROM ({scores} HAVING score = :score AND voters = :voters) t "
+        "JOIN pain_points p ON p.id = t.id "
+        "WHERE p.deleted_at IS NULL AND p.merged_into_id IS NULL "
+        "ORDER BY p.position, p.created_at LIMIT :limit",
+        {"round": round_id, "score": key[0], "voters": key[1], "limit": count + len(skip)},
+    )
+    return above | {row["id"] for row in tied if row["id"] not in skip}
+
+
+def _points_by_id(store: Reader, ids: set[str]) -> list[PainPoint]:
+    """Return the live pain points among ids."""
+    chosen = sorted(ids)
+    found: list[PainPoint] = []
+    for start in range(0, len(chosen), 500):
+        chunk = chosen[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.extend(
+            map(
+                _pain_point,
+                store.query(
+                    f"SELECT {_POINT_COLUMNS} FROM pain_points "
+                    f"WHERE id IN ({marks}) AND deleted_at IS NULL",
+                    chunk,
+                ),
+            )
+        )
+    return found
 
 
 def live_themes(store: WorkshopStore) -> list[Theme]:

@@ -60,6 +60,39 @@ def _fixed_width(width: int) -> int:
     )
 
 
+@dataclass
+class ListModel:
+    """What the list shows, built apart from the widget (in a worker thread for a big file)."""
+
+    lines: dict[str, PainPoint]
+    scores: LiveScores
+    ranking: SortedIds
+    captured: SortedIds
+
+
+def build_model(
+    points: Iterable[PainPoint], themes: Iterable[Item], votes: Iterable[Vote]
+) -> ListModel:
+    """Score every pain point and sort them both ways: touches no widget, so any thread may."""
+    lines = {point.id: point for point in points if point.deleted_at is None}
+    scores = LiveScores()
+    scores.set_themes(themes)
+    scores.apply_rows((point.id, point.merged_into_id, point.theme_id) for point in lines.values())
+    scores.count_votes(votes)
+    shown = [
+        scored(
+            Item(point.id, point.text, point.position, point.created_at), scores.tallies.get(item)
+        )
+        for item, point in lines.items()
+        if scores.is_shown(item)
+    ]
+    ranking = SortedIds(display_key)
+    ranking.reset(shown)
+    captured = SortedIds(_capture_key)
+    captured.reset(shown)
+    return ListModel(lines, scores, ranking, captured)
+
+
 class InventoryList(ScrollView, can_focus=True):
     """Pain points in ranked (or capture) order with a cursor and marks; only visible lines draw."""
 
@@ -223,6 +256,23 @@ class InventoryList(ScrollView, can_focus=True):
         self._dirty = set()
         if self._held is not None:
             self._held = self._still_held(self._held)
+        self._place_cursor(keep)
+
+    def adopt(self, model: ListModel) -> None:
+        """Show a model built elsewhere in place of this one, keeping the cursor's pain point."""
+        keep = self.cursor_id
+        self.lines = model.lines
+        self.scores = model.scores
+        self.ranking = model.ranking
+        self.captured = model.captured
+        self.marked &= model.lines.keys()
+        self._dirty = set()
+        if self._held is not None:
+            self._held = self._still_held(self._held)
+        self._place_cursor(keep)
+
+    def _place_cursor(self, keep: str | None) -> None:
+        """Size the list to its rows, put the cursor back on keep (if shown) and redraw."""
         self.virtual_size = Size(0, len(self.order))
         index = self._index_of(keep) if keep is not None else None
         self.cursor = index if index is not None else min(self.cursor, max(len(self.order) - 1, 0))

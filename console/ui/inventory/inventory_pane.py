@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -11,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.domain.scoring import Item
 from console.domain.text import counted
@@ -18,6 +25,7 @@ from console.domain.voting import VotingMethod
 from console.store.card_links import cards_for_pain_point
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.display import set_display
+from console.store.export import current_revision, open_read_only
 from console.store.inventory import (
     assign_theme,
     capture_pain_point,
@@ -25,6 +33,8 @@ from console.store.inventory import (
     create_theme,
     delete_pain_point,
     edit_pain_point,
+    has_more_pain_points,
+    leading_pain_points,
     live_themes,
     merge_pain_points,
     merge_themes,
@@ -36,9 +46,10 @@ from console.store.inventory_votes import round_votes, theme_items, voted_items_
 from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput
 from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import Pane, cell
+from console.ui.common.report_export import cyclic_collection_paused
 from console.ui.common.text import literal
 from console.ui.inventory.ballot_bar import BallotInput
-from console.ui.inventory.inventory_list import InventoryList, header_line
+from console.ui.inventory.inventory_list import InventoryList, ListModel, build_model, header_line
 from console.ui.inventory.inventory_modals import (
     InventoryProjectorModal,
     ProjectorChoice,
@@ -189,12 +200,23 @@ class InventoryPane(Pane):
         ("Up/Down in ballots", "Previous/next delegate; re-entering replaces a ballot"),
     )
 
+    EAGER_ROWS: ClassVar[int] = 2_000
+    """Up to this many pain points, the first build reads them all before it shows the pane."""
+    FIRST_SCREEN: ClassVar[int] = 100
+    """Beyond that, it shows this many first (a screen's worth) and loads the rest in a worker."""
+
     def __init__(self, store: Any, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
         self.projector_top = 10
         self._reveal_id: str | None = None
         self.themes: list[Item] = []
         """The live themes, merged ones too."""
+        self._loading: Worker[tuple[int, ListModel]] | None = None
+        """The worker loading every pain point after the first screen (None: all are loaded)."""
+        self._loading_round: str | None = None
+        self._load_pending = False
+        self._eager = False
+        """Load everything at once on the next full sync (after a worker failed)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
@@ -271,9 +293,19 @@ class InventoryPane(Pane):
             shown.append_text(literal(card.title, width=32))
         links.update(shown)
 
+    @property
+    def loading(self) -> bool:
+        """Tell whether the first screen is shown while the rest of the pain points load."""
+        return self._load_pending or self._loading is not None
+
     def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Take in only what changed since since_rev and re-rank."""
         if since_rev and not (changed & self.WATCHED):
+            return
+        if self.loading:
+            return  # the loaded pain points catch up with everything written meanwhile
+        if not since_rev and not self._eager and has_more_pain_points(self.store, self.EAGER_ROWS):
+            self._show_first_screen()
             return
         if not since_rev or changed & {Feature.CARD_LINKS, Feature.CARDS}:
             self._show_links(self.item_list.cursor_id)
@@ -319,6 +351,69 @@ class InventoryPane(Pane):
         if full:
             self._show_header()
 
+    def _show_first_screen(self) -> None:
+        """Show the round's leading pain points at once; load the rest in a worker thread."""
+        listing = self.item_list
+        listing.theme_names = theme_names(self.store)
+        self.themes = theme_items(self.store)
+        listing.scores.set_themes(self.themes)
+        self.rounds.reload()
+        current = self.rounds.current
+        round_id = current.id if current is not None else None
+        points = leading_pain_points(self.store, round_id, self.FIRST_SCREEN)
+        listing.apply_changes(points)
+        self.rounds.pain_points = listing.lines
+        members = [point.id for point in points]
+        listing.count_votes(round_votes(self.store, round_id, members) if round_id else [])
+        listing.show_scores = current is not None
+        listing.rerank()
+        self._show_links(listing.cursor_id)
+        self._show_status()
+        self._show_header()
+        self._loading_round = round_id
+        self._load_pending = True
+        # Started once the first screen is painted: the worker's Python work shares the
+        # interpreter with the UI thread, and the first screen goes first.
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        """Load every pain point in a worker thread."""
+        self._load_pending = False
+        if self.being_removed:
+            return
+        self._loading = self.run_worker(
+            partial(_load_every_pain_point, self.store.path, self._loading_round),
+            name="inventory-load",
+            group="inventory-load",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Show every pain point once the worker has loaded them, caught up with what changed."""
+        worker = event.worker
+        if worker is not self._loading or not worker.is_finished:
+            return
+        self._loading = None
+        if self.being_removed:
+            return
+        if event.state is not WorkerState.SUCCESS or worker.result is None:
+            if event.state is WorkerState.ERROR:
+                self.notify(str(worker.error), severity="error")
+            self._eager = True  # load on this thread instead: slower, but complete
+            self.sync(0, EVERY_FEATURE)
+            return
+        rev, model = worker.result
+        listing = self.item_list
+        listing.adopt(model)
+        current = self.rounds.current
+        if (current.id if current is not None else None) != self._loading_round:
+            # Another round was shown meanwhile ([ or ]): count its votes instead.
+            listing.count_votes(round_votes(self.store, current.id) if current else [])
+        # Themes, names and the round are read again: the first screen read them earlier.
+        changed = self.store.changed_features(rev) | {Feature.THEMES, Feature.ROUNDS}
+        self.sync(rev, changed)
+
     def _show_themes(self) -> None:
         """Redraw the small theme table, keeping the cursor on the same theme."""
         table = self.theme_table
@@ -342,6 +437,11 @@ class InventoryPane(Pane):
     def _show_status(self) -> None:
         """Show how many pain points there are and the current round."""
         listing = self.item_list
+        if self.loading:
+            title = Text(f"{self.TITLE}  ·  the leading pain points", style="bold")
+            title.append("  ·  loading the others…", style="dim")
+            self.query_one("#inventory-title", Static).update(title)
+            return
         title = Text(f"{self.TITLE}  ·  {counted(listing.row_count, 'pain point')}", style="bold")
         title.append_text(self.rounds.status(listing.scores.ballots))
         if not listing.by_rank:
@@ -618,3 +718,53 @@ class InventoryPane(Pane):
                 self.post_message(self.Edited())
 
         self.app.push_screen(modal, closed)
+
+
+def _load_every_pain_point(path: Path, round_id: str | None) -> tuple[int, ListModel] | None:
+    """Read every pain point, the themes and the round's votes in one snapshot on this thread's
+    own read-only connection, and build the list from them; None if the pane went away."""
+    worker = get_current_worker()
+    with (
+        open_read_only(path) as reader,
+        reader.snapshot(),
+        cyclic_collection_paused(),
+        ui_thread_first(),
+    ):
+        rev = current_revision(reader)
+        points = changed_pain_points(reader, 0)
+        themes = theme_items(reader)
+        votes = round_votes(reader, round_id) if round_id is not None else []
+        if worker.is_cancelled:
+            return None
+        model = build_model(points, themes, votes)
+        del points, votes
+        # The list lives as long as the pane: the collections to come need not scan it. Else
+        # the first one after the pause would, holding every thread for half a second.
+        gc.freeze()
+        return rev, model
+
+
+@contextmanager
+def ui_thread_first() -> Iterator[None]:
+    """Hand the interpreter back to the UI thread within 0.5 ms while this thread computes.
+
+    Python lets a thread that wants the interpreter wait up to 5 ms for a busy one, and the UI
+    thread gives it up on every wait for input or the file: loading 100,000 pain points beside
+    it made each key wait 100 ms and more. Loads may overlap, so the first one sets it back.
+    """
+    global _ui_first_depth
+    if _ui_first_depth == 0:
+        _switch_interval[0] = sys.getswitchinterval()
+        sys.setswitchinterval(UI_SWITCH_SECONDS)
+    _ui_first_depth += 1
+    try:
+        yield
+    finally:
+        _ui_first_depth -= 1
+        if _ui_first_depth == 0:
+            sys.setswitchinterval(_switch_interval[0])
+
+
+UI_SWITCH_SECONDS = 0.0005
+_ui_first_depth = 0
+_switch_interval = [0.005]
