@@ -10,7 +10,9 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from console.domain.capture import ThemeMatch
 from console.ui.common.pane import TablePane
+from console.ui.common.text import literal
 
 MAX_PASTE_CHARS = 10_000
 
@@ -37,12 +39,55 @@ class CaptureInput(Input):
         self.replace(text, start, end)
 
 
+def start_capture(line: Input, event: events.Key) -> bool:
+    """Start capture with a printable key typed on a pane's list: focus the line, type the key.
+
+    Keys bound on the list act before a key gets here, so a pane key is never typed as text,
+    and any other character is kept rather than lost. Tell whether the key was taken.
+    """
+    character = event.character
+    if not event.is_printable or character is None or character.isspace():
+        return False
+    event.stop()
+    event.prevent_default()
+    # Focus now, not through the app's queue: the next key typed goes to the line.
+    line.screen.set_focus(line)
+    line.insert_text_at_cursor(character)
+    return True
+
+
+class CaptureHint(Static):
+    """The line under a capture line: which theme its #theme means, before Enter saves it."""
+
+    DEFAULT_CSS = """
+    CaptureHint {
+        height: 1;
+        color: $text-muted;
+    }
+    CaptureHint.-new-theme {
+        color: $warning;
+        text-style: bold;
+    }
+    CaptureHint.-ambiguous {
+        color: $error;
+        text-style: bold;
+    }
+    """
+
+    def show_theme(self, match: ThemeMatch | None) -> None:
+        """Show the theme a typed #theme means, marking a new one and an ambiguous one."""
+        self.set_class(match is not None and match.new, "-new-theme")
+        self.set_class(match is not None and bool(match.candidates), "-ambiguous")
+        self.update(literal(match.hint if match else ""))
+
+
 class CapturePane(TablePane):
     """A table pane with a capture input that commits each line durably."""
 
     BINDINGS: ClassVar = [
         Binding("delete", "delete_row", "Delete"),
         Binding("enter", "focus_capture", "Capture", show=False),
+        Binding("escape", "leave_input", "To the list", show=False),
     ]
 
     PLACEHOLDER: ClassVar[str] = ""
@@ -77,12 +122,21 @@ class CapturePane(TablePane):
         if self._attempt(self.save, event.value):
             event.input.value = ""
 
-    def default_focus(self) -> Widget:
+    def on_key(self, event: events.Key) -> None:
+        if not isinstance(self.app.focused, Input):
+            start_capture(self.capture_input, event)
+
+    def start_focus(self) -> Widget:
         return self.capture_input
 
     def action_focus_capture(self) -> None:
         """Go back to the capture line."""
         self.capture_input.focus()
+
+    def action_leave_input(self) -> None:
+        """Leave a text field (the capture line, a search) for the list."""
+        if isinstance(self.app.focused, Input):
+            self.table.focus()
 
     def action_delete_row(self) -> None:
         """Delete the selected row; Ctrl+Z brings it back."""

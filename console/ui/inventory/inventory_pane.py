@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from console.domain.capture import typed_theme
 from console.domain.scoring import Item
 from console.domain.text import counted
 from console.store.card_links import cards_for_pain_point
@@ -24,6 +25,7 @@ from console.store.inventory import (
     create_theme,
     delete_pain_point,
     edit_pain_point,
+    live_theme_names,
     live_themes,
     merge_pain_points,
     merge_themes,
@@ -32,7 +34,12 @@ from console.store.inventory import (
     variant_texts,
 )
 from console.store.inventory_votes import round_votes, theme_items, voted_items_since
-from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput
+from console.ui.common.capture import (
+    MAX_PASTE_CHARS,
+    CaptureHint,
+    CaptureInput,
+    start_capture,
+)
 from console.ui.common.pane import Pane, cell
 from console.ui.common.text import literal
 from console.ui.inventory.ballot_bar import BallotInput
@@ -67,7 +74,10 @@ class InventoryPane(Pane):
             Feature.CARDS,
         }
     )
-    PLACEHOLDER = "Pain point, then Enter   (#theme sets the theme, @name who raised it)"
+    PLACEHOLDER = (
+        'Pain point, then Enter   (#theme or the start of its name, #"New theme", '
+        "@name who raised it)"
+    )
 
     BINDINGS: ClassVar = [
         Binding("n", "focus_capture", "New"),
@@ -98,12 +108,15 @@ class InventoryPane(Pane):
         self._reveal_id: str | None = None
         self.themes: list[Item] = []
         """The live themes, merged ones too."""
+        self.theme_choices: list[str] = []
+        """The live themes' names, which a typed #theme is matched against."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
         yield CaptureInput(
             placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id="inventory-input"
         )
+        yield CaptureHint(id="inventory-capture-hint")
         with Horizontal(id="inventory-body"):
             with Vertical(id="inventory-items"):
                 yield Static(id="inventory-header")
@@ -152,6 +165,9 @@ class InventoryPane(Pane):
         return self.query_one(RoundsPanel)
 
     def default_focus(self) -> Widget:
+        return self.item_list
+
+    def start_focus(self) -> Widget:
         return self.capture_input
 
     # Keeping in step with the file ------------------------------------------------------------
@@ -186,6 +202,8 @@ class InventoryPane(Pane):
         themes_changed = full or Feature.THEMES in changed
         if themes_changed:
             listing.theme_names = theme_names(self.store)
+            self.theme_choices = live_theme_names(self.store)
+            self._show_typed_theme(self.capture_input.value)
             self.themes = theme_items(self.store)
             listing.scores.set_themes(self.themes)
         if full or Feature.PAIN_POINTS in changed:
@@ -268,6 +286,19 @@ class InventoryPane(Pane):
         if self._attempt(lambda: saved.append(capture_pain_point(self.store, event.value))):
             event.input.value = ""
             self._reveal_id = saved[0]
+
+    def on_key(self, event: events.Key) -> None:
+        if not isinstance(self.app.focused, Input):
+            start_capture(self.capture_input, event)
+
+    @on(Input.Changed, "#inventory-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show_typed_theme(event.value)
+
+    def _show_typed_theme(self, value: str) -> None:
+        """Say under the capture line which theme its #theme means (or that it is new)."""
+        self.query_one(CaptureHint).show_theme(typed_theme(value, self.theme_choices))
 
     @on(RoundsPanel.Hint)
     def _hint(self, event: RoundsPanel.Hint) -> None:
