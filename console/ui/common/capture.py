@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -19,7 +19,15 @@ MAX_PASTE_CHARS = 10_000
 
 class CaptureInput(Input):
     """A capture line that keeps every line of a paste and refuses, with a message, a paste
-    too long for it (a plain Input keeps only the first line, or drops the paste silently)."""
+    too long for it (a plain Input keeps only the first line, or drops the paste silently).
+
+    Coming back to it keeps what it holds: its text is not selected, so a key typed then adds
+    to the text instead of replacing it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -50,9 +58,10 @@ def start_capture(line: Input, event: events.Key) -> bool:
         return False
     event.stop()
     event.prevent_default()
-    # Focus now, not through the app's queue: the next key typed goes to the line.
+    # Focus now, not through the app's queue, so the next key typed goes to the line; the key
+    # goes to the line's queue behind its focus, as if typed there.
     line.screen.set_focus(line)
-    line.insert_text_at_cursor(character)
+    line.post_message(events.Key(event.key, character))
     return True
 
 
