@@ -47,6 +47,12 @@ class CaptureInput(Input):
         self.replace(text, start, end)
 
 
+def focus_now(widget: Widget) -> None:
+    """Focus a widget at once, not through the app's queue (as Widget.focus does), so that a
+    key typed right after the key that moved the focus reaches it."""
+    widget.screen.set_focus(widget)
+
+
 def start_capture(line: Input, event: events.Key) -> bool:
     """Start capture with a printable key typed on a pane's list: focus the line, type the key.
 
@@ -60,7 +66,7 @@ def start_capture(line: Input, event: events.Key) -> bool:
     event.prevent_default()
     # Focus now, not through the app's queue, so the next key typed goes to the line; the key
     # goes to the line's queue behind its focus, as if typed there.
-    line.screen.set_focus(line)
+    focus_now(line)
     line.post_message(events.Key(event.key, character))
     return True
 
@@ -140,12 +146,12 @@ class CapturePane(TablePane):
 
     def action_focus_capture(self) -> None:
         """Go back to the capture line."""
-        self.capture_input.focus()
+        focus_now(self.capture_input)
 
     def action_leave_input(self) -> None:
         """Leave a text field (the capture line, a search) for the list."""
         if isinstance(self.app.focused, Input):
-            self.table.focus()
+            focus_now(self.table)
 
     def action_delete_row(self) -> None:
         """Delete the selected row; Ctrl+Z brings it back."""

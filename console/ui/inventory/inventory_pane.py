@@ -38,6 +38,7 @@ from console.ui.common.capture import (
     MAX_PASTE_CHARS,
     CaptureHint,
     CaptureInput,
+    focus_now,
     start_capture,
 )
 from console.ui.common.pane import Pane, cell
@@ -313,12 +314,12 @@ class InventoryPane(Pane):
 
     def action_focus_capture(self) -> None:
         """Go to the capture line."""
-        self.capture_input.focus()
+        focus_now(self.capture_input)
 
     def action_leave_input(self) -> None:
         """Leave the capture line for the list; in the list, clear the marks."""
         if self.app.focused is self.capture_input:
-            self.item_list.focus()
+            focus_now(self.item_list)
         elif self.item_list.marked:
             self.item_list.clear_marks()
 

@@ -36,7 +36,7 @@ from console.store.takeaways import (
     toggle_link,
     toggle_tag,
 )
-from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane
+from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane, focus_now
 from console.ui.common.confirm_modal import ConfirmModal
 from console.ui.common.pane import cell
 from console.ui.common.text import literal
@@ -430,7 +430,7 @@ class TakeawaysPane(CapturePane):
 
     def action_search(self) -> None:
         """Go to the search line."""
-        self.search_input.focus()
+        focus_now(self.search_input)
 
     def action_toggle_actions(self) -> None:
         """Show only the actions, with their status, or everything again."""
