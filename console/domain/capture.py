@@ -183,14 +183,14 @@ def _known_theme(value: str, known: dict[str, str]) -> ThemeMatch:
     """Return the theme one typed word (or underscored words) means: exact, prefix, or new.
 
     A theme whose name starts with what was typed comes first; failing that, one with a word
-    that starts with it. Two or more at the same step are ambiguous.
+    (or words) just as typed. Two or more at the same step are ambiguous.
     """
     key = _theme_key(value)
     if key in known:
         return ThemeMatch(value, known[key])
     for matches in (
         [name for theme, name in known.items() if theme.startswith(key)],
-        [name for theme, name in known.items() if f" {key}" in f" {theme}"],
+        [name for theme, name in known.items() if f" {key} " in f" {theme} "],
     ):
         if len(matches) == 1:
             return ThemeMatch(value, matches[0])

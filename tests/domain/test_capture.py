@@ -247,7 +247,8 @@ TEMPLATE_THEMES = ("People and culture", "Strategic fit", "Ways of working", "Va
     [
         ("Silos #people", "Silos", "People and culture"),  # the start of its name
         ("Silos #PEOPLE", "Silos", "People and culture"),
-        ("Silos #culture", "Silos", "People and culture"),  # the start of one of its words
+        ("Silos #culture", "Silos", "People and culture"),  # one of its words
+        ("Silos #and_culture", "Silos", "People and culture"),
         ("Silos #fit", "Silos", "Strategic fit"),
         ("x #People and culture", "x", "People and culture"),  # its name, as spelt
         ("x #people and culture, mostly", "x mostly", "People and culture"),
@@ -271,6 +272,8 @@ def test_a_typed_theme_means_the_known_theme_it_spells_or_starts(
         ("Silos #New_theme", "New theme"),
         ("Silos #“Tooling debt”", "Tooling debt"),
         ("Silos #budget", "budget"),
+        ("Silos #cult", "cult"),  # neither the start of a name nor one of its words
+        ("Silos #A", "A"),
     ],
 )
 def test_a_theme_no_known_theme_answers_to_is_new(typed: str, theme: str) -> None:

@@ -55,7 +55,11 @@ KEY_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Inventory (pain points)",
         (
             ("n or Enter", "From the list: go to the capture line (Escape goes back)"),
-            ("#theme @name", "While typing: set the theme (created if new) and who raised it"),
+            (
+                "#theme @name",
+                'While typing: the theme (its name or start: #people; new: #"Name" or '
+                "#New_name, marked before Enter) and who raised it",
+            ),
             ("Up/Down, PgUp/PgDn", "Move through the pain points; Home/End first/last"),
             ("e", "Edit the pain point under the cursor (its variants are listed)"),
             ("Delete", "Delete the pain point (Ctrl+Z brings it back)"),
@@ -101,7 +105,7 @@ KEY_MAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("i: q: d: o: a:", "Line prefix: insight, quote, decision, open question, action"),
             ("F7 / Alt+i q d o a", "Kind of the next lines (shown left of the capture line)"),
-            ("-- name", "After a quote: its speaker (remembered for the next quotes)"),
+            ("-- name", "At the end of any line: who said it (a quote's is kept for the next)"),
             ("@owner !date", "In an action: owner and due date (2026-12-01, friday, +7)"),
             ("#tag", "Competence area (or alias) or theme; unknown: asks to create a theme"),
             ("Ctrl+F or /", "Search: words, kind:quote, #tag, @speaker, item:now, status:open"),

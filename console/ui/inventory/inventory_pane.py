@@ -75,10 +75,7 @@ class InventoryPane(Pane):
             Feature.CARDS,
         }
     )
-    PLACEHOLDER = (
-        'Pain point, then Enter   (#theme or the start of its name, #"New theme", '
-        "@name who raised it)"
-    )
+    PLACEHOLDER = 'Pain point, then Enter  (#theme or its start, #"New theme", @name)'
 
     BINDINGS: ClassVar = [
         Binding("n", "focus_capture", "New"),
