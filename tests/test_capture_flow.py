@@ -232,6 +232,11 @@ async def test_after_a_pane_switch_pane_keys_act_and_other_keys_start_capture(
         await pilot.press("slash", *"ask", "escape")
         await pilot.pause()
         assert app.focused is table
+        # Enter on the list goes back to the capture line, where the half-typed line waits.
+        await pilot.press("enter", *" more")
+        await pilot.pause()
+        assert app.focused is capture and capture.value == "half typed more"
+        await pilot.press("escape")
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.focused, InventoryList)

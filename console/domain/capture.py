@@ -25,6 +25,8 @@ _TRAILING_PUNCTUATION = ".,;:?!)]}'’"
 _NEXT_WORD = re.compile(r"\s+(?P<word>\S+)")
 MAX_THEME_WORDS = 12
 """Most words after a # that can still be part of a theme's name."""
+MIN_WORD_START = 3
+"""Fewest letters of a word inside a theme's name that pick that theme (`#cul`: culture)."""
 
 _TAKEAWAY_PREFIX = re.compile(r"^\s*(?P<prefix>[iqdoa?])\s*:\s*", re.IGNORECASE)
 
@@ -183,14 +185,16 @@ def _known_theme(value: str, known: dict[str, str]) -> ThemeMatch:
     """Return the theme one typed word (or underscored words) means: exact, prefix, or new.
 
     A theme whose name starts with what was typed comes first; failing that, one with a word
-    (or words) just as typed. Two or more at the same step are ambiguous.
+    that starts with it (a whole word when fewer than MIN_WORD_START letters were typed, so
+    `#A` is not every theme with "and" in it). Two or more at the same step are ambiguous.
     """
     key = _theme_key(value)
     if key in known:
         return ThemeMatch(value, known[key])
+    word = f" {key}" if len(key) >= MIN_WORD_START else f" {key} "
     for matches in (
         [name for theme, name in known.items() if theme.startswith(key)],
-        [name for theme, name in known.items() if f" {key} " in f" {theme} "],
+        [name for theme, name in known.items() if word in f" {theme} "],
     ):
         if len(matches) == 1:
             return ThemeMatch(value, matches[0])

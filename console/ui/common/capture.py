@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
@@ -69,6 +71,17 @@ def start_capture(line: Input, event: events.Key) -> bool:
     focus_now(line)
     line.post_message(events.Key(event.key, character))
     return True
+
+
+class CaptureTable(DataTable[Any]):
+    """A capture pane's list, on which Enter goes to the capture line (even with no rows)."""
+
+    @dataclass
+    class ToCapture(Message):
+        """Enter was pressed on the list: the pane moves the focus to its capture line."""
+
+    def action_select_cursor(self) -> None:
+        self.post_message(self.ToCapture())
 
 
 class CaptureHint(Static):
@@ -140,6 +153,11 @@ class CapturePane(TablePane):
     def on_key(self, event: events.Key) -> None:
         if not isinstance(self.app.focused, Input):
             start_capture(self.capture_input, event)
+
+    @on(CaptureTable.ToCapture)
+    def _to_capture(self, event: CaptureTable.ToCapture) -> None:
+        event.stop()
+        focus_now(self.capture_input)
 
     def start_focus(self) -> Widget:
         return self.capture_input

@@ -36,7 +36,13 @@ from console.store.takeaways import (
     toggle_link,
     toggle_tag,
 )
-from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane, focus_now
+from console.ui.common.capture import (
+    MAX_PASTE_CHARS,
+    CaptureInput,
+    CapturePane,
+    CaptureTable,
+    focus_now,
+)
 from console.ui.common.confirm_modal import ConfirmModal
 from console.ui.common.pane import cell
 from console.ui.common.text import literal
@@ -124,7 +130,7 @@ class TakeawaysPane(CapturePane):
                 placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input"
             )
         yield Input(placeholder=self.SEARCH_PLACEHOLDER, max_length=500, id=f"{self.id}-search")
-        table: DataTable[Any] = DataTable(
+        table: DataTable[Any] = CaptureTable(
             cursor_type="row", zebra_stripes=True, id=f"{self.id}-table"
         )
         for label, width in self.COLUMNS:
