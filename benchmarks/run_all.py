@@ -21,6 +21,7 @@ FULL = [
     ("live.py", "10000"),
     ("export.py", "10000"),
     ("memory.py", "10000"),
+    ("room.py", "--delegates=200"),
 ]
 QUICK = [
     ("startup.py", "3"),
@@ -30,6 +31,7 @@ QUICK = [
     ("live.py", "1000"),
     ("export.py", "1000"),
     ("memory.py", "1000"),
+    ("room.py", "--delegates=50"),
 ]
 HEADER = ("what", "figure", "floor (same run)", "ratio", "target", "met?")
 

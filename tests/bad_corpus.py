@@ -29,7 +29,7 @@ from console.store.decks import add_card
 from console.store.export import open_read_only
 from console.store.format import SYNCED_TABLES
 from console.store.importer import import_records
-from console.store.inventory import capture_pain_point, create_theme
+from console.store.inventory import assign_theme, capture_pain_point, create_theme
 from console.store.inventory_votes import open_round
 from console.store.takeaways import capture_takeaway
 from console.store.workshop import update_workshop_details, workshop_details
@@ -95,8 +95,9 @@ def with_injections(folder: Path) -> Path:
             vote_cap=details.settings.vote_cap,
             pick_count=details.settings.pick_count,
         )
-        create_theme(store, f"Theme {SCRIPT}")
-        capture_pain_point(store, f"Pain {SCRIPT}")
+        theme = create_theme(store, f"Theme {SCRIPT}")
+        # In the theme: the report leaves out themes with no pain points.
+        assign_theme(store, [capture_pain_point(store, f"Pain {SCRIPT}")], theme)
         capture_pain_point(store, '=HYPERLINK("http://evil.example","click")')
         capture_takeaway(store, f"Takeaway {SCRIPT}")
         capture_takeaway(store, "=SUM(A1:A9)")

@@ -506,3 +506,54 @@ class RoomProcess:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(30)
+
+
+@contextmanager
+def room_server(path: Path, *, seconds: float = 60) -> Iterator[RoomProcess]:
+    """Run `facilitate room PATH` on 127.0.0.1 and a free port until the block ends: yield it
+    once it answers /healthz, then stop it as Ctrl+C would (SIGTERM) and wait for it."""
+    with RoomProcess(path) as server:
+        server.wait_ready(seconds)
+        try:
+            yield server
+        finally:
+            if server.process.poll() is None:
+                server.stop()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium: the browser tests drive it; Playwright's own browsers are never used."""
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""Headless, and nothing that reaches out on its own (updates, sync, safe browsing lists)."""
+
+
+def why_no_chromium() -> str | None:
+    """Return why the browser tests cannot run here, None when they can."""
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is missing (.ci/run installs Debian's chromium package)"
+    return None
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Launch Debian's chromium through Playwright with a fresh profile; close it afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -49,3 +49,12 @@ def test_the_feature_benchmarks_build_their_workshops(benchmark_module, tmp_path
     takeaways: ModuleType = benchmark_module("takeaways")
     takeaways.build(tmp_path / "takeaways.db", 300).close()
     assert count(tmp_path / "takeaways.db", "takeaways") == 300
+
+
+def test_the_room_benchmark_runs_a_small_room(benchmark_module) -> None:
+    room: ModuleType = benchmark_module("room")
+    report = room.run(3, window=0.5)
+    assert report.errors == []
+    assert (report.ballots, report.lost_ballots, report.lost_pain_points) == (3, 0, 0)
+    assert len(report.submit_ms) == 3
+    assert len(report.pain_point_ms) == 3

@@ -177,6 +177,9 @@ async def test_reveal_and_the_comparison_with_published_rankings(
         assert notices(app)[-1] == "Results revealed on the projector."
         await pilot.press("p")
         await pilot.pause()
+        assert display_state(store)[0] != "cards", "p opens the chooser first"
+        await pilot.press("enter")
+        await pilot.pause()
         assert display_state(store) == ("cards", {"round_id": card_round.id, "top": 5})
         await pilot.press("minus", "minus")
         await pilot.pause()
@@ -239,7 +242,7 @@ async def test_search_browse_by_category_add_and_edit_cards_by_keys(
         await pilot.press("slash", *"blame")
         await pilot.pause()
         assert table_codes(app) == ["ABC11"]
-        await pilot.press("escape", "enter")  # Enter on a card edits it.
+        await pilot.press("down", "enter")  # Down keeps the search; Enter on a card edits it.
         await pilot.pause()
         await pilot.press("tab", "tab", *"c", "ctrl+s")
         await pilot.pause()

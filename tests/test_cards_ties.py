@@ -41,14 +41,18 @@ def rendered(app, selector: str) -> str:
 
 
 def top_rows(text: str) -> list[tuple[str, str]]:
-    """Return (rank, code) of the rows of the first ranking in a rendered text."""
+    """Return (rank, code) of the rows of the first ranking in a rendered text.
+
+    A row may take more than one line (a wrapped title, large digits): only its first line has
+    the rank and the code.
+    """
     rows: list[tuple[str, str]] = []
     for line in text.splitlines():
         words = line.split()
         if len(words) >= 2 and words[1].startswith("ABC"):
             rows.append((words[0], words[1]))
-        elif rows:
-            break
+        elif rows and line[:1].strip():
+            break  # the next ranking's heading (a long title's further lines are indented)
     return rows
 
 

@@ -356,8 +356,8 @@ def drive_capture(driver: Driver, run_index: int, pane_key: str, prefix: str) ->
 def drive_ballots(driver: Driver, run_index: int) -> None:
     """Open a dot-vote round and type the delegates' ballots one after another."""
     switch_pane(driver, "f3")
-    # To the list: its keys show in the footer once the lone Escape was read as one.
-    driver.key_until("escape", lambda screen: "v Round" in screen.rows()[-1], "the list's keys")
+    # To the list: its keys show in the hint line once the lone Escape was read as one.
+    driver.key_until("escape", lambda screen: "v new round" in screen.text(), "the list's keys")
     driver.key_until("v", lambda screen: "New voting round" in screen.text(), "the round dialog")
     rounds = count_live(driver.path, "voting_rounds")
     # Enter opens a dot vote with the workshop's defaults.

@@ -99,7 +99,7 @@ async def test_capture_theme_merge_dot_vote_reveal_and_the_ranking_agree(
         await pilot.press("v")
         await pilot.pause()
         assert isinstance(app.screen, InventoryRoundModal)
-        await pilot.press(*"Top pains", "tab", *"13", "enter")
+        await pilot.press("tab", *"Top pains", "tab", *"13", "enter")
         await pilot.pause()
         assert "between 1 and 12" in messages(app)
         budget = app.screen.query_one("#round-budget", Input)
@@ -374,12 +374,16 @@ async def test_a_round_opened_with_v_shows_its_own_scores(store: WorkshopStore) 
         await pilot.press("v")
         await pilot.pause()
         assert isinstance(app.screen, InventoryRoundModal)
-        await pilot.press("shift+tab", "down", "space", "tab", *"Hands", "enter")
+        await pilot.press("down", "tab", *"Hands", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, InventoryRoundModal)
         assert "Hands (hand count)" in visible_text(app)
         assert screen_ranking(app) == [(1, "1=", 0), (2, "1=", 0), (3, "1=", 0)]
         await pilot.press("home", "down", "plus")
+        await pilot.pause()
+        # While hands are counted the lines stay put; the rank beside them changes.
+        assert screen_ranking(app) == [(1, "2=", 0), (2, "1", 1), (3, "2=", 0)]
+        await pilot.press("escape")
         await pilot.pause()
         assert screen_ranking(app) == [(2, "1", 1), (1, "2=", 0), (3, "2=", 0)]
 
@@ -460,3 +464,38 @@ async def test_the_cards_a_pain_point_relates_to_show_beside_it_and_follow_links
             lambda: "ABC02 Everything (features) has the h…" in str(links.render()),
             message=lambda: str(links.render()),
         )
+
+
+async def test_counting_hands_keeps_the_cursor_on_the_item_counted(store: WorkshopStore) -> None:
+    for number in range(1, 6):
+        capture_pain_point(store, f"Pain {number:02d}")
+    open_round(store, "hand_count")
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        listing = app.query_one(InventoryList)
+        assert [number for number, _rank, _score in screen_ranking(app)] == [1, 2, 3, 4, 5]
+        # Count down the list: 1 hand, 3 hands, 5 hands... each + stays on its own line.
+        for position, count in ((2, 1), (3, 3), (4, 5)):
+            await pilot.press("down", *["plus"] * count)
+            await pilot.pause()
+            assert listing.lines[listing.cursor_id].position == position
+        assert screen_ranking(app) == [
+            (1, "4=", 0),
+            (2, "3", 1),
+            (3, "2", 3),
+            (4, "1", 5),
+            (5, "4=", 0),
+        ]
+        assert listing.lines[listing.cursor_id].position == 4
+        assert "lines stay put" in visible_text(app)
+        await pilot.press("down", "plus", "plus")
+        await pilot.pause()
+        assert listing.lines[listing.cursor_id].position == 5
+        assert screen_ranking(app)[4] == (5, "3", 2)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [number for number, _rank, _score in screen_ranking(app)] == [4, 3, 5, 2, 1]
+        assert listing.lines[listing.cursor_id].position == 5, "the cursor stays on its item"
+        assert "lines stay put" not in visible_text(app)

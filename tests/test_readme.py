@@ -8,17 +8,17 @@ from click.testing import CliRunner
 
 from console.cli import cli
 from console.domain.ranking import TIE_BREAK_RULE
-from console.ui.common.help_modal import KEY_MAP
+from console.ui.app import key_sections
 
 README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
 
 
 def test_every_key_of_the_help_screen_is_in_the_readme() -> None:
-    for section, keys in KEY_MAP:
-        assert f"**{section}**" in README, section
-        for key, meaning in keys:
-            row = f"| {key.replace('|', chr(92) + '|')} | {meaning.replace('|', chr(92) + '|')} |"
-            assert row in README, row
+    for section in key_sections():
+        assert f"**{section.title}**" in README, section.title
+        for row in section.rows:
+            keys, meaning = (text.replace("|", chr(92) + "|") for text in (row.keys, row.meaning))
+            assert f"| {keys} | {meaning} |" in README, row
 
 
 def test_the_readme_states_the_ranking_rule() -> None:

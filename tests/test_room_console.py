@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import segno
 from helpers import notices, pilot_wait_until, visible_text, wait_until
 from textual.command import CommandPalette
+from textual.widgets import OptionList, Static
 
 from console.domain.room import RoomActivity, new_place_token
 from console.store.card_rounds import create_round
@@ -31,6 +33,7 @@ from console.store.room import (
     set_activity,
 )
 from console.ui.app import make_app
+from console.ui.room.join_qr_modal import QUIET_ZONE, JoinQrModal
 from console.ui.room.room_modal import RoomModal
 from console.ui.room.room_process import log_path
 
@@ -342,3 +345,52 @@ async def test_sigterm_closes_the_console_and_its_room_server(store: WorkshopSto
         await wait_until(lambda: not app.is_running, "the console to close on SIGTERM", 10)
     await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 10)
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL, "the console let SIGTERM go"
+
+
+async def test_the_join_qr_code_goes_on_screen_while_joining_is_open(store: WorkshopStore) -> None:
+    app = make_app(store, room_command=stand_in)
+    async with app.run_test(size=(120, 44), notifications=True) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, RoomModal))
+        await choose(pilot, "Start the room server")
+        await pilot_wait_until(pilot, lambda: "Room open at" in visible_text(app))
+        await choose(pilot, "Show the join QR code on screen")
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, JoinQrModal))
+        code = room_state(store).code
+        url = f"http://127.0.0.1:8123/join?code={code}"
+        screen = visible_text(app)
+        assert url in screen and f"Room code {code}" in screen
+        drawn = str(app.screen.query_one("#join-qr-code", Static).render())
+        assert modules_of(drawn) == padded(segno.make(url, error="m", boost_error=False))
+        await pilot.press("escape")
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, RoomModal))
+        await choose(pilot, "Close joining")
+        await pilot_wait_until(pilot, lambda: "joining closed" in visible_text(app))
+        choices = app.screen.query_one("#room-choices", OptionList)
+        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert not any("QR" in prompt for prompt in prompts), "no QR code while joining is closed"
+        await choose(pilot, "Stop the room server")
+        await pilot_wait_until(pilot, lambda: "Room server not running" in visible_text(app))
+
+
+def modules_of(drawn: str) -> list[list[int]]:
+    """Read a half-block drawing back into rows of dark (1) and light (0) modules."""
+    top = {" ": 0, "▀": 1, "▄": 0, "█": 1}
+    bottom = {" ": 0, "▀": 0, "▄": 1, "█": 1}
+    rows: list[list[int]] = []
+    for line in drawn.splitlines():
+        rows.append([top[char] for char in line])
+        rows.append([bottom[char] for char in line])
+    return rows
+
+
+def padded(qr: Any) -> list[list[int]]:
+    """Return a QR code's modules with the quiet zone the console draws around them."""
+    matrix = [[int(bool(module)) for module in row] for row in qr.matrix]
+    width = len(matrix[0]) + 2 * QUIET_ZONE
+    rows = [[0] * width] * QUIET_ZONE
+    rows += [[0] * QUIET_ZONE + row + [0] * QUIET_ZONE for row in matrix]
+    rows += [[0] * width] * QUIET_ZONE
+    if len(rows) % 2:
+        rows.append([0] * width)
+    return rows

@@ -120,3 +120,26 @@ def test_card_picks_from_a_phone(store: WorkshopStore) -> None:
     card_rounds.set_round_open(store, round_id, False)
     with pytest.raises(RuleError, match="closed"):
         room.save_card_picks(store, seat, round_id, cards[:1])
+
+
+def test_the_facilitator_can_correct_a_phones_ballot_and_both_kinds_count_together(
+    store: WorkshopStore,
+) -> None:
+    room.ensure_room(store)
+    seat = room.join(store, new_place_token())
+    a = inventory.capture_pain_point(store, "A")
+    b = inventory.capture_pain_point(store, "B")
+    round_id = inventory_votes.open_round(store, "dot", budget=3, cap_per_item=3)
+    room.set_activity(store, RoomActivity.DOTS)
+    room.save_dot_ballot(store, seat, round_id, {a: 3})
+    # Delegate 2 has no phone: the facilitator types their ballot.
+    other = next(p for p in participants(store) if p.number == 2)
+    inventory_votes.save_ballot(store, round_id, other.id, {b: 2})
+    # The phone's delegate asks the facilitator to correct their ballot.
+    inventory_votes.save_ballot(store, round_id, seat.participant_id, {b: 1})
+    assert room.dot_ballot_of(store, seat, round_id) == {b: 1}
+    scores = {
+        r.item.item_id: r.item.score for r in inventory_votes.rank_pain_points(store, round_id)
+    }
+    assert scores == {a: 0, b: 3}
+    assert inventory_votes.voters_in(store, round_id) == {seat.participant_id, other.id}

@@ -37,8 +37,8 @@ from console.store.card_rounds import card_rounds
 from console.store.core import WorkshopStore
 from console.store.demo import build_demo
 from console.store.display import set_display
-from console.store.inventory import changed_pain_points
-from console.store.inventory_votes import open_round, rounds
+from console.store.inventory import capture_pain_point, changed_pain_points
+from console.store.inventory_votes import open_round, rounds, set_hand_count, set_revealed
 from console.store.room import ensure_room, join, record_server, save_dot_ballot, set_activity
 from console.ui.app import PANES, make_app
 from console.ui.common.help_modal import HelpModal
@@ -50,6 +50,9 @@ from console.ui.room.room_modal import RoomModal
 
 SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
 """The terminal sizes every screen is taken at: the smallest supported, and a projector's."""
+
+PROJECTOR_SIZES = {"40x12": (40, 12), "80x24": (80, 24), "200x60": (200, 60)}
+"""The projector's sizes: a zoomed font, the smallest console, a wide projector."""
 
 RUNNING_FOR = timedelta(minutes=7, seconds=30)
 """How long day 2's first item has been on the clock when the screens are taken."""
@@ -235,6 +238,21 @@ def _show_pain_points(store: WorkshopStore) -> None:
     set_display(store, "inventory", {"round_id": rounds(store)[-1].id, "show": "items", "top": 10})
 
 
+def _show_hand_counts(store: WorkshopStore) -> None:
+    # A long title and a tie at the cut-off: the top 10 shows 11 rows, the long title wrapped.
+    capture_pain_point(
+        store,
+        "Activities are not linked back to business strategy, so nobody can say which of them "
+        "matter to the customers we serve",
+    )
+    round_id = open_round(store, "hand_count", title="Hands up")
+    hands = [9, 8, 7, 6, 6, 5, 4, 3, 2, 2, 2, 1, 12]
+    for pain_point, count in zip(changed_pain_points(store), hands, strict=False):
+        set_hand_count(store, round_id, pain_point.id, count)
+    set_revealed(store, round_id, True)
+    set_display(store, "inventory", {"round_id": round_id, "show": "items", "top": 10})
+
+
 def _show_themes(store: WorkshopStore) -> None:
     set_display(store, "inventory", {"round_id": rounds(store)[-1].id, "show": "themes", "top": 5})
 
@@ -253,17 +271,18 @@ def _show_action(store: WorkshopStore) -> None:
 
 
 PROJECTOR_SHOTS: dict[str, tuple[Callable[[WorkshopStore], None], str, str]] = {
-    "agenda": (_show_agenda, "agenda", "Next: Conversation"),
-    "pain-points": (_show_pain_points, "inventory", "No buy-in to new ways"),
-    "themes": (_show_themes, "inventory", "People and culture"),
-    "cards": (_show_cards, "cards", "Them and us culture"),
+    "agenda": (_show_agenda, "agenda", "Next:"),
+    "pain-points": (_show_pain_points, "inventory", "No buy-in"),
+    "hand-counts": (_show_hand_counts, "inventory", "Hands up"),
+    "themes": (_show_themes, "inventory", "People"),
+    "cards": (_show_cards, "cards", "Too little"),
     "quote": (_show_quote, "takeaway", "Mike Orzen"),
     "action": (_show_action, "takeaway", "Facilitator"),
 }
 """Each view: how the facilitator puts it on, its mode, and a line that shows it is drawn."""
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", PROJECTOR_SIZES)
 @pytest.mark.parametrize("shot", PROJECTOR_SHOTS)
 def test_projector(shot: str, size: str, demo: WorkshopStore, snap_compare: Snap) -> None:
     """`facilitate present` shows each view the facilitator can put on as it did before."""
@@ -281,6 +300,6 @@ def test_projector(shot: str, size: str, demo: WorkshopStore, snap_compare: Snap
         )
 
     try:
-        assert take(snap_compare, app, size, run_before)
+        assert snap_compare(app, terminal_size=PROJECTOR_SIZES[size], run_before=run_before)
     finally:
         projector.close()

@@ -41,8 +41,9 @@ from console.store.room import Seat
 PLACE_MAX_AGE = 7 * 24 * 3600
 """A phone keeps its place for a week: a workshop can run over several days."""
 
-MAX_FIELDS = 200
-"""The most fields a form may have (a deck's checkboxes); the 4 KB body limit comes first."""
+MAX_FIELDS = 400
+"""The most fields a form may have (a deck's checkboxes, a dot ballot sent without its script);
+the body limits usually come first."""
 
 OTHER_PLACE = "A phone votes only for its own place."
 BAD_FORM = "That form is not right: go back, reload the page and try again."

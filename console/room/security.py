@@ -45,6 +45,9 @@ class Limits:
 
     max_body_bytes: int = 4096
     """The largest request body accepted: a pain point or a ballot is far smaller."""
+    max_ballot_bytes: int = 16384
+    """The largest dot ballot: a page without its script sends every pain point's field
+    (about 44 bytes each), so a long inventory needs more than a pain point does."""
     posts_per_address: int = 30
     """POSTs one address may send per `window_seconds`."""
     posts_per_place: int = 20
@@ -183,10 +186,14 @@ def csrf_matches(request: Request, sent: str) -> bool:
 
 
 def same_origin(scope: Scope) -> bool:
-    """Tell whether a request's Origin header, when it has one, names this server."""
+    """Tell whether a request's Origin header, when it has one, names this server.
+
+    "null" counts as no Origin: some phone browsers send it for privacy, and a forged form
+    still lacks the SameSite=Strict csrf cookie its token must repeat.
+    """
     headers = dict(scope.get("headers") or [])
     origin = headers.get(b"origin")
-    if origin is None:
+    if origin is None or origin == b"null":
         return True
     host = headers.get(b"host", b"").decode("latin-1").lower()
     try:
@@ -265,7 +272,11 @@ class RoomGuardMiddleware:
             if not guard.posts.allow(address):
                 await self._refuse(send, 429, TOO_MANY_REQUESTS, guard.posts.retry_after(address))
                 return
-        limit = guard.limits.max_body_bytes
+        limit = (
+            guard.limits.max_ballot_bytes
+            if scope.get("path") == "/ballot/dots"
+            else guard.limits.max_body_bytes
+        )
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None:
             try:

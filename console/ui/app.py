@@ -25,6 +25,14 @@ from console.ui.common.crash import ReportingApp
 from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
+from console.ui.common.keys import (
+    Command,
+    KeyCommands,
+    KeySection,
+    commands_of,
+    declared_bindings,
+    section,
+)
 from console.ui.common.pane import Pane
 from console.ui.common.report_export import ReportExport
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
@@ -79,25 +87,99 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     TITLE = "Facilitation console"
     ENABLE_COMMAND_PALETTE = True
 
+    PANES_GROUP = Binding.Group("panes")
     BINDINGS: ClassVar = [
-        Binding("f2", "show_pane('agenda')", "Agenda", priority=True),
-        Binding("f3", "show_pane('inventory')", "Inventory", priority=True),
-        Binding("f4", "show_pane('cards')", "Cards", priority=True),
-        Binding("f5", "show_pane('takeaways')", "Takeaways", priority=True),
+        Binding(
+            "f1,question_mark",
+            "help",
+            "Help",
+            tooltip="This help: all the keys, and the ranking rule",
+        ),
+        Binding(
+            "f2",
+            "show_pane('agenda')",
+            "Agenda",
+            priority=True,
+            group=PANES_GROUP,
+            tooltip="Agenda pane",
+        ),
+        Binding(
+            "f3",
+            "show_pane('inventory')",
+            "Inventory",
+            priority=True,
+            group=PANES_GROUP,
+            tooltip="Inventory pane (pain points)",
+        ),
+        Binding(
+            "f4",
+            "show_pane('cards')",
+            "Cards",
+            priority=True,
+            group=PANES_GROUP,
+            tooltip="Cards pane",
+        ),
+        Binding(
+            "f5",
+            "show_pane('takeaways')",
+            "Takeaways",
+            priority=True,
+            group=PANES_GROUP,
+            tooltip="Takeaways pane",
+        ),
         Binding("a", "show_pane('agenda')", "Agenda", show=False),
         Binding("i", "show_pane('inventory')", "Inventory", show=False),
         Binding("c", "show_pane('cards')", "Cards", show=False),
         Binding("t", "show_pane('takeaways')", "Takeaways", show=False),
-        Binding("f6,w", "workshop_details", "Details"),
-        Binding("f8", "toggle_projector_theme", "Projector theme", show=False),
-        Binding("f9", "export_report", "Export"),
-        Binding("p", "choose_projector", "Projector"),
-        Binding("ctrl+r", "room", "Room", priority=True, show=False),
-        Binding("ctrl+z", "undo", "Undo", priority=True),
-        Binding("f12", "write_back", "Write back", show=False),
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f6,w", "workshop_details", "Details", tooltip="Workshop details and participants"),
+        Binding(
+            "p",
+            "choose_projector",
+            "Projector",
+            show=False,
+            tooltip="Projector: choose what it shows (in a pane with results: which of them)",
+        ),
+        Binding(
+            "ctrl+r",
+            "room",
+            "Room",
+            priority=True,
+            show=False,
+            tooltip="Room: delegates' phones (room server, joining, what phones do)",
+        ),
+        Binding(
+            "f8",
+            "toggle_projector_theme",
+            "Console theme",
+            show=False,
+            tooltip="This console's theme: high contrast on or off (not the projector's)",
+        ),
+        Binding(
+            "f9",
+            "export_report",
+            "Export",
+            tooltip="Export the report now: Markdown and HTML next to the workshop file",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            priority=True,
+            tooltip="Undo this console's last delete, also after a restart",
+        ),
+        Binding(
+            "f12",
+            "write_back",
+            "Write back",
+            show=False,
+            tooltip="Write the workshop back after its file was deleted, moved or replaced",
+        ),
+        Binding(
+            "ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (everything is already saved)"
+        ),
     ]
+    MORE_KEYS: ClassVar = (("Ctrl+P", "Command palette: every command and key by name"),)
+    COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {KeyCommands}
 
     def __init__(
         self,
@@ -249,38 +331,37 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         else:
             line.value = typed_since
 
+    def get_key_display(self, binding: Binding) -> str:
+        # F-keys as printed on the keyboard and in the help: F2, not f2.
+        shown = super().get_key_display(binding)
+        return shown.upper() if shown[:1] == "f" and shown[1:].isdigit() else shown
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for entry in PANES:
-            yield SystemCommand(
-                f"Show {entry.title}",
-                f"Switch to the {entry.title} pane",
-                lambda p=entry.pane_id: self.run_action(f"show_pane('{p}')"),
-            )
-        yield SystemCommand(
-            "Workshop details",
-            "Edit title, venue, dates, vote defaults, participants",
-            self.action_workshop_details,
-        )
+        # Textual's own "Keys" panel would stand beside ours (F1): the console keeps its own.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
         yield from self.room_commands()
-        yield SystemCommand("Undo", "Undo this console's last delete", self.action_undo)
-        yield SystemCommand(
-            "Projector theme", "High contrast on or off", self.action_toggle_projector_theme
-        )
-        yield SystemCommand(
-            "Export report",
-            "Write the report as Markdown and HTML next to the workshop file (F9)",
-            self.action_export_report,
-        )
-        yield SystemCommand(
-            "Projector", "Choose what the projector shows (key p)", self.action_choose_projector
-        )
-        yield SystemCommand(
-            "Write the workshop back",
-            "After the workshop file was deleted, moved or replaced: write it to disk again (F12)",
-            self.action_write_back,
-        )
-        yield SystemCommand("Keys", "Show every key of the console", self.action_help)
+
+    def key_commands(self) -> list[Command]:
+        """Return the palette's commands: the keys of the console, then of the pane on screen."""
+        found = [
+            command
+            for command in commands_of(self, declared_bindings(type(self)))
+            if command.run.args[1] != "room"  # the room has its own commands
+        ]
+        pane = self.current_pane()
+        if pane is not None:
+            found += commands_of(pane, declared_bindings(type(pane)), pane.TITLE)
+        return found
+
+    def current_pane(self) -> Pane | None:
+        """Return the pane on screen, if the console shows one."""
+        switcher = self._pane_switcher()
+        if switcher is None or switcher.current is None:
+            return None
+        found = switcher.query_children(f"#{switcher.current}")
+        return found.only_one(Pane) if found else None
 
     async def action_show_pane(self, pane_id: str) -> None:
         """Switch to a pane, building it first if the console has not yet."""
@@ -303,8 +384,13 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.push_screen(WorkshopDetailsModal(self.store), lambda _saved: self.sync())
 
     def action_toggle_projector_theme(self) -> None:
-        """Switch between the console theme and the high-contrast projector theme."""
-        self.theme = CONSOLE_THEME if self.theme == PROJECTOR_THEME.name else PROJECTOR_THEME.name
+        """Switch this console between its theme and the high-contrast theme, and say so."""
+        high = self.theme != PROJECTOR_THEME.name
+        self.theme = PROJECTOR_THEME.name if high else CONSOLE_THEME
+        self.notify(
+            f"This console's theme: high contrast {'on' if high else 'off'} (F8 switches). "
+            "Only this console changed: the projector always shows its own high contrast."
+        )
 
     def action_undo(self) -> None:
         """Undo this console's last destructive action."""
@@ -322,15 +408,18 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     def action_choose_projector(self) -> None:
         """Choose what the projector shows."""
         # Imported on use: the projector views are not needed for the console's first paint.
-        from console.store.display import display_state, set_display
+        from console.store.display import display_state, last_payload, set_display
         from console.ui.projector.chooser_modal import ProjectorChooserModal
         from console.ui.projector.registry import VIEWS
 
         def chosen(mode: str | None) -> None:
             if mode is None:
                 return
+            # A takeaway is put up from its row: choosing the view again shows that one, not
+            # the newest; rounds are left to the view, which shows the newest one.
+            payload = last_payload(self.store, mode) if mode == "takeaway" else None
             try:
-                set_display(self.store, mode)
+                set_display(self.store, mode, payload)
             except (ValueError, StoreError) as error:
                 self.notify(str(error), severity="error")
                 return
@@ -387,7 +476,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         """Show every key."""
         from console.ui.common.help_modal import HelpModal
 
-        self.push_screen(HelpModal())
+        self.push_screen(HelpModal(key_sections()))
 
     def _new_pane(self, pane_id: str) -> Pane:
         return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
@@ -489,6 +578,16 @@ def _lines(count: int) -> str:
     return "1 waiting line" if count == 1 else f"{count} waiting lines"
 
 
+def key_sections() -> tuple[KeySection, ...]:
+    """Return the key map of the whole console: the keys everywhere, then each pane's."""
+    sections = [section("Everywhere", declared_bindings(ConsoleApp), ConsoleApp.MORE_KEYS)]
+    for entry in PANES:
+        pane = entry.pane_class()
+        title = pane.HELP_TITLE or pane.TITLE
+        sections.append(section(title, declared_bindings(pane), pane.MORE_KEYS))
+    return tuple(sections)
+
+
 def make_app(
     store: WorkshopStore,
     *,
@@ -500,4 +599,4 @@ def make_app(
     return ConsoleApp(store, first_pane=first_pane, clock=clock, room_command=room_command)
 
 
-__all__ = ["ConsoleApp", "make_app"]
+__all__ = ["ConsoleApp", "key_sections", "make_app"]

@@ -70,7 +70,13 @@
         setText(left, bad
           ? "At most " + plural(cap, "dot", "dots") + " on one pain point."
           : "That is more than " + plural(budget, "dot", "dots") + ".");
+        return;
       }
+      // Only the pain points with dots are sent: the ballot stays a few hundred bytes
+      // however long the inventory (a missing pain point has no dots).
+      inputs.forEach(function (input) {
+        if (value(input) === 0) input.disabled = true;
+      });
     });
     refresh();
   }

@@ -39,6 +39,7 @@ from console.store.agenda import (
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError
 from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
+from console.ui.common.keys import PaneKey
 from console.ui.common.pane import TablePane, cell
 
 DAY_KEY_PREFIX = "day:"
@@ -78,21 +79,61 @@ TITLE_WIDTH = 56
 class AgendaPane(TablePane):
     """The agenda over one or more days, with the timer of the item the room is on."""
 
+    TIME = Binding.Group("add 1/5 min")
+    MOVE = Binding.Group("move")
     BINDINGS: ClassVar = [
-        Binding("s", "start", "Start"),
-        Binding("space", "pause", "Pause/resume"),
-        Binding("plus,1", "extend(60)", "+1 min"),
-        Binding("5", "extend(300)", "+5 min"),
-        Binding("n", "next_item", "Next"),
-        Binding("S", "stop", "Stop"),
-        Binding("o,insert", "add_item", "New item"),
-        Binding("e", "edit", "Edit"),
-        Binding("D", "add_day", "New day", show=False),
-        Binding("x", "skip", "Skip", show=False),
-        Binding("shift+up", "move(-1)", "Move up", show=False),
-        Binding("shift+down", "move(1)", "Move down", show=False),
-        Binding("delete", "delete_row", "Delete", show=False),
+        PaneKey(
+            "s",
+            "start",
+            "start timer",
+            tooltip="Start the selected item's timer: Enter = planned time, or a preset",
+        ),
+        PaneKey("space", "pause", "pause", tooltip="Pause or resume the timer"),
+        PaneKey(
+            "plus,1", "extend(60)", "add 1 min", tooltip="Add 1 minute to the timer", group=TIME
+        ),
+        PaneKey("5", "extend(300)", "add 5 min", tooltip="Add 5 minutes to the timer", group=TIME),
+        PaneKey(
+            "n",
+            "next_item",
+            "next",
+            tooltip="Next: end the current item and start the next planned one",
+        ),
+        PaneKey("S", "stop", "stop", tooltip="Stop: end the current item (done, actual time kept)"),
+        PaneKey("o,insert", "add_item", "new item", tooltip="New item after the selected row"),
+        PaneKey(
+            "e",
+            "edit",
+            "edit",
+            tooltip="Edit the selected item, or the day (start time, date, title)",
+        ),
+        PaneKey("x", "skip", "skip", tooltip="Skip the selected item, or bring it back"),
+        PaneKey("D", "add_day", "new day", hint=False, tooltip="New day after the last one"),
+        PaneKey(
+            "shift+up",
+            "move(-1)",
+            "move up",
+            hint=False,
+            tooltip="Move the selected item up (across days at the edges)",
+            group=MOVE,
+        ),
+        PaneKey(
+            "shift+down",
+            "move(1)",
+            "move down",
+            hint=False,
+            tooltip="Move the selected item down (across days at the edges)",
+            group=MOVE,
+        ),
+        PaneKey(
+            "delete",
+            "delete_row",
+            "delete",
+            hint=False,
+            tooltip="Delete the selected item or empty day (Ctrl+Z brings it back)",
+        ),
     ]
+    MORE_KEYS: ClassVar = (("Enter", "Edit the selected row, as e does"),)
 
     TITLE = "Agenda"
     WATCHED = frozenset({Feature.AGENDA})
@@ -104,10 +145,6 @@ class AgendaPane(TablePane):
         ("Plan", 5),
         ("Status", 8),
         ("Actual", 7),
-    )
-    EMPTY_HINT = (
-        "s start · space pause · + / 5 add time · n next · S stop · o new item · e edit · "
-        "D new day · x skip · Shift+↑↓ move · Delete"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

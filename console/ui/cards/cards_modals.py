@@ -1,11 +1,23 @@
-"""Small dialogs of the cards pane: edit a card, import a deck, open a round, link pain points."""
+"""Small dialogs of the cards pane: edit a card, import a deck, open a round, link pain points,
+put results on the projector."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+)
 from textual.widgets.selection_list import Selection
 
 from console.store.card_links import pain_point_choices, pain_points_for_card, set_card_links
@@ -29,6 +41,7 @@ from console.store.decks import (
     update_card,
 )
 from console.store.workshop import workshop_details
+from console.ui.common.choices import Choice, ChoiceSet
 from console.ui.common.form_modal import FormModal
 from console.ui.common.text import literal
 
@@ -108,6 +121,8 @@ class ImportDeckModal(FormModal[ImportedDeck]):
 class CardRoundModal(FormModal[str]):
     """Open a voting round on a deck with a chosen method; dismisses with the round's id."""
 
+    BINDINGS: ClassVar = FormModal.ENTER_SAVES
+
     def __init__(self, store: WorkshopStore, deck_id: str | None = None) -> None:
         super().__init__()
         self.store = store
@@ -121,10 +136,10 @@ class CardRoundModal(FormModal[str]):
         pick_count = workshop_details(self.store).settings.pick_count
         with Vertical(id="round-dialog", classes="dialog"):
             yield Static("New voting round on cards", classes="dialog-title")
-            yield Label("Method (arrows, then Enter or Space)")
-            with RadioSet(id="round-method"):
+            yield Label("Method (arrows choose)")
+            with ChoiceSet(id="round-method"):
                 for index, method in enumerate(CARD_METHODS):
-                    yield RadioButton(METHOD_NAMES[method], value=index == 0, id=f"method-{method}")
+                    yield Choice(METHOD_NAMES[method], value=index == 0, id=f"method-{method}")
             yield Label("Cards each delegate picks (pick N)")
             yield Input(str(pick_count), id="round-pick-count", type="integer", max_length=3)
             yield Label("Deck")
@@ -140,7 +155,7 @@ class CardRoundModal(FormModal[str]):
 
     def save(self) -> str:
         """Open the round."""
-        radio = self.query_one("#round-method", RadioSet)
+        radio = self.query_one("#round-method", ChoiceSet)
         index = radio.pressed_index if radio.pressed_index >= 0 else 0
         deck = self.query_one("#round-deck", Select).value
         count = self.query_one("#round-pick-count", Input).value.strip()
@@ -203,3 +218,41 @@ class LinksModal(FormModal[bool]):
             self.store, self.card.id, self.query_one("#links-list", SelectionList).selected
         )
         return True
+
+
+class CardsProjectorModal(ModalScreen[int | None]):
+    """Choose how many top cards of the round the projector shows; dismisses with the number."""
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+
+    MAX_TOP = 20
+
+    def __init__(self, round_title: str, top: int, revealed: bool) -> None:
+        super().__init__()
+        self.round_title = round_title
+        self.top = top
+        self.revealed = revealed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cards-projector-dialog", classes="dialog"):
+            yield Static("Put the round's results on the projector", classes="dialog-title")
+            yield Static(literal(self.round_title, width=70))
+            yield Label(f"How many top cards (1–{self.MAX_TOP})")
+            yield Input(str(self.top), id="cards-projector-top", max_length=2)
+            with Horizontal(classes="buttons"):
+                yield Button("Top cards (Enter)", variant="primary", id="cards-projector-top-n")
+            hidden = "" if self.revealed else " Results stay hidden until you reveal them (R)."
+            yield Static(f"Enter puts them up, Escape cancels.{hidden}", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed)
+    def _chosen(self) -> None:
+        text = self.query_one(Input).value.strip()
+        if not text.isdigit() or not 1 <= int(text) <= self.MAX_TOP:
+            self.notify(f"Type how many cards to show, 1 to {self.MAX_TOP}.", severity="error")
+            return
+        self.dismiss(int(text))
+
+    def action_cancel(self) -> None:
+        """Close without changing the projector."""
+        self.dismiss(None)

@@ -37,10 +37,17 @@ from console.store.core import StoreError, WorkshopStore
 from console.store.decks import CATEGORIES, Card, ImportedDeck, ListedCard, get_card, listed_cards
 from console.store.display import set_display
 from console.store.rankings import compare_round
-from console.ui.cards.cards_modals import CardModal, CardRoundModal, ImportDeckModal, LinksModal
+from console.ui.cards.cards_modals import (
+    CardModal,
+    CardRoundModal,
+    CardsProjectorModal,
+    ImportDeckModal,
+    LinksModal,
+)
 from console.ui.cards.cards_results import comparison_renderable, results_renderable
 from console.ui.cards.cards_widgets import BallotInput, SearchInput
 from console.ui.common.capture import start_capture
+from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import TablePane, cell
 from console.ui.common.text import literal
 
@@ -81,29 +88,104 @@ class CardsPane(TablePane[ListedCard]):
         ("Deck", 10),
         ("Links", 5),
     )
-    EMPTY_HINT = (
-        "/ search · g category · n new card · e edit · d import deck · l link pain points · "
-        "o new round · r next round · b ballots · x close · v reveal · P projector · +/- top N"
-    )
-
+    ROUNDS = Binding.Group("round")
+    TOP = Binding.Group("top N")
     BINDINGS: ClassVar = [
-        Binding("slash", "search", "Search"),
-        Binding("g", "cycle_category", "Category"),
-        Binding("k", "cycle_deck", "Deck", show=False),
-        Binding("n", "new_card", "New card"),
-        Binding("e", "edit_card", "Edit card", show=False),
-        Binding("d", "import_deck", "Import deck"),
-        Binding("l", "links", "Link pain points", show=False),
-        Binding("v", "new_round", "New round"),
-        Binding("right_square_bracket,r", "next_round", "Next round", show=False),
-        Binding("left_square_bracket", "previous_round", "Previous round", show=False),
-        Binding("b", "ballot", "Ballots"),
-        Binding("x", "toggle_open", "Close/reopen", show=False),
-        Binding("R", "toggle_reveal", "Reveal"),
-        Binding("p", "project", "Projector"),
-        Binding("plus,equals_sign", "change_top(1)", "Top +1", show=False),
-        Binding("minus", "change_top(-1)", "Top -1", show=False),
+        PaneKey(
+            "slash",
+            "search",
+            "search",
+            tooltip="Search the cards (number, code or words); Escape clears it",
+        ),
+        PaneKey(
+            "escape",
+            "clear_search",
+            "clear search",
+            hint=False,
+            tooltip="In the card list: clear the search",
+        ),
+        PaneKey(
+            "v",
+            "new_round",
+            "new round",
+            tooltip="New voting round: pick N, recognise (approval) or hand count",
+        ),
+        PaneKey(
+            "b",
+            "ballot",
+            "ballots",
+            tooltip="Ballot line: type one delegate's cards (1 2 10 or ABC01 ABC02 ABC10)",
+        ),
+        PaneKey("x", "toggle_open", "close", tooltip="Close the round to ballots, or reopen it"),
+        PaneKey(
+            "R",
+            "toggle_reveal",
+            "reveal",
+            tooltip="Reveal the results on the projector, or hide them again",
+        ),
+        PaneKey(
+            "p",
+            "project",
+            "projector",
+            tooltip="Put this round's top N cards on the projector: how many, then Enter",
+        ),
+        PaneKey(
+            "left_square_bracket",
+            "previous_round",
+            "previous round",
+            tooltip="Work on the previous voting round",
+            group=ROUNDS,
+        ),
+        PaneKey(
+            "right_square_bracket",
+            "next_round",
+            "next round",
+            tooltip="Work on the next voting round",
+            group=ROUNDS,
+        ),
+        PaneKey(
+            "plus,equals_sign",
+            "change_top(1)",
+            "more top cards",
+            tooltip="Show one more top card",
+            group=TOP,
+        ),
+        PaneKey(
+            "minus",
+            "change_top(-1)",
+            "fewer top cards",
+            tooltip="Show one fewer top card",
+            group=TOP,
+        ),
+        PaneKey("n", "new_card", "new card", tooltip="New card in the selected card's deck"),
+        PaneKey("e", "edit_card", "edit", tooltip="Edit the selected card (Enter too)"),
+        PaneKey(
+            "g", "cycle_category", "category", hint=False, tooltip="Show one category at a time"
+        ),
+        PaneKey("k", "cycle_deck", "deck", hint=False, tooltip="Show one deck at a time"),
+        PaneKey(
+            "d",
+            "import_deck",
+            "import deck",
+            hint=False,
+            tooltip="Import a deck from a .csv or .toml file",
+        ),
+        PaneKey(
+            "l",
+            "links",
+            "link pain points",
+            hint=False,
+            tooltip="Link the selected card to the pain points it explains",
+        ),
     ]
+    MORE_KEYS: ClassVar = (
+        ("Enter (ballot)", "Save the ballot and move to the next delegate"),
+        ("Up / Down (ballot)", "Previous / next delegate, with their saved ballot to correct"),
+        ("7: 1 2 10", "Save (or replace) the ballot of delegate 7"),
+        ("-", "As a ballot: the delegate picks nothing (removes a saved ballot)"),
+        ("5 12", "In a hand-count round: card 5 got 12 hands (0 clears)"),
+        ("Enter (list)", "Edit the selected card, as e does"),
+    )
 
     def __init__(self, store: WorkshopStore, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
@@ -140,7 +222,7 @@ class CardsPane(TablePane[ListedCard]):
                 with VerticalScroll(id="cards-results-scroll"):
                     yield Static(id="cards-results")
                     yield Static(id="cards-compare")
-        yield Static(self.EMPTY_HINT, classes="pane-hint")
+        yield HintLine(self.hint())
 
     def on_mount(self) -> None:
         # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
@@ -520,15 +602,31 @@ class CardsPane(TablePane[ListedCard]):
             self.notify(f"Results {shown} the projector.")
 
     def action_project(self) -> None:
-        """Put this round's results on the projector (hidden until revealed)."""
+        """Choose how many of this round's top cards the projector shows (hidden until revealed)."""
         card_round = self.current_round()
         if card_round is None:
             self.notify("Open a voting round first (v).", severity="warning")
             return
-        payload = {"round_id": card_round.id, "top": self.top}
-        if self._attempt(set_display, self.store, "cards", payload):
-            hidden = "" if card_round.is_revealed else " (hidden until R reveals it)"
-            self.notify(f"The projector shows this round's top {self.top}{hidden}.")
+
+        def chosen(top: int | None) -> None:
+            if top is None:
+                return
+            self.top = top
+            self.show_round()
+            payload = {"round_id": card_round.id, "top": top}
+            if self._attempt(set_display, self.store, "cards", payload):
+                hidden = "" if card_round.is_revealed else " (hidden until R reveals it)"
+                self.notify(f"The projector shows this round's top {top}{hidden}.")
+
+        modal = CardsProjectorModal(card_round.title, self.top, card_round.is_revealed)
+        self.app.push_screen(modal, chosen)
+
+    def action_clear_search(self) -> None:
+        """Clear the card search: the whole list again."""
+        search = self.query_one(SearchInput)
+        if search.value:
+            search.value = ""
+            self.table.focus()
 
     def action_change_top(self, delta: int) -> None:
         """Show more or fewer top cards."""

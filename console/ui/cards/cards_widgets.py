@@ -38,10 +38,12 @@ class BallotInput(Input):
 
 
 class SearchInput(Input):
-    """The type-to-search line above the card list; Escape or Down goes back to the list."""
+    """The type-to-search line above the card list: Escape clears it, Down keeps it; both go
+    back to the list."""
 
     BINDINGS = [
-        Binding("escape,down", "leave", "Back to the list", show=False),
+        Binding("escape", "clear", "Clear the search", show=False),
+        Binding("down", "leave", "Back to the list", show=False),
     ]
 
     @dataclass
@@ -50,4 +52,9 @@ class SearchInput(Input):
 
     def action_leave(self) -> None:
         """Go back to the card list."""
+        self.post_message(self.Leave())
+
+    def action_clear(self) -> None:
+        """Clear the search and go back to the whole card list."""
+        self.value = ""
         self.post_message(self.Leave())

@@ -8,8 +8,10 @@ from textual import on
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input
+from textual.widgets._select import SelectOverlay
 
 from console.store.core import StoreError
+from console.ui.common.choices import ChoiceSet
 
 ResultT = TypeVar("ResultT")
 
@@ -22,6 +24,9 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
     """
 
     BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    ENTER_SAVES: ClassVar = [Binding("enter", "submit", "Save", show=False, priority=True)]
+    """Bindings for a dialog where Enter saves from any field (its choices and lists too)."""
 
     def save(self) -> ResultT:
         """Save the form and return what the dialog dismisses with; raise to refuse."""
@@ -40,6 +45,16 @@ class FormModal(ModalScreen[ResultT | None], Generic[ResultT]):
             self.notify(str(error), severity="error")
             return
         self.dismiss(result)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # An open drop-down list takes its own Enter: it picks the highlighted entry.
+        return not (action == "submit" and isinstance(self.focused, SelectOverlay))
+
+    def action_submit(self) -> None:
+        """Save from any field: on a list of choices, the highlighted one is chosen first."""
+        if isinstance(self.focused, ChoiceSet):
+            self.focused.choose_highlighted()
+        self.action_save()
 
     def action_cancel(self) -> None:
         """Close without saving."""

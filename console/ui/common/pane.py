@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError, WorkshopStore
+from console.ui.common.keys import TYPING_HINT, HintLine, declared_bindings, hint_line
 from console.ui.common.text import literal
 
 
@@ -40,6 +42,10 @@ class Pane(Widget):
     TITLE: ClassVar[str] = ""
     WATCHED: ClassVar[frozenset[Feature]] = frozenset()
     """Features whose changes this pane shows; a change elsewhere does not touch it."""
+    HELP_TITLE: ClassVar[str] = ""
+    """The pane's section title in the help and the README (blank: its TITLE)."""
+    MORE_KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """Help rows that are not the pane's bindings: what to type, keys of its text lines."""
 
     @dataclass
     class Edited(Message):
@@ -56,6 +62,21 @@ class Pane(Widget):
 
     def sync(self, since_rev: int, changed: frozenset[Feature]) -> None:
         """Show what was written after since_rev, in the features that changed."""
+
+    @classmethod
+    def hint(cls) -> str:
+        """Return the pane's hint line, made from its bindings."""
+        return hint_line(declared_bindings(cls))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # In a capture line letters are text: the hint says so rather than offer letter keys.
+        hints = self.query(HintLine)
+        if not hints:
+            return
+        if isinstance(event.widget, Input) and event.widget.id == f"{self.id}-input":
+            hints.first().show(TYPING_HINT)
+        elif not isinstance(event.widget, Input):
+            hints.first().show(self.hint())
 
     def default_focus(self) -> Widget:
         """Return where the keyboard focus goes when the facilitator opens this pane."""
@@ -86,8 +107,6 @@ class TablePane(Pane, Generic[ListedT]):
     auto-width column that grows after its first paint keeps showing the old, narrower cells.
     """
 
-    EMPTY_HINT: ClassVar[str] = ""
-
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title")
         table: DataTable[Any] = DataTable(
@@ -96,7 +115,7 @@ class TablePane(Pane, Generic[ListedT]):
         for label, width in self.COLUMNS:
             table.add_column(label, width=width, key=label)
         yield table
-        yield Static(self.EMPTY_HINT, classes="pane-hint")
+        yield HintLine(self.hint())
 
     def on_mount(self) -> None:
         # Textual calls this after a subclass's own on_mount: subclasses must not call it again.

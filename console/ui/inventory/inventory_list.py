@@ -123,6 +123,9 @@ class InventoryList(ScrollView, can_focus=True):
         """The shown pain points in capture order."""
         self._dirty: set[str] | None = None
         """Pain points to place again at the next rerank; None: all of them."""
+        self._held: list[str] | None = None
+        """While hands are counted: the order the lines keep (ranks and scores change beside
+        them, so the cursor and the next pain point stay where the facilitator's eye is)."""
 
     # Model ------------------------------------------------------------------------------------
 
@@ -218,21 +221,59 @@ class InventoryList(ScrollView, can_focus=True):
                     self.ranking.put(entry)
                     self.captured.put(entry)
         self._dirty = set()
+        if self._held is not None:
+            self._held = self._still_held(self._held)
         self.virtual_size = Size(0, len(self.order))
-        index = self._active.index_of(keep) if keep is not None else None
+        index = self._index_of(keep) if keep is not None else None
         self.cursor = index if index is not None else min(self.cursor, max(len(self.order) - 1, 0))
         self.refresh()
 
+    @property
+    def held(self) -> bool:
+        """Tell whether the lines keep their order while hands are counted."""
+        return self._held is not None
+
+    def hold_order(self) -> None:
+        """Keep the lines where they are from now on; ranks and scores still change beside them."""
+        if self._held is None:
+            self._held = list(self._active.ids)
+
+    def release_order(self) -> bool:
+        """Sort the lines again, the cursor staying on its pain point; say if they were held."""
+        if self._held is None:
+            return False
+        keep = self.cursor_id
+        self._held = None
+        index = self._index_of(keep) if keep is not None else None
+        self.cursor = index if index is not None else min(self.cursor, max(len(self.order) - 1, 0))
+        self.refresh()
+        return True
+
+    def _still_held(self, held: list[str]) -> list[str]:
+        """Return the held order without the pain points gone, new ones at the end."""
+        shown = self._active.key_of
+        kept = [item for item in held if item in shown]
+        if len(kept) != len(shown):
+            known = set(kept)
+            kept += [item for item in self._active.ids if item not in known]
+        return kept
+
+    def _index_of(self, item_id: str) -> int | None:
+        """Return where the list shows a pain point, or None."""
+        if self._held is None:
+            return self._active.index_of(item_id)
+        return self._held.index(item_id) if item_id in self._active.key_of else None
+
     def show_item(self, item_id: str) -> None:
         """Put the cursor on a pain point and scroll it into view."""
-        index = self._active.index_of(item_id)
+        index = self._index_of(item_id)
         if index is not None:
             self.cursor = index
 
     @property
     def order(self) -> list[str]:
         """Return the shown ids in the order the list shows them (do not change it)."""
-        return self._active.ids
+        return self._held if self._held is not None else self._active.ids
 
     @property
     def _active(self) -> SortedIds:
@@ -290,6 +331,7 @@ class InventoryList(ScrollView, can_focus=True):
 
     def watch_by_rank(self) -> None:
         """Switch between ranked and capture order, keeping the cursor's pain point."""
+        self._held = None
         self.rerank()
 
     def render_line(self, y: int) -> Strip:

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.domain.text import MAX_TEXT_CHARS
 from console.domain.voting import VotingMethod
 from console.store.inventory import Theme
+from console.ui.common.choices import Choice, ChoiceSet
 from console.ui.common.form_modal import FormModal
 from console.ui.common.text import literal
 
@@ -168,6 +169,8 @@ class RoundSettings:
 class InventoryRoundModal(FormModal[bool]):
     """Choose how the next round scores pain points; dismisses True once the round is open."""
 
+    BINDINGS: ClassVar = FormModal.ENTER_SAVES
+
     def __init__(
         self, budget: int, cap_per_item: int, save: Callable[[RoundSettings], object]
     ) -> None:
@@ -179,9 +182,10 @@ class InventoryRoundModal(FormModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="round-dialog", classes="dialog"):
             yield Static("New voting round", classes="dialog-title")
-            with RadioSet(id="round-method"):
-                yield RadioButton("Dot vote (ballots per delegate)", value=True, id="method-dot")
-                yield RadioButton("Hand count (+ and - per pain point)", id="method-hand")
+            yield Label("Method (arrows choose)")
+            with ChoiceSet(id="round-method"):
+                yield Choice("Dot vote (ballots per delegate)", value=True, id="method-dot")
+                yield Choice("Hand count (+ and - per pain point)", id="method-hand")
             yield Label("Title (optional)")
             yield Input(id="round-title", max_length=120)
             yield Label("Dots per delegate (1–12)")
@@ -194,13 +198,14 @@ class InventoryRoundModal(FormModal[bool]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#round-title", Input).focus()
+        # The method comes first: it decides what the other fields mean.
+        self.query_one(ChoiceSet).focus()
 
     def save(self) -> bool:
         """Open the round."""
         method = (
             VotingMethod.HAND_COUNT
-            if self.query_one("#method-hand", RadioButton).value
+            if self.query_one("#method-hand", Choice).value
             else VotingMethod.DOT
         )
         settings = RoundSettings(

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from console.domain.capture import typed_theme
 from console.domain.scoring import Item
 from console.domain.text import counted
+from console.domain.voting import VotingMethod
 from console.store.card_links import cards_for_pain_point
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.display import set_display
@@ -41,6 +42,7 @@ from console.ui.common.capture import (
     focus_now,
     start_capture,
 )
+from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import Pane, cell
 from console.ui.common.text import literal
 from console.ui.inventory.ballot_bar import BallotInput
@@ -53,11 +55,6 @@ from console.ui.inventory.inventory_modals import (
     ThemeChooserModal,
 )
 from console.ui.inventory.rounds_panel import RoundsPanel
-
-HINT = (
-    "Enter saves at once · n new · e edit · Space mark · m merge · g theme · v round · "
-    "b ballots · +/- hands · R reveal · p projector · ? all keys"
-)
 
 
 class InventoryPane(Pane):
@@ -77,28 +74,132 @@ class InventoryPane(Pane):
     )
     PLACEHOLDER = 'Pain point, then Enter  (#theme or its start, #"New theme", @name)'
 
+    HANDS = Binding.Group("hands")
+    ROUNDS = Binding.Group("round")
     BINDINGS: ClassVar = [
-        Binding("n", "focus_capture", "New"),
-        Binding("enter", "focus_capture", "Capture", show=False),
-        Binding("escape", "leave_input", "To the list", show=False),
-        Binding("e", "edit", "Edit"),
-        Binding("delete", "delete", "Delete"),
-        Binding("space", "mark", "Mark", show=False),
-        Binding("m", "merge", "Merge"),
-        Binding("g", "group", "Theme"),
-        Binding("r", "rename_theme", "Rename theme", show=False),
+        PaneKey(
+            "n,enter",
+            "focus_capture",
+            "new",
+            tooltip="From the list: go to the capture line (Escape goes back)",
+        ),
+        PaneKey(
+            "escape",
+            "leave_input",
+            "to the list",
+            hint=False,
+            tooltip="Leave the capture line for the list; in the list, sort again after "
+            "counting hands, or clear the marks",
+        ),
+        PaneKey("e", "edit", "edit", tooltip="Edit the pain point (its variants are listed)"),
+        PaneKey(
+            "delete",
+            "delete",
+            "delete",
+            hint=False,
+            tooltip="Delete the pain point (Ctrl+Z brings it back)",
+        ),
+        PaneKey("space", "mark", "mark", tooltip="Mark or unmark a pain point (Escape clears)"),
+        PaneKey(
+            "m",
+            "merge",
+            "merge",
+            tooltip="Merge the marked duplicates into the one under the cursor (Ctrl+Z undoes)",
+        ),
+        PaneKey(
+            "g",
+            "group",
+            "theme",
+            tooltip="Put the marked pain points (or the one under the cursor) into a theme",
+        ),
+        PaneKey(
+            "r",
+            "rename_theme",
+            "rename theme",
+            hint=False,
+            tooltip="Rename the theme (of the theme list's cursor, or of the pain point)",
+        ),
         # v, b, + - h, R and [ ] act in the RoundsPanel: bound here, where the focus is.
-        Binding("v", "new_round", "Round"),
-        Binding("b", "ballots", "Ballots"),
-        Binding("plus,equals_sign", "bump(1)", "+1 hand", show=False),
-        Binding("minus", "bump(-1)", "-1 hand", show=False),
-        Binding("h", "type_count", "Hand count", show=False),
-        Binding("R", "reveal", "Reveal"),
-        Binding("p", "projector", "Projector"),
-        Binding("o", "toggle_order", "Order", show=False),
-        Binding("left_square_bracket", "switch_round(-1)", "Previous round", show=False),
-        Binding("right_square_bracket", "switch_round(1)", "Next round", show=False),
+        PaneKey(
+            "v",
+            "new_round",
+            "new round",
+            tooltip="New voting round: dot vote (budget, cap per item) or hand count",
+        ),
+        PaneKey(
+            "b",
+            "ballots",
+            "ballots",
+            tooltip="Enter dot-vote ballots: numbers like 3 7 7 12, Enter = next delegate",
+        ),
+        PaneKey(
+            "plus,equals_sign",
+            "bump(1)",
+            "one more hand",
+            tooltip="Hand count: one more raised hand on the pain point under the cursor",
+            group=HANDS,
+        ),
+        PaneKey(
+            "minus",
+            "bump(-1)",
+            "one fewer hand",
+            tooltip="Hand count: one fewer raised hand (never below zero)",
+            group=HANDS,
+        ),
+        PaneKey(
+            "h",
+            "type_count",
+            "type hands",
+            hint=False,
+            tooltip="Hand count: type the number of raised hands",
+        ),
+        PaneKey(
+            "R",
+            "reveal",
+            "reveal",
+            tooltip="Reveal the round's scores on the projector, or hide them again",
+        ),
+        PaneKey(
+            "p",
+            "projector",
+            "projector",
+            tooltip="Put the top N pain points (Enter) or themes (Ctrl+T) on the projector",
+        ),
+        PaneKey(
+            "o",
+            "toggle_order",
+            "order",
+            hint=False,
+            tooltip="List in ranked order or in capture order",
+        ),
+        PaneKey(
+            "left_square_bracket",
+            "switch_round(-1)",
+            "previous round",
+            hint=False,
+            tooltip="Show the previous voting round",
+            group=ROUNDS,
+        ),
+        PaneKey(
+            "right_square_bracket",
+            "switch_round(1)",
+            "next round",
+            hint=False,
+            tooltip="Show the next voting round",
+            group=ROUNDS,
+        ),
     ]
+    HELP_TITLE = "Inventory (pain points)"
+    MORE_KEYS: ClassVar = (
+        (
+            "#theme @name",
+            'While typing: the theme (its name or start: #people; new: #"Name" or '
+            "#New_name, marked before Enter) and who raised it",
+        ),
+        ("Up/Down, PgUp/PgDn", "Move through the pain points; Home/End first/last"),
+        ("Tab", "Go to the theme list: r renames, m merges the theme into another"),
+        ("Up/Down in ballots", "Previous/next delegate; re-entering replaces a ballot"),
+    )
 
     def __init__(self, store: Any, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
@@ -130,7 +231,7 @@ class InventoryPane(Pane):
                 yield Static("Cards it relates to", classes="inventory-side-title")
                 yield Static(id="inventory-links")
         yield RoundsPanel(store=self.store, id="inventory-rounds")
-        yield Static(HINT, classes="pane-hint", id="inventory-hint")
+        yield HintLine(self.hint(), id="inventory-hint")
 
     def on_mount(self) -> None:
         if self.being_removed:
@@ -265,6 +366,8 @@ class InventoryPane(Pane):
         title.append_text(self.rounds.status(listing.scores.ballots))
         if not listing.by_rank:
             title.append("  ·  capture order (o)", style="dim")
+        elif listing.held:
+            title.append("  ·  counting: lines stay put, ranks update (Escape sorts)", style="bold")
         self.query_one("#inventory-title", Static).update(title)
 
     def _show_header(self) -> None:
@@ -300,11 +403,11 @@ class InventoryPane(Pane):
 
     @on(RoundsPanel.Hint)
     def _hint(self, event: RoundsPanel.Hint) -> None:
-        self.query_one("#inventory-hint", Static).update(event.text)
+        self.query_one(HintLine).show(event.text)
 
     @on(BallotInput.Close)
     def _ballots_closed(self) -> None:
-        self.query_one("#inventory-hint", Static).update(HINT)
+        self.query_one(HintLine).show(self.hint())
         self.item_list.focus()
 
     # Actions ----------------------------------------------------------------------------------
@@ -314,9 +417,12 @@ class InventoryPane(Pane):
         focus_now(self.capture_input)
 
     def action_leave_input(self) -> None:
-        """Leave the capture line for the list; in the list, clear the marks."""
+        """Leave the capture line for the list; in the list, sort again after counting hands,
+        or clear the marks."""
         if self.app.focused is self.capture_input:
             focus_now(self.item_list)
+        elif self.item_list.release_order():
+            self._show_status()
         elif self.item_list.marked:
             self.item_list.clear_marks()
 
@@ -437,10 +543,12 @@ class InventoryPane(Pane):
 
     def action_bump(self, step: int) -> None:
         """Add or take away one raised hand on the pain point under the cursor."""
+        self._hold_while_counting()
         self.rounds.bump(self._item_under_cursor(), step)
 
     def action_type_count(self) -> None:
         """Type the number of raised hands for the pain point under the cursor."""
+        self._hold_while_counting()
         item = self._item_under_cursor()
         point = self.item_list.lines[item] if item is not None else None
         self.rounds.type_count(point, self.item_list.score_of(item) if item is not None else 0)
@@ -474,12 +582,20 @@ class InventoryPane(Pane):
         rounds = self.rounds
         if not rounds.switch(step) or rounds.round_id is None:
             return
+        self.item_list.release_order()
         self.item_list.count_votes(round_votes(self.store, rounds.round_id))
         self.item_list.rerank()
         self._show_themes()
         self._show_status()
 
     # Helpers ----------------------------------------------------------------------------------
+
+    def _hold_while_counting(self) -> None:
+        """In a hand-count round, keep the lines in place: the next pain point stays next."""
+        current = self.rounds.current
+        if current is not None and current.method is VotingMethod.HAND_COUNT:
+            self.item_list.hold_order()
+            self._show_status()
 
     def _item_under_cursor(self) -> str | None:
         """Return the pain point under the list cursor, with a hint when the list is empty."""

@@ -8,14 +8,40 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.store.card_rounds import RoundResults, card_rounds, round_results
+from console.store.card_rounds import CardResult, RoundResults, card_rounds, round_results
 from console.store.changes import Feature
-from console.ui.cards.cards_results import results_renderable
+from console.store.decks import CATEGORIES
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
+from console.ui.projector.board import BoardRow, BoardSection, RankingBoard
 
 DEFAULT_TOP = 5
 MAX_TOP = 20
+
+
+def board_rows(results: list[CardResult]) -> tuple[BoardRow, ...]:
+    """Return ranked cards as board rows: rank ("4=" when tied), code, title and score."""
+    return tuple(
+        BoardRow(
+            rank=f"{result.rank}=" if result.tied else f"{result.rank}.",
+            title=result.card.title,
+            score=float(result.score),
+            score_text=str(result.score),
+            code=result.card.code,
+        )
+        for result in results
+    )
+
+
+def board_sections(results: RoundResults, top: int) -> list[BoardSection]:
+    """Return the round's top cards overall, then per category where cards have one."""
+    points = "hands" if results.round.method.value == "hand_count" else "votes"
+    sections = [BoardSection(f"Top {top} ({points})", board_rows(results.top(top)))]
+    for category in CATEGORIES:
+        in_category = results.top(top, category)
+        if in_category:
+            sections.append(BoardSection(category, board_rows(in_category)))
+    return sections
 
 
 class CardsView(ProjectorView):
@@ -32,12 +58,12 @@ class CardsView(ProjectorView):
 
     def compose(self) -> ComposeResult:
         yield Static(id="cards-view-title", classes="view-title")
-        yield Static(id="cards-view-body", classes="view-body")
+        yield RankingBoard(id="cards-view-body", classes="view-body", codes=True)
 
     def show(self, payload: dict[str, Any]) -> None:
         """Redraw the chosen round (the newest one if none is named) from the file."""
         title = self.query_one("#cards-view-title", Static)
-        body = self.query_one("#cards-view-body", Static)
+        body = self.query_one("#cards-view-body", RankingBoard)
         rounds = card_rounds(self.store)
         wanted = payload.get("round_id")
         chosen = next((r for r in rounds if r.id == wanted), rounds[-1] if rounds else None)
@@ -48,7 +74,7 @@ class CardsView(ProjectorView):
         if chosen is None:
             self.results = None
             title.update("Cards")
-            body.update(Text("No card round yet.", style="dim"))
+            body.show_message(Text("No card round yet.", style="dim"))
             return
         self.results = round_results(self.store, chosen.id)
         title.update(literal(chosen.title))
@@ -59,6 +85,9 @@ class CardsView(ProjectorView):
                 if chosen.method.value == "hand_count"
                 else self.results.ballots
             )
-            body.update(Text(f"Results are revealed soon · {count} {noun}", style="bold"))
+            body.show_message(Text(f"Results are revealed soon · {count} {noun}", style="bold"))
             return
-        body.update(results_renderable(self.results, top, title_width=60, bar_width=30))
+        if not self.results.top(top):
+            body.show_message(Text("No votes yet.", style="dim"))
+            return
+        body.show_sections(board_sections(self.results, top))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -14,30 +13,23 @@ from console.store.changes import Feature
 from console.store.inventory_votes import Round, rank_pain_points, rank_themes, rounds, voters_in
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
+from console.ui.projector.board import BoardRow, BoardSection, RankingBoard
 
 DEFAULT_TOP = 10
 MAX_TOP = 20
-BAR_WIDTH = 30
-TITLE_WIDTH = 60
 
 
-def ranking_table(ranked: list[Ranked], *, bar_width: int = BAR_WIDTH) -> Table:
-    """Return ranked entries as rank, title, a bar as long as the score, and the score."""
-    table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
-    table.add_column(justify="right", style="bold", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", style="bold", no_wrap=True)
-    highest = max((float(entry.item.score) for entry in ranked), default=0.0)
-    for entry in ranked:
-        length = round(bar_width * float(entry.item.score) / highest) if highest > 0 else 0
-        table.add_row(
-            f"{entry.rank}{'=' if entry.tied else ''}.",
-            literal(entry.item.label, width=TITLE_WIDTH),
-            Text("█" * length, style="bold"),
-            str(entry.item.score),
+def board_rows(ranked: list[Ranked]) -> tuple[BoardRow, ...]:
+    """Return ranked entries as board rows: rank ("4=" when tied), title and score."""
+    return tuple(
+        BoardRow(
+            rank=f"{entry.rank}{'=' if entry.tied else '.'}",
+            title=entry.item.label,
+            score=float(entry.item.score),
+            score_text=str(entry.item.score),
         )
-    return table
+        for entry in ranked
+    )
 
 
 class InventoryView(ProjectorView):
@@ -54,12 +46,12 @@ class InventoryView(ProjectorView):
 
     def compose(self) -> ComposeResult:
         yield Static(id="inventory-view-title", classes="view-title")
-        yield Static(id="inventory-view-body", classes="view-body")
+        yield RankingBoard(id="inventory-view-body", classes="view-body")
 
     def show(self, payload: dict[str, Any]) -> None:
         """Redraw the chosen round (the newest one if none is named) from the file."""
         title = self.query_one("#inventory-view-title", Static)
-        body = self.query_one("#inventory-view-body", Static)
+        body = self.query_one("#inventory-view-body", RankingBoard)
         all_rounds = rounds(self.store)
         wanted = payload.get("round_id")
         chosen: Round | None = next(
@@ -75,17 +67,17 @@ class InventoryView(ProjectorView):
         self.shown = []
         if chosen is None:
             title.update(Text(f"Top {what}", style="bold"))
-            body.update(Text("No voting round yet.", style="dim"))
+            body.show_message(Text("No voting round yet.", style="dim"))
             return
         heading = Text(f"Top {top} {what} · ", style="bold")
-        heading.append_text(literal(chosen.title, width=50))
+        heading.append_text(literal(chosen.title))
         title.update(heading)
         if not chosen.revealed:
             if chosen.method.value == "dot":
                 waiting = f"{len(voters_in(self.store, chosen.id))} ballots in"
             else:
                 waiting = "counting hands"
-            body.update(Text(f"Scores are revealed soon · {waiting}", style="bold"))
+            body.show_message(Text(f"Scores are revealed soon · {waiting}", style="bold"))
             return
         if themes:
             ranked = [standing.ranked for standing in rank_themes(self.store, chosen.id)]
@@ -93,6 +85,6 @@ class InventoryView(ProjectorView):
             ranked = rank_pain_points(self.store, chosen.id)
         self.shown = top_n(ranked, top)
         if not self.shown:
-            body.update(Text(f"No {what} yet.", style="dim"))
+            body.show_message(Text(f"No {what} yet.", style="dim"))
             return
-        body.update(ranking_table(self.shown))
+        body.show_sections([BoardSection("", board_rows(self.shown))])

@@ -103,6 +103,19 @@ class RoomConsole(App[None]):
         self.show_room()
         self._stop_room_server(process)
 
+    def action_room_qr(self) -> None:
+        """Show the join QR code large, for phones to scan from the projector."""
+        from console.ui.room.join_qr_modal import JoinQrModal
+
+        status = self.room_status()
+        if not status.join_url:
+            self.notify("Start the room server first (Ctrl+R): phones join through it.")
+            return
+        if not status.state.joining:
+            self.notify("Joining is closed: open it in the Room dialog (Ctrl+R) first.")
+            return
+        self.push_screen(JoinQrModal(status.join_url, status.state.code))
+
     def action_room_activity(self, activity: str) -> None:
         """Choose what phones may do now (a vote needs an open round of its kind)."""
         chosen = RoomActivity(activity)
@@ -129,6 +142,9 @@ class RoomConsole(App[None]):
             "Room: open to phones", "Start the room server: phones join", self.action_room_start
         )
         yield SystemCommand("Room: close", "Stop the room server", self.action_room_stop)
+        yield SystemCommand(
+            "Room: show the join QR code", "Large, for phones to scan", self.action_room_qr
+        )
         for title, activity in (
             ("Room: let phones add pain points", RoomActivity.PAIN_POINTS),
             ("Room: dot vote from phones", RoomActivity.DOTS),

@@ -81,6 +81,13 @@ class RoomModal(ModalScreen[None]):
     async def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         choice = str(event.option.id)
+        if choice == "qr":
+            status = self.status()
+            if status.join_url:
+                from console.ui.room.join_qr_modal import JoinQrModal
+
+                self.app.push_screen(JoinQrModal(status.join_url, status.state.code))
+            return
         if choice == "server":
             await self.app.run_action("room_stop" if self._server_on() else "room_start")
         elif choice == "joining":
@@ -163,6 +170,10 @@ class RoomModal(ModalScreen[None]):
                 else "Start the room server (phones can join)",
                 id="server",
             ),
+        ]
+        if status.join_url and state.joining:
+            options.append(Option("Show the join QR code on screen", id="qr"))
+        options += [
             Option(
                 "Close joining (joined phones keep their places)"
                 if state.joining

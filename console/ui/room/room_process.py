@@ -17,6 +17,10 @@ LOG_SUFFIX = ".room-process.log"
 STOP_SECONDS = 4.0
 """How long a stopping server may take to close its connections before it is killed."""
 
+HOST_VARIABLE = "FACILITATE_ROOM_HOST"
+"""Names the address the console's room server listens on (default: every network of the
+laptop), e.g. one network of several, or 127.0.0.1 to try the room on the laptop alone."""
+
 RoomCommand = Callable[[Path], Sequence[str]]
 """Builds the command line that runs the room server on a workshop file."""
 
@@ -30,7 +34,7 @@ def room_command(path: Path) -> list[str]:
         "room",
         str(path),
         "--host",
-        "0.0.0.0",
+        os.environ.get(HOST_VARIABLE) or "0.0.0.0",
         "--parent-pid",
         str(os.getpid()),
     ]

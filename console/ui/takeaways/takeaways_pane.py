@@ -44,6 +44,7 @@ from console.ui.common.capture import (
     focus_now,
 )
 from console.ui.common.confirm_modal import ConfirmModal
+from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import cell
 from console.ui.common.text import literal
 from console.ui.takeaways.takeaways_modals import TakeawayEditModal
@@ -84,25 +85,101 @@ class TakeawaysPane(CapturePane):
     )
     EMPTY_HINT = "Each takeaway is stamped with the time and the running agenda item."
 
+    STATUS = Binding.Group("done/drop/reopen")
     BINDINGS: ClassVar = [
-        Binding("f7", "cycle_kind", "Kind"),
-        Binding("alt+i", "set_kind('insight')", "Insight", show=False),
-        Binding("alt+q", "set_kind('quote')", "Quote", show=False),
-        Binding("alt+d", "set_kind('decision')", "Decision", show=False),
-        Binding("alt+o", "set_kind('question')", "Question", show=False),
-        Binding("alt+a", "set_kind('action')", "Action", show=False),
-        Binding("ctrl+f", "search", "Search"),
-        Binding("f10", "toggle_actions", "Actions view"),
-        Binding("e", "edit", "Edit"),
-        Binding("g", "tag", "Tag"),
-        Binding("l", "link", "Link"),
-        Binding("d", "set_status('done')", "Done"),
-        Binding("x", "set_status('dropped')", "Drop"),
-        Binding("o", "set_status('open')", "Reopen"),
-        Binding("p", "show_on_projector", "Projector"),
-        Binding("v", "toggle_actions", "Actions view", show=False),
-        Binding("slash", "search", "Search", show=False),
+        PaneKey(
+            "f7", "cycle_kind", "kind", tooltip="Kind of the next lines (shown left of the line)"
+        ),
+        PaneKey(
+            "alt+i", "set_kind('insight')", "insights", hint=False, tooltip="Next lines: insights"
+        ),
+        PaneKey("alt+q", "set_kind('quote')", "quotes", hint=False, tooltip="Next lines: quotes"),
+        PaneKey(
+            "alt+d",
+            "set_kind('decision')",
+            "decisions",
+            hint=False,
+            tooltip="Next lines: decisions",
+        ),
+        PaneKey(
+            "alt+o",
+            "set_kind('question')",
+            "open questions",
+            hint=False,
+            tooltip="Next lines: open questions",
+        ),
+        PaneKey(
+            "alt+a", "set_kind('action')", "actions", hint=False, tooltip="Next lines: actions"
+        ),
+        PaneKey(
+            "ctrl+f,slash",
+            "search",
+            "search",
+            tooltip="Search: words, kind:quote, #tag, @speaker, item:now, status:open",
+        ),
+        PaneKey(
+            "f10",
+            "toggle_actions",
+            "actions view",
+            tooltip="Actions view: only the actions, with open/done/dropped counts",
+        ),
+        PaneKey(
+            "e",
+            "edit",
+            "edit",
+            tooltip="Edit the selected takeaway (kind, text, speaker, owner, due, status)",
+        ),
+        PaneKey("g", "tag", "tag", tooltip="Tag with competence areas or themes by typing"),
+        PaneKey("l", "link", "link", tooltip="Link to a pain point or a card by typing"),
+        PaneKey(
+            "d",
+            "set_status('done')",
+            "done",
+            tooltip="Mark the selected action done",
+            group=STATUS,
+        ),
+        PaneKey(
+            "x",
+            "set_status('dropped')",
+            "drop",
+            tooltip="Mark the selected action dropped",
+            group=STATUS,
+        ),
+        PaneKey(
+            "o",
+            "set_status('open')",
+            "reopen",
+            tooltip="Mark the selected action open again",
+            group=STATUS,
+        ),
+        PaneKey(
+            "p",
+            "show_on_projector",
+            "projector",
+            tooltip="Show the selected takeaway or quote on the projector",
+        ),
+        PaneKey(
+            "delete",
+            "delete_row",
+            "delete",
+            hint=False,
+            tooltip="Delete the selected takeaway (Ctrl+Z brings it back)",
+        ),
+        PaneKey(
+            "enter",
+            "focus_capture",
+            "capture line",
+            hint=False,
+            tooltip="From the list: back to the capture line",
+        ),
     ]
+    HELP_TITLE = "Takeaways (facilitate notes PATH opens the console here)"
+    MORE_KEYS: ClassVar = (
+        ("i: q: d: o: a:", "Line prefix: insight, quote, decision, open question, action"),
+        ("-- name", "At the end of any line: who said it (a quote's is kept for the next)"),
+        ("@owner !date", "In an action: owner and due date (2026-12-01, friday, +7)"),
+        ("#tag", "Competence area (or alias) or theme; unknown: asks to create a theme"),
+    )
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {"edit", "tag", "link", "set_status", "show_on_projector", "delete_row"}
@@ -137,6 +214,7 @@ class TakeawaysPane(CapturePane):
             table.add_column(label, width=width, key=label)
         yield table
         yield Static(self.EMPTY_HINT, classes="pane-hint", id="takeaways-status")
+        yield HintLine(self.hint(), id="takeaways-hint")
 
     def on_mount(self) -> None:
         # TablePane's own on_mount then loads the rows (Textual calls every class's handler).

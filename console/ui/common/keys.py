@@ -1,0 +1,211 @@
+"""One source for keys: hint lines, the help, the README and the palette read the bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Static
+
+SEPARATOR = " · "
+
+TYPING_HINT = SEPARATOR.join(
+    ["Typing: letters are text", "Enter saves", "Escape: the list's keys", "F1 all keys"]
+)
+"""The hint line while a capture line has the focus."""
+
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "Space",
+    "enter": "Enter",
+    "escape": "Escape",
+    "delete": "Delete",
+    "insert": "Insert",
+    "tab": "Tab",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
+@dataclass(frozen=True)
+class PaneKey(Binding):
+    """A pane's key: its hint line shows it (unless hint is False), the footer leaves it out."""
+
+    show: bool = False
+    hint: bool = True
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """One row of the key map: the keys, a short label, what it does, and the action."""
+
+    keys: str
+    label: str
+    meaning: str
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class KeySection:
+    """The keys of one part of the console, in the help and the README."""
+
+    title: str
+    rows: tuple[KeyRow, ...]
+
+
+def key_name(key: str) -> str:
+    """Return how the facilitator reads a key: F2, Ctrl+Z, Shift+↑, /, Space, R."""
+    *modifiers, name = key.split("+")
+    shown = KEY_NAMES.get(name, name.upper() if name[:1] == "f" and name[1:].isdigit() else name)
+    if modifiers and len(shown) == 1:
+        shown = shown.upper() if "ctrl" in modifiers else shown
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), shown])
+
+
+def binding_keys(binding: Binding, joiner: str = " or ") -> str:
+    """Return every key of a binding, as read."""
+    return joiner.join(key_name(key.strip()) for key in binding.key.split(","))
+
+
+def declared_bindings(cls: type) -> list[Binding]:
+    """Return the bindings a class declares and inherits, its own first, as Textual binds them."""
+    found: list[Binding] = []
+    bound: set[str] = set()
+    for base in cls.__mro__:
+        for binding in base.__dict__.get("BINDINGS", ()):
+            if not isinstance(binding, Binding):
+                continue
+            keys = set(binding.key.split(","))
+            if keys <= bound:
+                continue  # a subclass rebinds every key of it
+            bound |= keys
+            found.append(binding)
+    return found
+
+
+def key_rows(bindings: Iterable[Binding]) -> tuple[KeyRow, ...]:
+    """Return one row per action, its keys joined, in the order they are declared."""
+    rows: dict[str, KeyRow] = {}
+    for binding in bindings:
+        if binding.system or not binding.description:
+            continue  # Textual's own, such as Ctrl+C telling how to quit
+        row = rows.get(binding.action)
+        if row is None:
+            meaning = binding.tooltip or binding.description
+            rows[binding.action] = KeyRow(
+                binding_keys(binding), binding.description, meaning, binding.action
+            )
+        else:
+            keys = f"{row.keys} or {binding_keys(binding)}"
+            rows[binding.action] = KeyRow(keys, row.label, row.meaning, row.action)
+    return tuple(rows.values())
+
+
+def hint_line(bindings: Sequence[Binding], closing: str = "F1 all keys") -> str:
+    """Return a pane's hint line: its hinted keys by their labels; grouped keys share one."""
+    parts: list[tuple[list[str], str]] = []
+    shown: set[str] = set()
+    group: Binding.Group | None = None
+    for binding in bindings:
+        if not isinstance(binding, PaneKey) or not binding.hint or binding.action in shown:
+            continue
+        shown.add(binding.action)
+        first = key_name(binding.key.split(",")[0].strip())
+        if binding.group is not None and binding.group is group:
+            parts[-1][0].append(first)
+            continue
+        group = binding.group
+        label = binding.group.description if binding.group else binding.description
+        parts.append(([first], label))
+    return SEPARATOR.join([*(f"{' '.join(keys)} {label}" for keys, label in parts), closing])
+
+
+def section(
+    title: str, bindings: Iterable[Binding], more: Iterable[tuple[str, str]] = ()
+) -> KeySection:
+    """Return a section of the key map: the bindings' rows, then the rows of typed syntax."""
+    rows = key_rows(bindings) + tuple(KeyRow(keys, "", meaning) for keys, meaning in more)
+    return KeySection(title, rows)
+
+
+def wrap_hint(hint: str, width: int) -> str:
+    """Break a hint line only between its parts, so a key never sits apart from its label."""
+    lines: list[str] = []
+    for part in hint.split(SEPARATOR):
+        if lines and len(lines[-1]) + len(SEPARATOR) + len(part) <= width:
+            lines[-1] += SEPARATOR + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+class HintLine(Static):
+    """A pane's hint line: its keys and what they do, wrapped between keys, never inside one."""
+
+    def __init__(self, hint: str, *, id: str | None = None) -> None:
+        super().__init__(hint, id=id, classes="pane-hint")
+        self.hint: str | Text = hint
+
+    def on_resize(self) -> None:
+        self.show(self.hint)
+
+    def show(self, hint: str | Text) -> None:
+        """Show a hint line (a pane's keys, or a mode's own line while it lasts)."""
+        self.hint = hint
+        width = self.size.width
+        self.update(wrap_hint(hint, width) if isinstance(hint, str) and width else hint)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One palette command: a title, what it does with its keys, and what runs it."""
+
+    title: str
+    help: str
+    run: Callable[[], Any]
+
+
+def commands_of(target: Any, bindings: Iterable[Binding], where: str = "") -> Iterator[Command]:
+    """Return a palette command for every binding of target, run as its key would run it."""
+    for row in key_rows(bindings):
+        prefix = f"{where}: " if where else ""
+        run = partial(target.call_later, target.run_action, row.action)
+        yield Command(f"{prefix}{row.label}", f"{row.keys} · {row.meaning}", run)
+
+
+class KeyCommands(Provider):
+    """Lists the keys of the console and of the pane on screen in the palette, by what they do."""
+
+    def commands(self) -> list[Command]:
+        """Return the commands on offer now (the app says which)."""
+        offered: Callable[[], list[Command]] | None = getattr(self.app, "key_commands", None)
+        return offered() if offered is not None else []
+
+    async def discover(self) -> Hits:
+        for command in self.commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        words = query.casefold().split()
+        for command in self.commands():
+            score = matcher.match(command.title)
+            if not score and words and all(word in command.help.casefold() for word in words):
+                score = 0.5  # found by what it does: "timer" finds "Start"
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
