@@ -24,7 +24,8 @@ def key_map_markdown() -> str:
         lines += [f"| {escape(row.keys)} | {escape(row.meaning)} |" for row in section.rows]
     lines += [
         "\nLetters act as keys only when no text field has the focus: while you type, they are",
-        "text. Escape leaves a text field.\n",
+        "text. Escape leaves a text field. After a pane key the list has the focus: a key that",
+        "does nothing there starts the capture line, so nothing typed is lost.\n",
         f"**Ranking rule.** {TIE_BREAK_RULE}",
         END,
     ]

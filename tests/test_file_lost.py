@@ -363,6 +363,7 @@ def test_the_real_console_says_the_file_is_lost_refuses_and_writes_it_back(
         console.wait_for("Agenda")
         console.send("f3")
         console.wait_for("0 pain points")
+        console.send("enter")  # from the list, where p is a key, to the capture line
         for number in (1, 2):
             type_line(console, f"pp-before-{number}")
             console.wait_for(f"{number} pain point")

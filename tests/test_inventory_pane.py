@@ -191,7 +191,8 @@ async def test_capture_theme_merge_dot_vote_reveal_and_the_ranking_agree(
             (f"{s.ranked.rank}{'=' if s.ranked.tied else ''}", str(s.ranked.item.score))
             for s in standings
         ]
-        assert str(theme_table.get_row_at(0)[1]) == "People"
+        # #People means the template's "People and culture" (#Fit its "Strategic fit").
+        assert str(theme_table.get_row_at(0)[1]) == "People and cult…"
 
 
 async def test_markup_and_escape_sequences_are_stored_and_shown_literally(

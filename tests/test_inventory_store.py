@@ -83,17 +83,18 @@ def test_bad_capture_input_is_refused_and_long_text_is_kept_whole(store: Worksho
 
 
 def test_edit_changes_text_and_theme_and_undo_restores(store: WorkshopStore) -> None:
-    (item,) = capture_all(store, "Old text #People")
+    (item,) = capture_all(store, "Old text #Money")
+    # A word of a known theme's name means that theme, in an edit as in capture.
     edit_pain_point(store, item, "New text #Culture")
     row = store.query(
         "SELECT p.text, t.name FROM pain_points p JOIN themes t ON t.id = p.theme_id"
     )[0]
-    assert (row["text"], row["name"]) == ("New text", "Culture")
+    assert (row["text"], row["name"]) == ("New text", "People and culture")
     assert store.undo_last() == "edit pain point"
     row = store.query(
         "SELECT p.text, t.name FROM pain_points p JOIN themes t ON t.id = p.theme_id"
     )[0]
-    assert (row["text"], row["name"]) == ("Old text", "People")
+    assert (row["text"], row["name"]) == ("Old text", "Money")
 
 
 def test_changed_pain_points_are_records_of_what_was_written_since_a_revision(
@@ -271,3 +272,23 @@ def test_actions_on_gone_rows_give_clear_messages(store: WorkshopStore) -> None:
         assign_theme(store, [item], None)
     with pytest.raises(ValueError, match="Select a pain point"):
         assign_theme(store, [], None)
+
+
+def test_a_typed_theme_is_matched_against_the_live_themes_and_an_ambiguous_one_saves_nothing(
+    store: WorkshopStore,
+) -> None:
+    themes = store.query("SELECT count(*) AS n FROM themes")[0]["n"]
+    capture_all(store, "Silos #people", "Queues #ways of working")
+    assert store.query(
+        "SELECT p.text, t.name FROM pain_points p JOIN themes t ON t.id = p.theme_id "
+        "ORDER BY p.position"
+    ) == [
+        {"text": "Silos", "name": "People and culture"},
+        {"text": "Queues", "name": "Ways of working"},
+    ]
+    assert store.query("SELECT count(*) AS n FROM themes")[0]["n"] == themes
+    rev = store.current_rev()
+    with pytest.raises(ValueError, match=r"^Not saved: #and could be People and culture or "):
+        capture_pain_point(store, "Gaps #and")
+    assert store.current_rev() == rev
+    assert store.query("SELECT count(*) AS n FROM pain_points")[0]["n"] == 2

@@ -41,9 +41,9 @@ def build_session(path: Path) -> Path:
                 ("Too many tools", "Strategic fit"),
             ]
         }
-        # `x #People and culture` typed the old way made a stray theme "people"; the
-        # facilitator merged it into the theme that was meant.
-        inventory.capture_pain_point(store, "x #people")
+        # A stray theme "people" (`#"people"` makes a new theme; `#people` would mean People
+        # and culture), which the facilitator merged into the theme that was meant.
+        inventory.capture_pain_point(store, 'x #"people"')
         themes = {row["name"]: row["id"] for row in store.query("SELECT id, name FROM themes")}
         inventory.merge_themes(store, themes["people"], themes["People and culture"])
         hands_round = inventory_votes.open_round(store, "hand_count", title="Hands up")

@@ -1,15 +1,15 @@
-"""Inline capture syntax: #theme, @person, kind prefixes, quote speakers and !due dates."""
+"""Inline capture syntax: #theme, @person, kind prefixes, speakers and !due dates."""
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from console.domain.text import TextError, clean_user_text
+from console.domain.text import TextError, clean_user_text, strip_control
 
 MAX_RELATIVE_DAYS = 3_660
 """Furthest `!+N` due date accepted, about ten years ahead."""
@@ -21,10 +21,19 @@ _TOKEN = re.compile(
 )
 _TRAILING_PUNCTUATION = ".,;:?!)]}'’"
 
+# The next word after a #theme, for multi-word theme names typed as they are spelt.
+_NEXT_WORD = re.compile(r"\s+(?P<word>\S+)")
+MAX_THEME_WORDS = 12
+"""Most words after a # that can still be part of a theme's name."""
+MIN_WORD_START = 3
+"""Fewest letters of a word inside a theme's name that pick that theme (`#cul`: culture)."""
+
 _TAKEAWAY_PREFIX = re.compile(r"^\s*(?P<prefix>[iqdoa?])\s*:\s*", re.IGNORECASE)
 
-# Quote speaker separators: ` -- `, ` — `, ` – ` or ` ~ `; the last one in the text wins.
+# Speaker separators: ` -- ` after any kind; after a quote also ` — `, ` – ` or ` ~ ` (in
+# other kinds a dash is too often prose). The last one in the text wins.
 _SPEAKER_SEPARATOR = re.compile(r"\s(?:--|—|–|~)\s")
+_ANY_KIND_SPEAKER_SEPARATOR = re.compile(r"\s--\s")
 
 _ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 _RELATIVE_DAYS = re.compile(r"^\+(?P<days>\d{1,5})d?$", re.IGNORECASE)
@@ -57,12 +66,44 @@ _PREFIX_KINDS: dict[str, TakeawayKind] = {
 
 
 @dataclass(frozen=True)
+class ThemeMatch:
+    """What a typed #theme means: a known theme, a new one, or several known ones (ambiguous)."""
+
+    typed: str
+    """The theme as typed after the # (underscores read as spaces)."""
+    name: str
+    """The known theme's name as spelt, or the new theme's name."""
+    new: bool = False
+    candidates: tuple[str, ...] = ()
+    """The known themes it could mean, when more than one: nothing is saved until it is one."""
+
+    @property
+    def hint(self) -> str:
+        """Return the one line shown under the capture line before Enter."""
+        if self.candidates:
+            return f"→ #{self.typed} could be {_either(self.candidates)}: type more of the name"
+        if self.new:
+            return f"→ theme: {self.name} (new theme)"
+        return f"→ theme: {self.name}"
+
+    @property
+    def refusal(self) -> str:
+        """Return the one-line message that refuses an ambiguous #theme."""
+        return (
+            f"Not saved: #{self.typed} could be {_either(self.candidates)}; type more of the "
+            'theme\'s name, or #"…" for a new theme.'
+        )
+
+
+@dataclass(frozen=True)
 class PainPointDraft:
     """A pain point as typed: its text, optional theme and raiser (a name or delegate number)."""
 
     text: str
     theme: str | None
     raised_by: str | None
+    new_theme: bool = False
+    """The theme is none of the known themes: saving creates it."""
 
 
 @dataclass(frozen=True)
@@ -129,14 +170,120 @@ def _last_value(tokens: list[_Token], sigil: str) -> str | None:
     return values[-1] if values else None
 
 
-def parse_pain_point(raw: str) -> PainPointDraft:
-    """Parse typed pain-point text with optional `#theme` and `@person` tokens (last one wins)."""
+def _either(names: Sequence[str]) -> str:
+    """Return names as "A, B or C", at most four of them."""
+    shown = [*names[:4], "…"] if len(names) > 4 else list(names)
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+
+def _theme_key(name: str) -> str:
+    """Return a theme name as compared: case and runs of spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def _known_theme(value: str, known: dict[str, str]) -> ThemeMatch:
+    """Return the theme one typed word (or underscored words) means: exact, prefix, or new.
+
+    A theme whose name starts with what was typed comes first; failing that, one with a word
+    that starts with it (a whole word when fewer than MIN_WORD_START letters were typed, so
+    `#A` is not every theme with "and" in it). Two or more at the same step are ambiguous.
+    """
+    key = _theme_key(value)
+    if key in known:
+        return ThemeMatch(value, known[key])
+    word = f" {key}" if len(key) >= MIN_WORD_START else f" {key} "
+    for matches in (
+        [name for theme, name in known.items() if theme.startswith(key)],
+        [name for theme, name in known.items() if word in f" {theme} "],
+    ):
+        if len(matches) == 1:
+            return ThemeMatch(value, matches[0])
+        if matches:
+            return ThemeMatch(value, value, candidates=tuple(matches))
+    return ThemeMatch(value, value, new=True)
+
+
+def _bare_theme(
+    text: str, token: re.Match[str], value: str, known: dict[str, str]
+) -> tuple[ThemeMatch, int]:
+    """Resolve an unquoted #theme, and return it with where it ends in the text.
+
+    The longest run of words after the # that spells a known theme's name is that theme
+    (`#People and culture`); otherwise the # word alone is matched by `_known_theme`.
+    """
+    typed = token.group("bare").replace("_", " ")
+    words: list[tuple[str, int]] = []
+    at = token.end()
+    while len(words) < MAX_THEME_WORDS:
+        word = _NEXT_WORD.match(text, at)
+        if word is None or word.group("word")[0] in "#@!":
+            break
+        at = word.end()
+        words.append((word.group("word"), at))
+    for count in range(len(words), 0, -1):
+        phrase = " ".join([typed, *(word for word, _end in words[:count])])
+        key = _theme_key(phrase.rstrip(_TRAILING_PUNCTUATION))
+        if key in known:
+            return ThemeMatch(phrase.rstrip(_TRAILING_PUNCTUATION), known[key]), words[count - 1][1]
+    return _known_theme(value, known), token.end()
+
+
+def _extract_themes(text: str, themes: Sequence[str]) -> tuple[str, list[ThemeMatch]]:
+    """Remove the #theme tokens from the text; return the rest and what each token means.
+
+    A quoted theme (`#"New theme"`) is a known theme of exactly that name, or a new one.
+    """
+    known: dict[str, str] = {}
+    for name in themes:
+        known.setdefault(_theme_key(name), name)
+    pieces: list[str] = []
+    found: list[ThemeMatch] = []
+    at = 0
+    for token in _TOKEN.finditer(text):
+        if token.group("sigil") != "#" or token.start() < at:
+            continue
+        value = _token_value(token)
+        if value is None:
+            continue
+        if value[1]:
+            name = known.get(_theme_key(value[0]))
+            match, end = ThemeMatch(value[0], name or value[0], new=name is None), token.end()
+        else:
+            match, end = _bare_theme(text, token, value[0], known)
+        pieces += [text[at : token.start()], " "]
+        found.append(match)
+        at = end
+    pieces.append(text[at:])
+    return " ".join("".join(pieces).split()), found
+
+
+def typed_theme(raw: str, themes: Sequence[str]) -> ThemeMatch | None:
+    """Return what the #theme in a line being typed means (an ambiguous one first), or None."""
+    if "#" not in raw:
+        return None
+    _remaining, found = _extract_themes(strip_control(raw), themes)
+    ambiguous = [match for match in found if match.candidates]
+    return (ambiguous or found or [None])[-1]
+
+
+def parse_pain_point(raw: str, themes: Sequence[str] = ()) -> PainPointDraft:
+    """Parse typed pain-point text with optional `#theme` and `@person` tokens (last one wins).
+
+    A `#theme` is matched against the known themes (see `_bare_theme`); an ambiguous one is
+    refused with a TextError that names the themes it could mean.
+    """
     text = clean_user_text(raw)
-    remaining, tokens = _extract_tokens(text, lambda token: token.sigil in "#@")
+    remaining, people = _extract_tokens(text, lambda token: token.sigil == "@")
+    remaining, found = _extract_themes(remaining, themes)
+    for match in found:
+        if match.candidates:
+            raise TextError(match.refusal)
+    theme = found[-1] if found else None
     return PainPointDraft(
         text=clean_user_text(remaining),
-        theme=_last_value(tokens, "#"),
-        raised_by=_last_value(tokens, "@"),
+        theme=theme.name if theme else None,
+        raised_by=_last_value(people, "@"),
+        new_theme=theme.new if theme else False,
     )
 
 
@@ -174,9 +321,11 @@ def due_label(due: date, *, today: date, done: bool = False) -> str:
     return shown if done or due >= today else f"{shown} · overdue"
 
 
-def _split_speaker(text: str) -> tuple[str, str | None]:
-    """Split `quote -- speaker` at the last separator; return the quote and speaker (or None)."""
-    separators = list(_SPEAKER_SEPARATOR.finditer(text))
+def _split_speaker(
+    text: str, separator: re.Pattern[str] = _SPEAKER_SEPARATOR
+) -> tuple[str, str | None]:
+    """Split `text -- speaker` at the last separator; return the text and speaker (or None)."""
+    separators = list(separator.finditer(text))
     if not separators:
         return text, None
     last = separators[-1]
@@ -202,7 +351,7 @@ def parse_takeaway(
     last_speaker: str | None = None,
     today: date,
 ) -> TakeawayDraft:
-    """Parse a typed takeaway: kind prefix, quote speaker, action `@owner !due`, and `#tags`."""
+    """Parse a typed takeaway: kind prefix, `-- speaker`, action `@owner !due`, and `#tags`."""
     text = clean_user_text(raw)
     kind = default_kind
     prefix = _TAKEAWAY_PREFIX.match(text)
@@ -239,8 +388,11 @@ def parse_takeaway(
         quote, separated_speaker = _split_speaker(remaining)
         remaining = _unquote(quote)
         speaker = separated_speaker or speaker or last_speaker
-        if speaker is not None:
-            speaker = clean_user_text(speaker, field="Speaker")
+    else:
+        remaining, separated_speaker = _split_speaker(remaining, _ANY_KIND_SPEAKER_SEPARATOR)
+        speaker = separated_speaker or speaker
+    if speaker is not None:
+        speaker = clean_user_text(speaker, field="Speaker")
 
     return TakeawayDraft(
         kind=kind,

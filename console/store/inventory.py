@@ -180,6 +180,11 @@ def live_themes(store: WorkshopStore) -> list[Theme]:
     return [Theme(**row) for row in rows]
 
 
+def live_theme_names(store: WorkshopStore) -> list[str]:
+    """Return the names a typed #theme is matched against: the live themes', in their order."""
+    return [theme.name for theme in live_themes(store)]
+
+
 def theme_names(store: WorkshopStore) -> dict[str, str]:
     """Return every theme's name by id (merged and deleted ones too, for old rows)."""
     return {row["id"]: row["name"] for row in store.query("SELECT id, name FROM themes")}
@@ -188,9 +193,11 @@ def theme_names(store: WorkshopStore) -> dict[str, str]:
 def capture_pain_point(store: WorkshopStore, raw: str) -> str:
     """Save one pain point typed by the facilitator (with optional #theme and @name tokens).
 
-    The pain point is tied to the running (or paused) agenda item, if there is one.
+    The pain point is tied to the running (or paused) agenda item, if there is one. A #theme
+    means a live theme when it spells or starts one's name (console.domain.capture); an
+    ambiguous one is refused with a one-line message and nothing is saved.
     """
-    draft = parse_pain_point(raw)
+    draft = parse_pain_point(raw, live_theme_names(store))
     with store.write() as transaction:
         position = store.query("SELECT coalesce(max(position), 0) + 1 AS next FROM pain_points")[0]
         theme_id = _theme_for(store, transaction, draft.theme) if draft.theme else None
@@ -214,7 +221,7 @@ def capture_pain_point(store: WorkshopStore, raw: str) -> str:
 
 def edit_pain_point(store: WorkshopStore, pain_point_id: str, raw: str) -> None:
     """Replace a pain point's text (undoable); #theme and @name tokens change those too."""
-    draft = parse_pain_point(raw)
+    draft = parse_pain_point(raw, live_theme_names(store))
     with store.write("edit pain point") as transaction:
         _live_pain_point(store, pain_point_id)
         values: dict[str, object] = {"text": draft.text}

@@ -216,6 +216,8 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self._show_workshop()
         self.show_room()
         await self.action_show_pane(self.first_pane)
+        if (first := await self._built_pane(self.first_pane)) is not None:
+            self.screen.set_focus(first.start_focus())  # opened to type in (notes: the line)
         self.set_interval(POLL_SECONDS, self.poll_changes)
         self.set_interval(1.0, self._tick)
 

@@ -13,6 +13,7 @@ from console.domain.capture import (
     parse_due_date,
     parse_pain_point,
     parse_takeaway,
+    typed_theme,
 )
 from console.domain.text import TextError
 
@@ -25,12 +26,14 @@ def test_plain_pain_point() -> None:
 
 def test_theme_and_person_tokens_are_removed_from_text() -> None:
     draft = parse_pain_point("Everything has the highest priority #priorities @Alice")
-    assert draft == PainPointDraft("Everything has the highest priority", "priorities", "Alice")
+    assert draft == PainPointDraft(
+        "Everything has the highest priority", "priorities", "Alice", new_theme=True
+    )
 
 
 def test_tokens_anywhere_in_the_text() -> None:
     draft = parse_pain_point("@12 Not my #ownership responsibility")
-    assert draft == PainPointDraft("Not my responsibility", "ownership", "12")
+    assert draft == PainPointDraft("Not my responsibility", "ownership", "12", new_theme=True)
 
 
 def test_quoted_and_underscored_multiword_values() -> None:
@@ -64,7 +67,7 @@ def test_lone_sigils_and_unclosed_quotes_stay_text() -> None:
 
 def test_trailing_punctuation_is_not_part_of_a_token() -> None:
     draft = parse_pain_point("Ask @Alice, then #budget.")
-    assert draft == PainPointDraft("Ask then", "budget", "Alice")
+    assert draft == PainPointDraft("Ask then", "budget", "Alice", new_theme=True)
 
 
 def test_only_tokens_is_empty() -> None:
@@ -234,3 +237,86 @@ def test_takeaway_with_only_a_prefix_is_empty() -> None:
 def test_email_in_action_is_not_owner() -> None:
     draft = takeaway("a: mail ops@example.com @Ann")
     assert (draft.text, draft.owner) == ("mail ops@example.com", "Ann")
+
+
+TEMPLATE_THEMES = ("People and culture", "Strategic fit", "Ways of working", "Value and priorities")
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "theme"),
+    [
+        ("Silos #people", "Silos", "People and culture"),  # the start of its name
+        ("Silos #PEOPLE", "Silos", "People and culture"),
+        ("Silos #culture", "Silos", "People and culture"),  # one of its words
+        ("Silos #and_culture", "Silos", "People and culture"),
+        ("Silos #cult", "Silos", "People and culture"),  # the start of one of its words
+        ("Silos #and_pri", "Silos", "Value and priorities"),
+        ("Silos #fit", "Silos", "Strategic fit"),
+        ("x #People and culture", "x", "People and culture"),  # its name, as spelt
+        ("x #people and culture, mostly", "x mostly", "People and culture"),
+        ("x #People_and_culture y", "x y", "People and culture"),
+        ('x #"people and CULTURE" y', "x y", "People and culture"),
+        ("x #people and more", "x and more", "People and culture"),  # the run stops at "and"
+        ("#ways of working Handoffs @Ann", "Handoffs", "Ways of working"),
+    ],
+)
+def test_a_typed_theme_means_the_known_theme_it_spells_or_starts(
+    typed: str, text: str, theme: str
+) -> None:
+    draft = parse_pain_point(typed, TEMPLATE_THEMES)
+    assert (draft.text, draft.theme, draft.new_theme) == (text, theme, False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "theme"),
+    [
+        ('Silos #"people"', "people"),  # quoted: exactly that name, not the start of another
+        ("Silos #New_theme", "New theme"),
+        ("Silos #“Tooling debt”", "Tooling debt"),
+        ("Silos #budget", "budget"),
+        ("Silos #cu", "cu"),  # too short to be the start of a word inside a name
+        ("Silos #A", "A"),
+    ],
+)
+def test_a_theme_no_known_theme_answers_to_is_new(typed: str, theme: str) -> None:
+    draft = parse_pain_point(typed, TEMPLATE_THEMES)
+    assert (draft.text, draft.theme, draft.new_theme) == ("Silos", theme, True)
+    match = typed_theme(typed, TEMPLATE_THEMES)
+    assert match is not None and match.hint == f"→ theme: {theme} (new theme)"
+
+
+def test_the_longest_known_name_wins_and_an_exact_name_beats_a_prefix() -> None:
+    themes = ("People", "People and culture")
+    assert parse_pain_point("x #people", themes).theme == "People"
+    assert parse_pain_point("x #People and culture", themes).theme == "People and culture"
+    assert parse_pain_point("x #people and", themes).text == "x and"
+
+
+def test_an_ambiguous_theme_is_refused_and_the_hint_says_which_themes_it_could_be() -> None:
+    with pytest.raises(TextError) as refused:
+        parse_pain_point("Silos #and", TEMPLATE_THEMES)
+    assert str(refused.value) == (
+        "Not saved: #and could be People and culture or Value and priorities; type more of the "
+        'theme\'s name, or #"…" for a new theme.'
+    )
+    match = typed_theme("Silos #and", TEMPLATE_THEMES)
+    assert match is not None
+    assert match.hint == (
+        "→ #and could be People and culture or Value and priorities: type more of the name"
+    )
+    assert typed_theme("Silos, no theme yet", TEMPLATE_THEMES) is None
+    assert typed_theme("#", TEMPLATE_THEMES) is None
+
+
+def test_every_kind_takes_a_double_dash_speaker() -> None:
+    for prefix in ("i", "d", "o", "a"):
+        draft = takeaway(f"{prefix}: Flow beats utilisation -- Gene Kim")
+        assert (draft.text, draft.speaker) == ("Flow beats utilisation", "Gene Kim")
+    action = takeaway("a: Map the value stream @CIO !+7 -- Gene Kim")
+    assert (action.text, action.speaker, action.owner) == (
+        "Map the value stream",
+        "Gene Kim",
+        "CIO",
+    )
+    # Outside quotes a dash is prose, not a speaker.
+    assert takeaway("i: Speed matters — but so does quality").speaker is None

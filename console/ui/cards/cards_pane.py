@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -46,6 +46,7 @@ from console.ui.cards.cards_modals import (
 )
 from console.ui.cards.cards_results import comparison_renderable, results_renderable
 from console.ui.cards.cards_widgets import BallotInput, SearchInput
+from console.ui.common.capture import start_capture
 from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import TablePane, cell
 from console.ui.common.text import literal
@@ -485,11 +486,20 @@ class CardsPane(TablePane[ListedCard]):
 
     # Actions --------------------------------------------------------------------------------
 
-    def default_focus(self) -> Widget:
+    def start_focus(self) -> Widget:
+        return self._ballot_line() or self.table
+
+    def on_key(self, event: events.Key) -> None:
+        # A ballot typed on the list (7: 1 2 10) starts the ballot line while a round is open.
+        if not isinstance(self.app.focused, Input) and (ballot := self._ballot_line()):
+            start_capture(ballot, event)
+
+    def _ballot_line(self) -> BallotInput | None:
+        """Return the ballot line while the round shown is open to ballots, else None."""
         card_round = self.current_round()
         if card_round is not None and card_round.is_open:
             return self.query_one(BallotInput)
-        return self.table
+        return None
 
     def action_search(self) -> None:
         """Type to filter the card list."""

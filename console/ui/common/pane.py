@@ -82,6 +82,10 @@ class Pane(Widget):
         """Return where the keyboard focus goes when the facilitator opens this pane."""
         return self
 
+    def start_focus(self) -> Widget:
+        """Return where the keyboard focus is when the console opens on this pane."""
+        return self.default_focus()
+
     def _attempt(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         """Run one user action; bring the console up to date, or show its one-line refusal."""
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from console.domain.capture import typed_theme
 from console.domain.scoring import Item
 from console.domain.text import counted
 from console.domain.voting import VotingMethod
@@ -35,6 +36,7 @@ from console.store.inventory import (
     edit_pain_point,
     has_more_pain_points,
     leading_pain_points,
+    live_theme_names,
     live_themes,
     merge_pain_points,
     merge_themes,
@@ -43,7 +45,13 @@ from console.store.inventory import (
     variant_texts,
 )
 from console.store.inventory_votes import round_votes, theme_items, voted_items_since
-from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput
+from console.ui.common.capture import (
+    MAX_PASTE_CHARS,
+    CaptureHint,
+    CaptureInput,
+    focus_now,
+    start_capture,
+)
 from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import Pane, cell
 from console.ui.common.report_export import cyclic_collection_paused
@@ -75,7 +83,7 @@ class InventoryPane(Pane):
             Feature.CARDS,
         }
     )
-    PLACEHOLDER = "Pain point, then Enter   (#theme sets the theme, @name who raised it)"
+    PLACEHOLDER = 'Pain point, then Enter  (#theme or its start, #"New theme", @name)'
 
     HANDS = Binding.Group("hands")
     ROUNDS = Binding.Group("round")
@@ -194,7 +202,11 @@ class InventoryPane(Pane):
     ]
     HELP_TITLE = "Inventory (pain points)"
     MORE_KEYS: ClassVar = (
-        ("#theme @name", "While typing: set the theme (created if new) and who raised it"),
+        (
+            "#theme @name",
+            'While typing: the theme (its name or start: #people; new: #"Name" or '
+            "#New_name, marked before Enter) and who raised it",
+        ),
         ("Up/Down, PgUp/PgDn", "Move through the pain points; Home/End first/last"),
         ("Tab", "Go to the theme list: r renames, m merges the theme into another"),
         ("Up/Down in ballots", "Previous/next delegate; re-entering replaces a ballot"),
@@ -217,12 +229,15 @@ class InventoryPane(Pane):
         self._load_pending = False
         self._eager = False
         """Load everything at once on the next full sync (after a worker failed)."""
+        self.theme_choices: list[str] = []
+        """The live themes' names, which a typed #theme is matched against."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
         yield CaptureInput(
             placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id="inventory-input"
         )
+        yield CaptureHint(id="inventory-capture-hint")
         with Horizontal(id="inventory-body"):
             with Vertical(id="inventory-items"):
                 yield Static(id="inventory-header")
@@ -271,6 +286,9 @@ class InventoryPane(Pane):
         return self.query_one(RoundsPanel)
 
     def default_focus(self) -> Widget:
+        return self.item_list
+
+    def start_focus(self) -> Widget:
         return self.capture_input
 
     # Keeping in step with the file ------------------------------------------------------------
@@ -315,6 +333,8 @@ class InventoryPane(Pane):
         themes_changed = full or Feature.THEMES in changed
         if themes_changed:
             listing.theme_names = theme_names(self.store)
+            self.theme_choices = live_theme_names(self.store)
+            self._show_typed_theme(self.capture_input.value)
             self.themes = theme_items(self.store)
             listing.scores.set_themes(self.themes)
         if full or Feature.PAIN_POINTS in changed:
@@ -468,6 +488,19 @@ class InventoryPane(Pane):
             event.input.value = ""
             self._reveal_id = saved[0]
 
+    def on_key(self, event: events.Key) -> None:
+        if not isinstance(self.app.focused, Input):
+            start_capture(self.capture_input, event)
+
+    @on(Input.Changed, "#inventory-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show_typed_theme(event.value)
+
+    def _show_typed_theme(self, value: str) -> None:
+        """Say under the capture line which theme its #theme means (or that it is new)."""
+        self.query_one(CaptureHint).show_theme(typed_theme(value, self.theme_choices))
+
     @on(RoundsPanel.Hint)
     def _hint(self, event: RoundsPanel.Hint) -> None:
         self.query_one(HintLine).show(event.text)
@@ -481,13 +514,13 @@ class InventoryPane(Pane):
 
     def action_focus_capture(self) -> None:
         """Go to the capture line."""
-        self.capture_input.focus()
+        focus_now(self.capture_input)
 
     def action_leave_input(self) -> None:
         """Leave the capture line for the list; in the list, sort again after counting hands,
         or clear the marks."""
         if self.app.focused is self.capture_input:
-            self.item_list.focus()
+            focus_now(self.item_list)
         elif self.item_list.release_order():
             self._show_status()
         elif self.item_list.marked:

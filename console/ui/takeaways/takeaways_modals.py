@@ -15,7 +15,7 @@ from console.ui.common.text import literal
 FIELDS: tuple[tuple[str, str, int], ...] = (
     ("kind", "Kind: insight, quote, decision, question or action (i q d o a)", 20),
     ("text", "Text", MAX_PASTE_CHARS),
-    ("speaker", "Speaker (for a quote)", MAX_NAME_CHARS),
+    ("speaker", "Speaker: who said it (any kind)", MAX_NAME_CHARS),
     ("owner", "Owner (for an action)", MAX_NAME_CHARS),
     ("due", "Due (for an action): 2026-12-01, today, tomorrow, +7, friday; blank for none", 40),
     ("status", "Status (for an action): open, done or dropped", 20),

@@ -36,7 +36,13 @@ from console.store.takeaways import (
     toggle_link,
     toggle_tag,
 )
-from console.ui.common.capture import MAX_PASTE_CHARS, CaptureInput, CapturePane
+from console.ui.common.capture import (
+    MAX_PASTE_CHARS,
+    CaptureInput,
+    CapturePane,
+    CaptureTable,
+    focus_now,
+)
 from console.ui.common.confirm_modal import ConfirmModal
 from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import cell
@@ -170,7 +176,7 @@ class TakeawaysPane(CapturePane):
     HELP_TITLE = "Takeaways (facilitate notes PATH opens the console here)"
     MORE_KEYS: ClassVar = (
         ("i: q: d: o: a:", "Line prefix: insight, quote, decision, open question, action"),
-        ("-- name", "After a quote: its speaker (remembered for the next quotes)"),
+        ("-- name", "At the end of any line: who said it (a quote's is kept for the next)"),
         ("@owner !date", "In an action: owner and due date (2026-12-01, friday, +7)"),
         ("#tag", "Competence area (or alias) or theme; unknown: asks to create a theme"),
     )
@@ -201,7 +207,7 @@ class TakeawaysPane(CapturePane):
                 placeholder=self.PLACEHOLDER, max_length=MAX_PASTE_CHARS, id=f"{self.id}-input"
             )
         yield Input(placeholder=self.SEARCH_PLACEHOLDER, max_length=500, id=f"{self.id}-search")
-        table: DataTable[Any] = DataTable(
+        table: DataTable[Any] = CaptureTable(
             cursor_type="row", zebra_stripes=True, id=f"{self.id}-table"
         )
         for label, width in self.COLUMNS:
@@ -508,7 +514,7 @@ class TakeawaysPane(CapturePane):
 
     def action_search(self) -> None:
         """Go to the search line."""
-        self.search_input.focus()
+        focus_now(self.search_input)
 
     def action_toggle_actions(self) -> None:
         """Show only the actions, with their status, or everything again."""
