@@ -323,8 +323,8 @@ async def test_quitting_while_the_file_is_lost_asks_twice(tmp_path: Path) -> Non
     try:
         app = make_app(store)
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
-            commands = [command.title for command in app.get_system_commands(app.screen)]
-            assert "Write the workshop back" in commands
+            commands = [command.title for command in app.key_commands()]
+            assert "Write back" in commands, "F12 is in the command palette by name"
             await pilot.press("f12")
             in_place = "The workshop file is in place: everything is saved to"
             await pilot_wait_until(pilot, lambda: any(n.startswith(in_place) for n in notices(app)))
