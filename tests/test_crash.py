@@ -132,6 +132,15 @@ class Driver:
                 )
             self.console.read(0.02, until=shown)
 
+    def wait_for_screen(self, shown: Callable[[Screen], bool], what: str) -> None:
+        """Read until the screen shows something (`what`, if it never does)."""
+        deadline = time.monotonic() + DEADLINE
+        while not shown(self.console.screen):
+            self._check()
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{what} never showed\n{self.console.screen.text()}")
+            self.console.read(0.02, until=shown)
+
     def type(self, text: str) -> None:
         """Type text at a fast typist's pace (20-60 ms a key)."""
         for character in text:
@@ -356,8 +365,15 @@ def drive_capture(driver: Driver, run_index: int, pane_key: str, prefix: str) ->
 def drive_ballots(driver: Driver, run_index: int) -> None:
     """Open a dot-vote round and type the delegates' ballots one after another."""
     switch_pane(driver, "f3")
-    # To the list: its keys show in the hint line once the lone Escape was read as one.
-    driver.key_until("escape", lambda screen: "v new round" in screen.text(), "the list's keys")
+    # A pane key puts the focus on the list, where the hint line shows its keys. Escape is sent
+    # only if the capture line has the focus, and then waited for: a key sent right after a lone
+    # Escape would be read with it as one Alt key.
+    driver.wait_for_screen(
+        lambda screen: "v new round" in screen.text() or "letters are text" in screen.text(),
+        "the hint line",
+    )
+    if "v new round" not in driver.console.screen.text():
+        driver.key_until("escape", lambda screen: "v new round" in screen.text(), "the list's keys")
     driver.key_until("v", lambda screen: "New voting round" in screen.text(), "the round dialog")
     rounds = count_live(driver.path, "voting_rounds")
     # Enter opens a dot vote with the workshop's defaults.

@@ -73,9 +73,12 @@ class Pane(Widget):
         hints = self.query(HintLine)
         if not hints:
             return
-        if isinstance(event.widget, Input) and event.widget.id == f"{self.id}-input":
+        # The focus as it is now, not as the event says: focus can move on (and back) before
+        # the event is handled, and the hint must follow where the keys go.
+        focused = self.screen.focused or event.widget
+        if isinstance(focused, Input) and focused.id == f"{self.id}-input":
             hints.first().show(TYPING_HINT)
-        elif not isinstance(event.widget, Input):
+        elif not isinstance(focused, Input):
             hints.first().show(self.hint())
 
     def default_focus(self) -> Widget:
