@@ -185,18 +185,3 @@ def spreadsheet_tables_streamed(
         columns = table_columns(reader, view)
         if columns:
             yield view, columns, iter_rows(reader, f"SELECT {_listed(columns)} FROM {view}")
-
-
-def spreadsheet_tables(reader: Reader) -> dict[str, tuple[list[str], list[Row]]]:
-    """Return the live rows of every synced table and every result view, with their columns."""
-    tables: dict[str, tuple[list[str], list[Row]]] = {}
-    for table in SYNCED_TABLES:
-        tables[table] = (
-            table_columns(reader, table),
-            reader.query(f"SELECT * FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"),
-        )
-    for view in REPORT_VIEWS:
-        columns = table_columns(reader, view)
-        if columns:
-            tables[view] = (columns, reader.query(f"SELECT * FROM {view}"))
-    return tables
