@@ -116,7 +116,7 @@ class Pieces:
 def test_the_writer_gets_an_export_a_row_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    monkeypatch.setattr("console.report.csv_export.BATCH", 50)
+    monkeypatch.setattr("console.report.render.ROWS_PER_PIECE", 50)
     monkeypatch.setattr("console.report.json_export.BATCH", 50)
     path = workshop_with_pain_points(tmp_path / "w.db", 1200)
     pieces = Pieces(monkeypatch)

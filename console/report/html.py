@@ -22,7 +22,7 @@ from console.report.model import (
     Report,
     ThemeReport,
 )
-from console.report.render import Flag, Tagged, VariantRow, environment
+from console.report.render import Flag, Tagged, VariantRow, environment, in_pieces
 
 if TYPE_CHECKING:
     import jinja2
@@ -118,8 +118,11 @@ def _environment() -> jinja2.Environment:
 
 def html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> Iterator[Markup]:
     """Yield a table's rows, every cell HTML-escaped unless a template rendered it."""
-    from markupsafe import Markup
+    return in_pieces(_html_rows(rows, numeric))
 
+
+def _html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int]) -> Iterator[str]:
+    """Yield each row of a table as HTML."""
     opening: list[str] = []
     for row in rows:
         if len(opening) < len(row):
@@ -130,20 +133,17 @@ def html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> 
             text = escape(cell) if kind is str else str(cell) if kind is int else _cell(cell)
             out.append(f"{opening[index]}{text}</td>")
         out.append("</tr>\n")
-        yield Markup("".join(out))
+        yield "".join(out)
 
 
 def html_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:
     """Yield a list's entries, every entry HTML-escaped, a tagged one led by its label."""
-    from markupsafe import Markup
-
-    for entry in entries:
-        if isinstance(entry, Tagged):
-            yield Markup(
-                f'<li><span class="tag">{escape(entry.label)}</span>{escape(entry.text)}</li>\n'
-            )
-        else:
-            yield Markup(f"<li>{escape(entry)}</li>\n")
+    return in_pieces(
+        f'<li><span class="tag">{escape(entry.label)}</span>{escape(entry.text)}</li>\n'
+        if isinstance(entry, Tagged)
+        else f"<li>{escape(entry)}</li>\n"
+        for entry in entries
+    )
 
 
 def _cell(cell: object) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from console.report.model import Report
-from console.report.render import Flag, Tagged, environment
+from console.report.render import Flag, Tagged, environment, in_pieces
 
 if TYPE_CHECKING:
     import jinja2
@@ -104,22 +104,18 @@ def markdown_rows(
     rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()
 ) -> Iterator[Markup]:
     """Yield a table's rows as lines, every cell Markdown-escaped unless a template rendered it."""
-    from markupsafe import Markup
-
-    for row in rows:
-        yield Markup("| " + " | ".join([_cell(cell) for cell in row]) + " |\n")
+    return in_pieces("| " + " | ".join([_cell(cell) for cell in row]) + " |\n" for row in rows)
 
 
 def markdown_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:
     """Yield a list's entries as lines, every entry Markdown-escaped, a tagged one led by its
     label in bold."""
-    from markupsafe import Markup
-
-    for entry in entries:
-        if isinstance(entry, Tagged):
-            yield Markup(f"- **{md(entry.label)}:** {md(entry.text)}\n")
-        else:
-            yield Markup(f"- {md(entry)}\n")
+    return in_pieces(
+        f"- **{md(entry.label)}:** {md(entry.text)}\n"
+        if isinstance(entry, Tagged)
+        else f"- {md(entry)}\n"
+        for entry in entries
+    )
 
 
 def _cell(cell: object) -> str:
