@@ -61,9 +61,7 @@ def main() -> None:
                         TERMINAL,
                     )
                 )
-        result(
-            size, "start-up to first paint", mine, floor, TARGET, floor_what="bare Textual app"
-        )
+        result(size, "start-up to first paint", mine, floor, TARGET, floor_what="bare Textual app")
 
 
 if __name__ == "__main__":

@@ -27,11 +27,39 @@ BUILDER_VERSION = 1
 """Bump when the builder changes, so that cached workshops are built again."""
 CACHE = Path(tempfile.gettempdir()) / "facilitate-benchmarks"
 DELEGATES = 200
-WORDS = (
-    "ownership priority business impact silo handover change release customer value process "
-    "tooling budget skills culture trust outsourcing vendor backlog incident flow feedback "
-    "learning courage team risk debt automation metrics experiment outcome"
-).split()
+WORDS = [
+    "ownership",
+    "priority",
+    "business",
+    "impact",
+    "silo",
+    "handover",
+    "change",
+    "release",
+    "customer",
+    "value",
+    "process",
+    "tooling",
+    "budget",
+    "skills",
+    "culture",
+    "trust",
+    "outsourcing",
+    "vendor",
+    "backlog",
+    "incident",
+    "flow",
+    "feedback",
+    "learning",
+    "courage",
+    "team",
+    "risk",
+    "debt",
+    "automation",
+    "metrics",
+    "experiment",
+    "outcome",
+]
 CATEGORIES = ("Attitude", "Behavior", "Culture")
 KINDS = ("insight", "quote", "decision", "question", "action")
 
