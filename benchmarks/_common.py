@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The template's workshop, for benchmarks that build a workshop of their own (room.py).
+from workloads import new_workshop as new_workshop
+
 
 def percentile(values: Sequence[float], fraction: float) -> float:
     """Return the value below which the given fraction of values fall."""
@@ -158,3 +161,12 @@ def result(
     floor_text = f"   floor {spread(floor)}" if floor else ""
     print(f"{size:>7,}  {what:<52} {spread(values)} {unit}{floor_text}", file=sys.stderr)
     print("RESULT\t" + json.dumps(line), flush=True)
+
+
+def figure_line(
+    what: str, figure: str, floor: str, ratio: str, target: str, met: bool | None
+) -> str:
+    """Return one result line of a figure that is not per workshop size (run_all.py lists it
+    in its own table)."""
+    verdict = "n/a" if met is None else ("yes" if met else "NO")
+    return f"RESULT\t{what}\t{figure}\t{floor}\t{ratio}\t{target}\t{verdict}"

@@ -17,6 +17,7 @@ Run: python benchmarks/tmux_latency.py [--sizes 10000,100000] [--runs 5] [--samp
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -33,6 +34,7 @@ from workloads import fresh_copy
 HERE = Path(__file__).resolve().parent
 AT_START = Target("<= 300 ms", 300.0)
 TWICE_FLOOR = Target("<= 2x floor", 2.0, relative=True)
+SESSIONS = itertools.count()
 ROWS_OF_KINDS = r"\d\d:\d\d  (insight|quote|decision|question|action)"
 
 
@@ -79,7 +81,8 @@ class Session:
     """One program in a detached tmux session on a tmux server of its own."""
 
     def __init__(self, program: Program, cwd: Path) -> None:
-        self.socket = f"facilitate-bench-{os.getpid()}"
+        # A server of its own per session: a server being killed may still answer the next.
+        self.socket = f"facilitate-bench-{os.getpid()}-{next(SESSIONS)}"
         self.started = time.perf_counter()
         command = "exec " + shlex.join(program.argv)
         self._tmux("new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", "-c", str(cwd))
@@ -87,11 +90,10 @@ class Session:
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-            check=True,
-            capture_output=True,
-            text=True,
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True
         )
+        if done.returncode:
+            raise RuntimeError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
         return done.stdout
 
     def screen(self) -> list[str]:
