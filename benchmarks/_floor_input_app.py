@@ -18,6 +18,11 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 class FloorInputApp(App[None]):
     """A start screen and two panes of an Input and a DataTable."""
 
+    # The table takes the rest of the pane and scrolls itself, so the new row's line is shown.
+    CSS = """
+    #one, #two { height: 1fr; }
+    DataTable { height: 1fr; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         ("f3", "show('one')", "One"),
         ("f5", "show('two')", "Two"),

@@ -62,7 +62,7 @@ CONSOLE = Program(
     [PYTHON, "-m", "console", "workshop.db"],
     "Wrap-up of day 1",
     (
-        Pane("F3", "Pain point, then Enter", r"Pain point \d+:"),
+        Pane("F3", "Pain point, then Enter", r"^\s+\d+\s+\d+=?\s+-?\d+\s+\S"),
         Pane("F5", "Takeaway, then Enter", ROWS_OF_KINDS),
     ),
 )
