@@ -63,7 +63,7 @@ CONSOLE = Program(
     "Wrap-up of day 1",
     (
         # Any row of the list: #, rank and score run together when the numbers are wide.
-        Pane("F3", "Pain point, then Enter", r"^\s+\d+=?\s+-?\d+\s+\S"),
+        Pane("F3", "Pain point, then Enter", r"^\s+\d+\s*\d*[=.]?\s+-?\d+\s+\S"),
         Pane("F5", "Takeaway, then Enter", ROWS_OF_KINDS),
     ),
 )
