@@ -1,8 +1,10 @@
-"""Helpers the benchmark scripts share: throwaway workshops and figure printing."""
+"""Helpers the benchmark scripts share: options, spreads, result lines and a pseudo-terminal."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import os
 import pty
 import select
@@ -10,18 +12,16 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.store.core import WorkshopStore
-from console.store.templates import apply_template
+# The one workload under the names earlier scripts used (build_big_workshop), and the template's
+# workshop, for benchmarks that build a workshop of their own (room.py).
+from workloads import build_workshop as build_big_workshop
+from workloads import new_workshop as new_workshop
 
-
-def new_workshop(path: Path) -> WorkshopStore:
-    """Create a workshop file from the default template and return it open."""
-    store = WorkshopStore.create(path)
-    apply_template(store, "executive-connections")
-    return store
+__all__ = ["build_big_workshop", "new_workshop"]
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -65,190 +65,112 @@ PYTHON = sys.executable
 TERMINAL = {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
 
 
-WORDS = [
-    "ownership",
-    "priority",
-    "business",
-    "impact",
-    "silo",
-    "handover",
-    "change",
-    "release",
-    "customer",
-    "value",
-    "process",
-    "tooling",
-    "budget",
-    "skills",
-    "culture",
-    "trust",
-    "outsourcing",
-    "vendor",
-    "backlog",
-    "incident",
-    "flow",
-    "feedback",
-    "learning",
-    "courage",
-    "team",
-    "risk",
-    "debt",
-    "automation",
-    "metrics",
-    "experiment",
-    "outcome",
-]
-CATEGORIES = ("Attitude", "Behavior", "Culture")
-KINDS = ("insight", "quote", "decision", "question", "action")
-
-
-def build_big_workshop(path: Path, items: int = 10_000, *, seed: int = 8) -> None:
-    """Create a realistic big workshop: items pain points (one dot round with items votes from
-    200 delegates), items takeaways (a tenth tagged), the template's agenda and a 100-card deck
-    with a pick-3 round of 200 ballots."""
-    import random
-
-    from console.store.card_rounds import create_round
-    from console.store.core import new_id
-    from console.store.decks import import_deck
-    from console.store.inventory_votes import open_round
-
-    rng = random.Random(seed)
-    store = new_workshop(path)
-    try:
-        deck_csv = ["code,title,category"] + [
-            f"X{number:03d},Worst practice {number},{CATEGORIES[number % 3]}"
-            for number in range(1, 101)
-        ]
-        deck = import_deck(store, "\n".join(deck_csv).encode(), "Bench deck", filename="b.csv")
-        card_round = create_round(store, deck.deck_id, "pick_n", "Bench cards", pick_count=3)
-        dot_round = open_round(store, "dot")
-        themes = [row["id"] for row in store.query("SELECT id FROM themes")]
-        agenda = [row["id"] for row in store.query("SELECT id FROM agenda_items")]
-        areas = [row["id"] for row in store.query("SELECT id FROM competence_areas")]
-        cards = [
-            row["id"]
-            for row in store.query("SELECT id FROM cards WHERE deck_id = ?", [deck.deck_id])
-        ]
-        with store.write() as transaction:
-            stamp = {
-                "created_at": transaction.now,
-                "created_by": store.instance_id,
-                "updated_at": transaction.now,
-                "updated_by": store.instance_id,
-                "rev": transaction.rev,
-            }
-            db = store.db
-            existing = store.query("SELECT count(*) AS n FROM participants")[0]["n"]
-            db.table("participants").insert_all(
-                [
-                    {"id": new_id(), "number": existing + n + 1, **stamp}
-                    for n in range(max(0, 200 - existing))
-                ],
-                batch_size=1000,
-            )
-            people = [row["id"] for row in store.query("SELECT id FROM participants")]
-            points = [
-                {
-                    "id": new_id(),
-                    "text": f"Pain point {number}: {' '.join(rng.choices(WORDS, k=8))}",
-                    "theme_id": rng.choice(themes),
-                    "raised_by": "",
-                    "position": number,
-                    **stamp,
-                }
-                for number in range(1, items + 1)
-            ]
-            db.table("pain_points").insert_all(points, batch_size=1000)
-            db.table("pain_point_votes").insert_all(
-                [
-                    {
-                        "id": new_id(),
-                        "round_id": dot_round,
-                        "pain_point_id": rng.choice(points)["id"],
-                        "participant_id": people[index % len(people)],
-                        "points": 1,
-                        **stamp,
-                    }
-                    for index in range(items)
-                ],
-                batch_size=1000,
-            )
-            notes = []
-            tags = []
-            for number in range(items):
-                kind = KINDS[number % len(KINDS)]
-                note_id = new_id()
-                notes.append(
-                    {
-                        "id": note_id,
-                        "kind": kind,
-                        "text": " ".join(rng.choices(WORDS, k=12)) + f" n{number}",
-                        "speaker": "Gene Kim" if kind == "quote" else "",
-                        "owner": "Ann" if kind == "action" else "",
-                        "action_status": "open" if kind == "action" else None,
-                        "agenda_item_id": rng.choice(agenda),
-                        "captured_at": f"2026-11-26T{9 + number // 3600 % 10:02d}:"
-                        f"{number // 60 % 60:02d}:{number % 60:02d}.{number:06d}+00:00",
-                        **stamp,
-                    }
-                )
-                if number % 10 == 0:
-                    tags.append(
-                        {
-                            "id": new_id(),
-                            "takeaway_id": note_id,
-                            "competence_area_id": rng.choice(areas),
-                            **stamp,
-                        }
-                    )
-            db.table("takeaways").insert_all(notes, batch_size=1000)
-            db.table("takeaway_competence_areas").insert_all(tags, batch_size=1000)
-            db.table("card_votes").insert_all(
-                [
-                    {
-                        "id": new_id(),
-                        "round_id": card_round,
-                        "card_id": card,
-                        "participant_id": person,
-                        "points": 1,
-                        **stamp,
-                    }
-                    for person in people[:200]
-                    for card in rng.sample(cards, 3)
-                ],
-                batch_size=1000,
-            )
-    finally:
-        store.close()
-
-
-async def every_pane_built(app: Any) -> None:
+async def every_pane_built(app: Any, seconds: float = 30.0) -> bool:
     """Wait until the console has built the panes it builds after its first frame.
 
     Figures of a steady console are taken after this, so that they do not include the panes
-    being built in the background.
+    being built in the background. Returns False if not every pane was built within seconds
+    (a console that builds panes only on first use), and the figures go on from there.
     """
     from console.ui.app import PANES
     from console.ui.common.pane import Pane
 
+    deadline = time.perf_counter() + seconds
     while len(app.query(Pane)) < len(PANES) or not all(p.is_mounted for p in app.query(Pane)):
+        if time.perf_counter() > deadline:
+            return False
         await asyncio.sleep(0.005)
+    return True
 
 
-def size_argument(default: int) -> int:
-    """Return the item count given on the command line (first argument), or default."""
-    if len(sys.argv) < 2:
-        return default
-    if not sys.argv[1].isdigit():
-        script = Path(sys.argv[0]).name
-        sys.exit(f"usage: python benchmarks/{script} [ITEMS]   (default {default:,})")
-    return int(sys.argv[1])
+SIZES = (10_000, 100_000)
+"""The workshop sizes of the README's two tables."""
+RUNS = 5
+QUICK_SIZES = (1_000,)
+QUICK_RUNS = 2
+
+
+def options(doc: str | None, **extra: Any) -> argparse.Namespace:
+    """Parse the options every benchmark takes: --sizes, --runs and --quick.
+
+    extra names more integer options with their defaults (e.g. samples=20).
+    """
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--sizes", help="workshop sizes, comma-separated (default 10000,100000)")
+    parser.add_argument("--runs", type=int, help=f"runs per figure (default {RUNS})")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: 1,000 items, 2 runs, fewer samples"
+    )
+    for name, default in extra.items():
+        parser.add_argument(f"--{name}", type=int, default=None, help=f"(default {default})")
+    found = parser.parse_args()
+    if found.sizes:
+        try:
+            found.sizes = [int(size.replace("_", "")) for size in found.sizes.split(",")]
+        except ValueError:
+            parser.error("--sizes takes whole numbers separated by commas, e.g. 10000,100000")
+    else:
+        found.sizes = list(QUICK_SIZES if found.quick else SIZES)
+    if found.runs is None:
+        found.runs = QUICK_RUNS if found.quick else RUNS
+    for name, default in extra.items():
+        if getattr(found, name) is None:
+            setattr(found, name, max(3, default // 4) if found.quick else default)
+    return found
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target of the issue: a limit on the median, absolute or as a ratio to the floor's."""
+
+    text: str
+    limit: float
+    relative: bool = False
+
+    def met(self, median: float, floor_median: float | None) -> bool:
+        """Tell whether a median meets the target."""
+        if self.relative:
+            return floor_median is not None and median <= self.limit * floor_median
+        return median <= self.limit
+
+
+def spread(values: Sequence[float]) -> str:
+    """Return min / median / max of values, for a script's own printout."""
+    return f"{min(values):8.1f} {statistics.median(values):8.1f} {max(values):8.1f}"
+
+
+def result(
+    size: int,
+    what: str,
+    values: Sequence[float],
+    floor: Sequence[float] | None,
+    target: Target | None,
+    *,
+    unit: str = "ms",
+    floor_what: str = "",
+) -> None:
+    """Print one figure (one value per run) as a RESULT line that run_all.py collects."""
+    median = statistics.median(values)
+    floor_median = statistics.median(floor) if floor else None
+    line = {
+        "size": size,
+        "what": what,
+        "unit": unit,
+        "values": [round(value, 3) for value in values],
+        "floor": [round(value, 3) for value in floor] if floor else None,
+        "floor_what": floor_what,
+        "target": target.text if target else "",
+        "met": target.met(median, floor_median) if target else None,
+    }
+    floor_text = f"   floor {spread(floor)}" if floor else ""
+    print(f"{size:>7,}  {what:<52} {spread(values)} {unit}{floor_text}", file=sys.stderr)
+    print("RESULT\t" + json.dumps(line), flush=True)
 
 
 def figure_line(
     what: str, figure: str, floor: str, ratio: str, target: str, met: bool | None
 ) -> str:
-    """Return one machine-readable result line that run_all.py collects into its table."""
+    """Return one result line of a figure that is not per workshop size (run_all.py lists it
+    in its own table)."""
     verdict = "n/a" if met is None else ("yes" if met else "NO")
     return f"RESULT\t{what}\t{figure}\t{floor}\t{ratio}\t{target}\t{verdict}"

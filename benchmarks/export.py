@@ -1,84 +1,136 @@
-"""Export of a big workshop to every format (md, html, csv, json), as `facilitate export` does,
-next to its floor: copying every table out as CSV with the standard library alone.
+"""`facilitate export` of the benchmark workshop to md, html, csv and json, as a user runs it: four
+new processes, wall time including process start, summed. The floor does the same work without
+our code, also as four new processes: md and html render the report's rows (every pain point
+with its theme and dot score, every takeaway, the card picks) through Jinja2 templates streamed
+to a file; csv writes every table to its own file with the csv module; json dumps every table
+with the json module.
 
-Run: python benchmarks/export.py [ITEMS]    (default 10000)
+Run: python benchmarks/export.py [--sizes 10000,100000] [--runs 5] [--quick]
 """
 
 from __future__ import annotations
 
-import csv
-import sqlite3
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from _common import build_big_workshop, figure_line, size_argument
+from _common import PYTHON, Target, options, result
+from workloads import workshop
 
-from console.report.build import FORMATS, export
-from console.store.export import open_read_only
+from console.report.build import FORMATS
 
-TARGET_S = 2.0
+TARGETS = {10_000: Target("<= 1 s", 1.0), 100_000: Target("<= 8 s", 8.0)}
 
+FLOOR = r"""
+import csv, json, sqlite3, sys
+from pathlib import Path
 
-def raw_dump(path: Path, folder: Path) -> float:
-    """Write every table of the file as CSV with sqlite3 and csv only; return seconds."""
-    started = time.perf_counter()
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    folder.mkdir()
-    tables = [
-        row[0]
-        for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'"
-        )
-    ]
+import jinja2
+
+path, fmt, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+tables = [
+    row[0]
+    for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
+        "AND name NOT LIKE 'sqlite_%'"
+    )
+]
+if fmt in ("md", "html"):
+    page = {
+        "md": "# Report\n\n## Pain points\n\n| # | Pain point | Theme | Score |\n"
+        "|---|---|---|---|\n"
+        "{% for p in points %}| {{ p[0] }} | {{ p[1] }} | {{ p[2] }} | {{ p[3] }} |\n{% endfor %}"
+        "\n## Takeaways\n\n{% for t in notes %}- {{ t[0] }} {{ t[1] }}: {{ t[2] }} {{ t[3] }}\n"
+        "{% endfor %}\n## Cards\n\n{% for c in cards %}- {{ c[0] }} {{ c[1] }}: {{ c[2] }}\n"
+        "{% endfor %}",
+        "html": "<!doctype html><title>Report</title><h1>Report</h1><table>"
+        "{% for p in points %}<tr><td>{{ p[0] }}<td>{{ p[1] }}<td>{{ p[2] }}<td>{{ p[3] }}"
+        "{% endfor %}</table><ul>{% for t in notes %}<li>{{ t[0] }} {{ t[1] }}: {{ t[2] }} "
+        "{{ t[3] }}{% endfor %}</ul><ol>{% for c in cards %}<li>{{ c[0] }} {{ c[1] }}: {{ c[2] }}"
+        "{% endfor %}</ol>",
+    }[fmt]
+    template = jinja2.Environment(autoescape=fmt == "html").from_string(page)
+    points = connection.execute(
+        "SELECT p.position, p.text, coalesce(t.name, ''), coalesce(sum(v.points), 0) "
+        "FROM pain_points p LEFT JOIN themes t ON t.id = p.theme_id "
+        "LEFT JOIN pain_point_votes v ON v.pain_point_id = p.id AND v.deleted_at IS NULL "
+        "WHERE p.deleted_at IS NULL GROUP BY p.id ORDER BY 4 DESC, p.position"
+    )
+    notes = connection.execute(
+        "SELECT captured_at, kind, text, speaker FROM takeaways WHERE deleted_at IS NULL "
+        "ORDER BY captured_at"
+    )
+    cards = connection.execute(
+        "SELECT c.code, c.title, count(*) FROM card_votes v JOIN cards c ON c.id = v.card_id "
+        "WHERE v.deleted_at IS NULL GROUP BY c.id ORDER BY 3 DESC"
+    )
+    with out.open("w", encoding="utf-8") as handle:
+        template.stream(points=points, notes=notes, cards=cards).dump(handle)
+elif fmt == "csv":
+    out.mkdir()
     for table in tables:
         cursor = connection.execute(f'SELECT * FROM "{table}"')
-        with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+        with (out / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow([column[0] for column in cursor.description])
             writer.writerows(cursor)
-    connection.close()
+else:
+    whole = {}
+    for table in tables:
+        cursor = connection.execute(f'SELECT * FROM "{table}"')
+        names = [column[0] for column in cursor.description]
+        whole[table] = [dict(zip(names, row)) for row in cursor]
+    with out.open("w", encoding="utf-8") as handle:
+        json.dump(whole, handle)
+"""
+
+
+def timed(argv: list[str]) -> float:
+    """Run a command to its end; return its wall time in seconds."""
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
     return time.perf_counter() - started
 
 
-def console_export(path: Path, folder: Path) -> dict[str, float]:
-    """Export the workshop to each format the way the CLI does; return seconds per format."""
-    timings = {}
+def one_run(path: Path, folder: Path, run: int) -> tuple[float, float]:
+    """Export to every format with facilitate and with the floor; return both walls summed."""
+    floor_script = folder / "floor_export.py"
+    floor_script.write_text(FLOOR)
+    mine = floor = 0.0
     for fmt in FORMATS:
-        started = time.perf_counter()
-        with open_read_only(path) as reader:
-            written = export(reader, path, fmt, folder / f"export-{fmt}")
-        timings[fmt] = time.perf_counter() - started
-        assert Path(written).exists()
-    return timings
-
-
-def main(items: int) -> None:
-    """Build the workshop and print the export figures."""
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        path = folder / "big.db"
-        build_big_workshop(path, items)
-        floor = raw_dump(path, folder / "raw")
-        timings = console_export(path, folder)
-    total = sum(timings.values())
-    for fmt, seconds in timings.items():
-        print(f"export {fmt:5} {seconds * 1000:8.0f} ms")
-    print(
-        f"all formats  {total * 1000:8.0f} ms   floor (raw CSV dump of every table) "
-        f"{floor * 1000:.0f} ms   ratio {total / floor:.1f}x   (target <= {TARGET_S:.0f} s)"
-    )
-    print(
-        figure_line(
-            f"export to md+html+csv+json ({items:,} items)",
-            f"{total:.2f} s",
-            f"{floor:.2f} s",
-            f"{total / floor:.1f}x",
-            f"<= {TARGET_S:.0f} s",
-            total <= TARGET_S,
+        out = folder / f"console-{run}.{fmt}"
+        mine += timed(
+            [PYTHON, "-m", "console", "export", str(path), "--format", fmt, "--out", str(out)]
         )
-    )
+        floor += timed(
+            [PYTHON, str(floor_script), str(path), fmt, str(folder / f"floor-{run}.{fmt}")]
+        )
+    return mine, floor
+
+
+def main() -> None:
+    """Print the figures per size."""
+    found = options(__doc__)
+    for size in found.sizes:
+        path = workshop(size)
+        mine, floor = [], []
+        for run in range(found.runs):
+            with tempfile.TemporaryDirectory() as folder:
+                console_s, floor_s = one_run(path, Path(folder), run)
+            mine.append(console_s)
+            floor.append(floor_s)
+        result(
+            size,
+            "facilitate export md+html+csv+json, wall",
+            mine,
+            floor,
+            TARGETS.get(size),
+            unit="s",
+            floor_what="Jinja2 / csv / json, same rows",
+        )
 
 
 if __name__ == "__main__":
-    main(size_argument(10_000))
+    main()

@@ -1,12 +1,12 @@
 """The console while F9 writes the report: how long a typed key takes to be painted while the
-export runs in its worker thread, with 10,000 pain points and 10,000 takeaways.
+export runs in its worker thread, on the benchmark workshop.
 
 Each figure runs from the key event reaching the app to the first screen update that shows the
 character in the capture line (see _paint.py). The floor is the same key in the same console
 with no export running, typed at the same pace. Only keys whose paint came while the export was
-still running count; each F9 is pressed again once the previous report is written.
+still running count. Each run is a new console session with one F9; its figure is the p95.
 
-Run: python benchmarks/f9_responsiveness.py [ITEMS]    (default 10000; e.g. 1000 for a quick look)
+Run: python benchmarks/f9_responsiveness.py [--sizes 10000,100000] [--runs 5] [--quick]
 """
 
 from __future__ import annotations
@@ -18,17 +18,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import build_big_workshop, every_pane_built, figure_line, percentile, size_argument
+from _common import Target, every_pane_built, options, percentile, result
 from _paint import PaintProbe, shows
 from textual.widgets import Input
+from workloads import fresh_copy
 
 SIZE = (140, 40)
-PRESSES = 6
-"""How many times F9 is pressed; keys are typed while each report is written."""
+PRESSES = 1
+"""How many times F9 is pressed per run; keys are typed while each report is written."""
 FLOOR_KEYS = 40
 PACE = 0.03
 """Seconds between a key painted and the next key: a fast typist, and room for the worker."""
-TARGET_MS = 100.0
+TARGET = Target("<= 100 ms", 100.0)
 TEXT = "Pain point typed while the report is written "
 
 
@@ -88,52 +89,37 @@ async def measure(probe: PaintProbe, path: Path) -> dict[str, list[float]]:
     return figures
 
 
-def summary(values: list[float]) -> str:
-    """Return median, p95 and max of values in ms."""
-    if not values:
-        return "no samples"
-    return (
-        f"median {statistics.median(values):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms"
-        f"  max {max(values):6.1f} ms  (n={len(values)})"
-    )
-
-
-def main(items: int) -> None:
-    """Build the workshop, measure, print figures and RESULT lines."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "big.db"
-        began = time.perf_counter()
-        build_big_workshop(path, items)
-        print(
-            f"built {items:,} pain points + {items:,} takeaways in "
-            f"{time.perf_counter() - began:.1f} s"
+def main() -> None:
+    """Print the figures per size."""
+    found = options(__doc__)
+    for size in found.sizes:
+        rows: dict[str, list[float]] = {"floor": [], "during": [], "export": []}
+        with tempfile.TemporaryDirectory() as folder:
+            path = fresh_copy(size, Path(folder))
+            for _ in range(found.runs):
+                probe = PaintProbe()
+                try:
+                    figures = asyncio.run(measure(probe, path))
+                finally:
+                    probe.close()
+                if not figures["during"]:
+                    print(f"no key was painted while F9 ran at {size:,} items")
+                    continue
+                rows["floor"].append(percentile(figures["floor"], 0.95))
+                rows["during"].append(percentile(figures["during"], 0.95))
+                rows["export"].append(statistics.median(figures["export"]) / 1000)
+        if not rows["during"]:
+            continue
+        result(
+            size,
+            "console answers a key while F9 runs (p95)",
+            rows["during"],
+            rows["floor"],
+            TARGET,
+            floor_what="the same key, no export",
         )
-        probe = PaintProbe()
-        try:
-            figures = asyncio.run(measure(probe, path))
-        finally:
-            probe.close()
-    floor, during = figures["floor"], figures["during"]
-    print(f"{'typed key, no export (floor)':36} {summary(floor)}")
-    print(f"{'typed key while F9 writes':36} {summary(during)}")
-    print(f"{'F9 to the indicator painted':36} {summary(figures['f9'])}")
-    print(f"{'F9 to the report written':36} {summary(figures['export'])}")
-    if not during:
-        print("RESULT\tno key was painted while the report was written\t\t\t\t\tNO")
-        return
-    for stat, pick in (("median", statistics.median), ("max", max)):
-        value, base = pick(during), pick(floor)
-        print(
-            figure_line(
-                f"typed key while F9 writes the report ({items:,} items, {stat})",
-                f"{value:.1f} ms",
-                f"{base:.1f} ms",
-                f"{value / base:.1f}x",
-                f"<= {TARGET_MS:.0f} ms",
-                value <= TARGET_MS,
-            )
-        )
+        result(size, "F9: report written (md + html)", rows["export"], None, None, unit="s")
 
 
 if __name__ == "__main__":
-    main(size_argument(10_000))
+    main()

@@ -1,4 +1,4 @@
-"""Time the inventory pane at scale: 10,000 pain points and 50,000 votes.
+"""Time the inventory pane at scale: the benchmark workshop (workloads.py) of 10,000 pain points.
 
 Run: `python benchmarks/inventory.py` (from the project folder, in its virtual environment).
 It builds a throwaway workshop in a temporary folder, runs the console headless (Textual's
@@ -9,76 +9,30 @@ ballot to re-ranked list, a full re-rank, and scrolling. Figures are noisy: comp
 from __future__ import annotations
 
 import asyncio
-import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import WORDS, every_pane_built
+from _common import every_pane_built
+from workloads import build_workshop
 
 from console.store.changes import EVERY_FEATURE
-from console.store.core import WorkshopStore, iso, new_id
-from console.store.inventory_votes import open_round, parse_ballot, save_ballot
-from console.store.templates import apply_template
+from console.store.core import WorkshopStore, iso
+from console.store.inventory_votes import parse_ballot, save_ballot
 from console.store.workshop import participants
 
 PAIN_POINTS = 10_000
-VOTES = 50_000
-DELEGATES = 500
+VOTES = PAIN_POINTS
+DELEGATES = 200
 SIZE = (140, 40)
 
 
 def build(path: Path) -> str:
-    """Create the workshop with its pain points, delegates and votes; return the round id."""
-    store = WorkshopStore.create(path)
-    try:
-        apply_template(store, "executive-connections")
-        themes = [row["id"] for row in store.query("SELECT id FROM themes")]
-        round_id = open_round(store, "dot")
-        rng = random.Random(4)
-        with store.write() as transaction:
-            stamp = {
-                "created_at": transaction.now,
-                "created_by": store.instance_id,
-                "updated_at": transaction.now,
-                "updated_by": store.instance_id,
-                "rev": transaction.rev,
-            }
-            existing = store.query("SELECT count(*) AS n FROM participants")[0]["n"]
-            people = [
-                {"id": new_id(), "number": existing + number + 1, **stamp}
-                for number in range(DELEGATES - existing)
-            ]
-            store.db.table("participants").insert_all(people, batch_size=1000)
-            voters = [row["id"] for row in store.query("SELECT id FROM participants")]
-            items = [
-                {
-                    "id": new_id(),
-                    "text": f"Pain point {number}: {' '.join(rng.choices(WORDS, k=8))}",
-                    "theme_id": rng.choice(themes),
-                    "raised_by": "",
-                    "position": number,
-                    **stamp,
-                }
-                for number in range(1, PAIN_POINTS + 1)
-            ]
-            store.db.table("pain_points").insert_all(items, batch_size=1000)
-            votes = [
-                {
-                    "id": new_id(),
-                    "round_id": round_id,
-                    "pain_point_id": rng.choice(items)["id"],
-                    "participant_id": voters[index % len(voters)],
-                    "points": 1,
-                    **stamp,
-                }
-                for index in range(VOTES)
-            ]
-            store.db.table("pain_point_votes").insert_all(votes, batch_size=1000)
-    finally:
-        store.close()
-    return round_id
+    """Create the benchmark workshop with PAIN_POINTS pain points; return its dot round's id."""
+    build_workshop(path, PAIN_POINTS)
+    with WorkshopStore.open(path) as store:
+        return str(store.query("SELECT id FROM voting_rounds WHERE method = 'dot'")[0]["id"])
 
 
 async def measure(path: Path, round_id: str) -> dict[str, float]:

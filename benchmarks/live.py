@@ -1,8 +1,9 @@
 """Another console's change visible: a second store on the same file writes a pain point or a
 takeaway; time until the first console's pane has painted it. The floor is the poll alone: a
-raw sqlite3 connection checking PRAGMA data_version at the console's 0.25 s interval.
+raw sqlite3 connection checking PRAGMA data_version at the console's interval. Each run is a
+new console session with SAMPLES writes of each kind; its figure is their p95.
 
-Run: python benchmarks/live.py [ITEMS] [SAMPLES]    (defaults 10000 and 20)
+Run: python benchmarks/live.py [--sizes 10000,100000] [--runs 5] [--samples 20] [--quick]
 """
 
 from __future__ import annotations
@@ -10,17 +11,16 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import build_big_workshop, figure_line, percentile, size_argument
+from _common import Target, every_pane_built, options, percentile, result
 from _paint import PaintProbe
+from workloads import fresh_copy
 
-TARGET_MS = 500.0
+TARGET = Target("<= 400 ms", 400.0)
 
 
 async def poll_floor(path: Path, samples: int) -> list[float]:
@@ -78,6 +78,7 @@ async def console_live(path: Path, samples: int) -> dict[str, list[float]]:
         app = make_app(store, first_pane="inventory")
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
+            await every_pane_built(app)
             listing = app.query_one(InventoryList)
             for number in range(samples):
                 await asyncio.sleep(rng.uniform(0.05, 0.3))
@@ -110,39 +111,28 @@ async def console_live(path: Path, samples: int) -> dict[str, list[float]]:
     return figures
 
 
-async def both(path: Path, samples: int) -> tuple[list[float], dict[str, list[float]]]:
-    """Measure the floor, then the console."""
-    return await poll_floor(path, samples), await console_live(path, samples)
-
-
-def main(items: int, samples: int) -> None:
-    """Build the workshop and print the figures."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "big.db"
-        build_big_workshop(path, items)
-        floor, figures = asyncio.run(both(path, samples))
-    floor_p95 = percentile(floor, 0.95)
-    print(
-        f"floor: raw data_version poll   median {statistics.median(floor):6.1f} ms  "
-        f"p95 {floor_p95:6.1f} ms"
-    )
-    for kind, values in figures.items():
-        value = percentile(values, 0.95)
-        print(
-            f"{kind:>10} from another console: median {statistics.median(values):6.1f} ms  "
-            f"p95 {value:6.1f} ms   (target p95 <= {TARGET_MS:.0f} ms)"
-        )
-        print(
-            figure_line(
-                f"another console's {kind} visible ({items:,} items, p95)",
-                f"{value:.0f} ms",
-                f"{floor_p95:.0f} ms",
-                f"{value / floor_p95:.1f}x",
-                f"<= {TARGET_MS:.0f} ms",
-                value <= TARGET_MS,
+def main() -> None:
+    """Print the figures per size."""
+    found = options(__doc__, samples=20)
+    for size in found.sizes:
+        floor: list[float] = []
+        figures: dict[str, list[float]] = {"pain point": [], "takeaway": []}
+        with tempfile.TemporaryDirectory() as folder:
+            path = fresh_copy(size, Path(folder))
+            for _ in range(found.runs):
+                floor.append(percentile(asyncio.run(poll_floor(path, found.samples)), 0.95))
+                for kind, values in asyncio.run(console_live(path, found.samples)).items():
+                    figures[kind].append(percentile(values, 0.95))
+        for kind, values in figures.items():
+            result(
+                size,
+                f"another console's {kind} visible (p95)",
+                values,
+                floor,
+                TARGET,
+                floor_what="raw data_version poll",
             )
-        )
 
 
 if __name__ == "__main__":
-    main(size_argument(10_000), int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+    main()

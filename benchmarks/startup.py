@@ -1,111 +1,68 @@
-"""Start-up to first paint: the console on a workshop vs a minimal Textual app (Header + Footer).
+"""Start-up to first paint: `facilitate WORKSHOP` on the benchmark workshop vs a bare Textual app.
 
-Both run in a pseudo-terminal from process start until their first screen shows a marker.
-The console's modules are byte-compiled first, as an installed wheel's are (the floor's
-Textual already is), so a PYTHONDONTWRITEBYTECODE environment does not skew the ratio.
-A second floor, Header + a 10-row DataTable + Footer, is printed for context.
+Both run in a pseudo-terminal (120 x 36) from process start until their first screen shows a
+marker: the agenda's last item for the console, the title for the bare app (Header + Footer).
+The console's modules are byte-compiled first, as an installed wheel's are (the floor's Textual
+already is). Each run starts both once, in turn.
 
-Run: python benchmarks/startup.py [RUNS]    (default 10)
+Run: python benchmarks/startup.py [--sizes 10000,100000] [--runs 5] [--quick]
 """
 
 from __future__ import annotations
 
 import compileall
-import statistics
 import tempfile
 from pathlib import Path
 
-from _common import PYTHON, TERMINAL, figure_line, new_workshop, size_argument, time_to_screen
+from _common import PYTHON, TERMINAL, Target, options, result, time_to_screen
+from workloads import fresh_copy
 
 import console
 
-TARGET_RATIO = 1.3
+TARGET = Target("<= 1.3x floor", 1.3, relative=True)
 
-MINIMAL_APP = """
+BARE_APP = """
 from textual.app import App
 from textual.widgets import Footer, Header
 
 
-class Minimal(App):
-    TITLE = "MINIMAL-READY"
+class Bare(App):
+    TITLE = "BARE-READY"
 
     def compose(self):
         yield Header()
         yield Footer()
 
 
-Minimal().run()
-"""
-
-TABLE_APP = """
-from textual.app import App
-from textual.widgets import DataTable, Footer, Header
-
-
-class WithTable(App):
-    def compose(self):
-        yield Header()
-        yield DataTable()
-        yield Footer()
-
-    def on_mount(self):
-        table = self.query_one(DataTable)
-        table.add_columns("#", "Title")
-        for number in range(10):
-            table.add_row(str(number), f"TABLE-READY {number}")
-
-
-WithTable().run()
+Bare().run()
 """
 
 
-def main(runs: int) -> None:
-    """Print median start-up times and their ratio."""
+def main() -> None:
+    """Print start-up to first paint, console and floor, per size."""
+    found = options(__doc__)
     compileall.compile_dir(Path(console.__file__).parent, quiet=1)
-    with tempfile.TemporaryDirectory() as folder:
-        workspace = Path(folder)
-        (workspace / "minimal.py").write_text(MINIMAL_APP)
-        (workspace / "table.py").write_text(TABLE_APP)
-        new_workshop(workspace / "workshop.db").close()
-        floor, table, console_times = [], [], []
-        for _ in range(runs):
-            floor.append(
-                time_to_screen([PYTHON, "minimal.py"], b"MINIMAL-READY", workspace, TERMINAL)
-            )
-            table.append(
-                time_to_screen([PYTHON, "table.py"], b"TABLE-READY 9", workspace, TERMINAL)
-            )
-            console_times.append(
-                time_to_screen(
-                    [PYTHON, "-m", "console", "workshop.db"],
-                    b"Wrap-up of day 1",
-                    workspace,
-                    TERMINAL,
+    for size in found.sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            workspace = Path(folder)
+            (workspace / "bare.py").write_text(BARE_APP)
+            fresh_copy(size, workspace)
+            floor, mine = [], []
+            for _ in range(found.runs):
+                floor.append(
+                    1000 * time_to_screen([PYTHON, "bare.py"], b"BARE-READY", workspace, TERMINAL)
                 )
-            )
-    floor_ms = statistics.median(floor) * 1000
-    table_ms = statistics.median(table) * 1000
-    console_ms = statistics.median(console_times) * 1000
-    ratio = console_ms / floor_ms
-    print(f"first paint, median of {runs} runs:")
-    print(f"  minimal Textual app (Header + Footer):          {floor_ms:6.0f} ms")
-    print(f"  Header + 10-row DataTable + Footer (context):   {table_ms:6.0f} ms")
-    print(f"  console on a workshop file (agenda pane):       {console_ms:6.0f} ms")
-    print(
-        f"ratio: {ratio:.2f}x   (target <= {TARGET_RATIO}x; {console_ms / table_ms:.2f}x the "
-        "table app)"
-    )
-    print(
-        figure_line(
-            "start-up to first paint",
-            f"{console_ms:.0f} ms",
-            f"{floor_ms:.0f} ms",
-            f"{ratio:.2f}x",
-            f"<= {TARGET_RATIO}x",
-            ratio <= TARGET_RATIO,
-        )
-    )
+                mine.append(
+                    1000
+                    * time_to_screen(
+                        [PYTHON, "-m", "console", "workshop.db"],
+                        b"Wrap-up of day 1",
+                        workspace,
+                        TERMINAL,
+                    )
+                )
+        result(size, "start-up to first paint", mine, floor, TARGET, floor_what="bare Textual app")
 
 
 if __name__ == "__main__":
-    main(size_argument(10))
+    main()

@@ -1,4 +1,5 @@
-"""Benchmark: search, filter and open the takeaways pane with 20,000 takeaways.
+"""Benchmark: search, filter and open the takeaways pane with 20,000 takeaways (the benchmark
+workshop of workloads.py with 10,000 pain points).
 
 Run: python benchmarks/takeaways.py [COUNT]
 Builds a throwaway workshop file in a temp folder and prints timings (nothing is asserted).
@@ -7,7 +8,6 @@ Builds a throwaway workshop file in a temp folder and prints timings (nothing is
 from __future__ import annotations
 
 import asyncio
-import random
 import sys
 import tempfile
 import time
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import every_pane_built
+from workloads import build_workshop
 
 from console.store.core import WorkshopStore
 from console.store.takeaways import (
@@ -24,64 +25,12 @@ from console.store.takeaways import (
     listed_takeaways,
     parse_filter,
 )
-from console.store.templates import apply_template
-
-WORDS = (
-    "flow",
-    "feedback",
-    "learning",
-    "value",
-    "priority",
-    "ownership",
-    "courage",
-    "team",
-    "release",
-    "risk",
-    "debt",
-    "customer",
-    "silo",
-    "handover",
-    "automation",
-    "trust",
-    "metrics",
-    "culture",
-    "experiment",
-    "outcome",
-    "budget",
-)
-KINDS = ("insight", "quote", "decision", "question", "action")
-SPEAKERS = ("Gene Kim", "Mike Orzen", "Ann", "Bob", "Delegate 7", "")
 
 
 def build(path: Path, count: int) -> WorkshopStore:
-    """Create a workshop file with count takeaways, a tenth of them tagged."""
-    store = WorkshopStore.create(path)
-    apply_template(store, "executive-connections")
-    areas = [row["id"] for row in store.query("SELECT id FROM competence_areas")]
-    items = [row["id"] for row in store.query("SELECT id FROM agenda_items")]
-    rng = random.Random(6)
-    with store.write() as transaction:
-        for number in range(count):
-            kind = KINDS[number % len(KINDS)]
-            takeaway_id = transaction.insert(
-                "takeaways",
-                {
-                    "kind": kind,
-                    "text": " ".join(rng.choices(WORDS, k=12)) + f" n{number}",
-                    "speaker": rng.choice(SPEAKERS) if kind == "quote" else "",
-                    "owner": rng.choice(SPEAKERS) if kind == "action" else "",
-                    "action_status": "open" if kind == "action" else None,
-                    "agenda_item_id": rng.choice(items),
-                    "captured_at": f"2026-11-26T{9 + number // 3600 % 10:02d}:"
-                    f"{number // 60 % 60:02d}:{number % 60:02d}.{number:06d}+00:00",
-                },
-            )
-            if number % 10 == 0:
-                transaction.insert(
-                    "takeaway_competence_areas",
-                    {"takeaway_id": takeaway_id, "competence_area_id": rng.choice(areas)},
-                )
-    return store
+    """Create the benchmark workshop with count takeaways (half as many pain points), open."""
+    build_workshop(path, count // 2)
+    return WorkshopStore.open(path)
 
 
 def timed(label: str, action: Callable[[], Any], repeat: int = 5) -> Any:

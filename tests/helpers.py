@@ -580,3 +580,47 @@ async def run_palette_command(pilot: Any, title: str) -> None:
 
     await pilot_wait_until(pilot, first_is_wanted, message=f"the palette lists {title!r} first")
     await pilot.press("enter")
+
+
+# Exports as whole texts: what the streamed exports must equal byte for byte ---------------------
+
+
+def whole_json_export(workshop: Path) -> bytes:
+    """Return a workshop's JSON export as one text, the way it was made before it streamed."""
+    import json
+
+    from console.store.export import dump_workshop, open_read_only
+
+    with open_read_only(workshop) as reader, reader.snapshot():
+        dump = dump_workshop(reader)
+    return (json.dumps(dump, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode()
+
+
+def whole_csv_export(workshop: Path) -> dict[str, bytes]:
+    """Return a workshop's CSV files as whole texts, the way they were made before they streamed."""
+    import csv
+    import io
+
+    from console.domain.text import csv_safe
+    from console.store.export import REPORT_VIEWS, open_read_only, table_columns
+    from console.store.format import SYNCED_TABLES
+
+    files: dict[str, bytes] = {}
+    with open_read_only(workshop) as reader, reader.snapshot():
+        queries = [
+            (table, f"SELECT * FROM {table} WHERE deleted_at IS NULL ORDER BY rowid")
+            for table in SYNCED_TABLES
+        ]
+        queries += [(view, f"SELECT * FROM {view}") for view in REPORT_VIEWS]
+        for name, sql in queries:
+            columns = table_columns(reader, name)
+            if not columns:
+                continue
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            writer.writerow([csv_safe(column) for column in columns])
+            for row in reader.query(sql):
+                value = row.get
+                writer.writerow(["" if value(c) is None else csv_safe(value(c)) for c in columns])
+            files[f"{name}.csv"] = ("\ufeff" + buffer.getvalue()).encode()
+    return files

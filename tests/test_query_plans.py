@@ -45,11 +45,11 @@ _KEYWORDS = frozenset({"where", "join", "left", "on", "order", "group", "limit",
 def big_workshop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        common = importlib.import_module("_common")
+        workloads = importlib.import_module("workloads")
     finally:
         sys.path.remove(str(BENCHMARKS))
     path = tmp_path_factory.mktemp("plans") / "big.db"
-    common.build_big_workshop(path, ITEMS)
+    workloads.build_workshop(path, ITEMS)
     return path
 
 

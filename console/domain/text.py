@@ -32,7 +32,8 @@ _BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 # Ordinary right-to-left letters, LRM/RLM marks, ZWJ and ZWNJ are kept.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What a text a spreadsheet could read as a formula starts with."""
 
 
 class TextError(ValueError):
@@ -108,7 +109,7 @@ def one_line_preview(text: str, width: int) -> str:
 
 def csv_safe(value: object) -> object:
     """Return the value with a leading apostrophe if a spreadsheet could read it as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

@@ -1,5 +1,9 @@
 """Exports of one workshop: each read in one consistent snapshot, each written atomically and
-privately (0600), checked on the disk before it is reported."""
+privately (0600), checked on the disk before it is reported.
+
+Every export streams: its text is made a row at a time while it is written, so memory does not
+grow with the workshop's size.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from console.report.assemble import build_report
-from console.report.csv_export import csv_files
-from console.report.html import render_html
-from console.report.json_export import workshop_json
-from console.report.markdown import render_markdown
+from console.report.csv_export import csv_folder
+from console.report.html import html_chunks
+from console.report.json_export import workshop_json_chunks
+from console.report.markdown import markdown_chunks
 from console.report.model import Report
 from console.report.output import write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
-from console.store.export import dump_workshop, spreadsheet_tables
+from console.store.export import spreadsheet_tables_streamed, table_rows_streamed
+from console.store.format import SYNCED_TABLES
 
 FORMATS = ("md", "html", "csv", "json")
 
@@ -46,17 +51,15 @@ def export(reader: Any, workshop: Path, fmt: str, out: Path | None = None) -> Pa
         raise ValueError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
     target = Path(out) if out is not None else default_output(workshop, fmt)
     if fmt == "md":
-        return write_atomic(target, render_markdown(read_report(reader)))
+        return write_atomic(target, markdown_chunks(read_report(reader)))
     if fmt == "html":
-        return write_atomic(target, render_html(read_report(reader)))
+        return write_atomic(target, html_chunks(read_report(reader)))
+    # The rows are read while they are written: the snapshot lasts until the file is whole.
     with reader.snapshot():
         if fmt == "csv":
-            tables = spreadsheet_tables(reader)
-        else:
-            dump = dump_workshop(reader)
-    if fmt == "csv":
-        return write_folder_atomic(target, csv_files(tables))
-    return write_atomic(target, workshop_json(dump))
+            return write_folder_atomic(target, csv_folder(spreadsheet_tables_streamed(reader)))
+        tables = ((table, *table_rows_streamed(reader, table)) for table in SYNCED_TABLES)
+        return write_atomic(target, workshop_json_chunks(tables))
 
 
 def export_report_files(
@@ -70,8 +73,8 @@ def export_report_files(
     report = report if report is not None else read_report(reader)
     markdown, html = write_files_atomic(
         {
-            default_output(workshop, "md"): render_markdown(report),
-            default_output(workshop, "html"): render_html(report),
+            default_output(workshop, "md"): markdown_chunks(report),
+            default_output(workshop, "html"): html_chunks(report),
         }
     )
     return markdown, html

@@ -8,7 +8,7 @@ HTML-escaped by the environment; tables and lists are rendered here, with the sa
 from __future__ import annotations
 
 import functools
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from console.report.model import (
     Report,
     ThemeReport,
 )
-from console.report.render import Flag, Tagged, VariantRow, environment
+from console.report.render import Flag, Tagged, VariantRow, environment, in_pieces
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,15 +64,23 @@ def summary(report: Report) -> Summary:
 
 def render_html(report: Report) -> str:
     """Return the whole report as one self-contained HTML document."""
+    return "".join(html_chunks(report))
+
+
+def html_chunks(report: Report) -> Iterator[str]:
+    """Yield the report as one self-contained HTML document, piece by piece (a table row at a
+    time)."""
     facts = [value for value in (report.event, report.venue, report.dates) if value]
     return (
         _environment()
         .get_template("report.html.jinja")
-        .render(
+        .generate(
             title=report.title,
             report=report,
             summary=summary(report),
             blocks="blocks/html.jinja",
+            table_block="blocks/html-table.jinja",
+            items_block="blocks/html-items.jinja",
             facts=facts,
             stamp=report.generated_at[:16].replace("T", " "),
         )
@@ -90,6 +98,8 @@ def render_portfolio_html(portfolio: Portfolio) -> str:
             title="Workshop portfolio",
             sections=list(portfolio_sections(portfolio)),
             blocks="blocks/html.jinja",
+            table_block="blocks/html-table.jinja",
+            items_block="blocks/html-items.jinja",
         )
     )
 
@@ -106,37 +116,34 @@ def _environment() -> jinja2.Environment:
     return environment(finalize, table_rows=html_rows, list_items=html_items)
 
 
-def html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> Markup:
-    """Return a table's rows, every cell HTML-escaped unless a template rendered it."""
-    from markupsafe import Markup
+def html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> Iterator[Markup]:
+    """Yield a table's rows, every cell HTML-escaped unless a template rendered it."""
+    return in_pieces(_html_rows(rows, numeric))
 
-    out: list[str] = []
+
+def _html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int]) -> Iterator[str]:
+    """Yield each row of a table as HTML."""
     opening: list[str] = []
     for row in rows:
         if len(opening) < len(row):
             opening = ['<td class="num">' if i in numeric else "<td>" for i in range(len(row))]
-        out.append('<tr class="variant">' if isinstance(row, VariantRow) else "<tr>")
+        out = ['<tr class="variant">' if isinstance(row, VariantRow) else "<tr>"]
         for index, cell in enumerate(row):
             kind = type(cell)  # Text and numbers first: they are nearly every cell.
             text = escape(cell) if kind is str else str(cell) if kind is int else _cell(cell)
             out.append(f"{opening[index]}{text}</td>")
         out.append("</tr>\n")
-    return Markup("".join(out))
+        yield "".join(out)
 
 
-def html_items(entries: Iterable[str | Tagged]) -> Markup:
-    """Return a list, every entry HTML-escaped, a tagged one led by its label."""
-    from markupsafe import Markup
-
-    out = ["<ul>\n"]
-    for entry in entries:
-        if isinstance(entry, Tagged):
-            out.append(f'<li><span class="tag">{escape(entry.label)}</span>{escape(entry.text)}')
-        else:
-            out.append(f"<li>{escape(entry)}")
-        out.append("</li>\n")
-    out.append("</ul>")
-    return Markup("".join(out))
+def html_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:
+    """Yield a list's entries, every entry HTML-escaped, a tagged one led by its label."""
+    return in_pieces(
+        f'<li><span class="tag">{escape(entry.label)}</span>{escape(entry.text)}</li>\n'
+        if isinstance(entry, Tagged)
+        else f"<li>{escape(entry)}</li>\n"
+        for entry in entries
+    )
 
 
 def _cell(cell: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from console.store.export import JSON_KIND
@@ -13,9 +14,58 @@ SQLITE_MIN_INT, SQLITE_MAX_INT = -(2**63), 2**63 - 1
 """The whole numbers an SQLite column can hold."""
 
 
-def workshop_json(dump: dict[str, Any]) -> str:
-    """Return a whole-workshop dump as stable, readable JSON text."""
-    return json.dumps(dump, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+# Rows go through the standard library's C encoder, a batch at a time: with an indent it would
+# take the pure-Python encoder, several times slower. Rows are flat (no value nests) and a JSON
+# text never holds a raw line break, so in a batch encoded on one line "},\n    {" is where one
+# row ends and the next begins, and each row's members are joined by a line break and its indent.
+_ROWS = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",\n    ", ": "))
+_ROW_BREAK = "},\n    {"
+BATCH = 1000
+"""How many rows are encoded at once."""
+
+
+def workshop_json_chunks(
+    tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+) -> Iterator[str]:
+    """Yield a whole-workshop dump (each table's name, columns and rows in the columns' order) as
+    JSON text a batch of rows at a time: byte for byte what json.dumps with indent=1 writes."""
+    yield (
+        "{\n"
+        f' "kind": {json.dumps(JSON_KIND, ensure_ascii=False)},\n'
+        f' "format_version": {json.dumps(FORMAT_VERSION)},\n'
+        ' "tables": {'
+    )
+    first_table = True
+    for name, columns, rows in tables:
+        yield ("\n" if first_table else ",\n") + f"  {json.dumps(name, ensure_ascii=False)}: ["
+        first_table = False
+        first_batch = True
+        for batch in _batches(rows):
+            yield ("\n" if first_batch else ",\n") + _rows_text(columns, batch)
+            first_batch = False
+        yield "]" if first_batch else "\n  ]"
+    yield "}\n}\n" if first_table else "\n }\n}\n"
+
+
+def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    """Yield rows in lists of up to BATCH."""
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _rows_text(columns: Sequence[str], batch: list[Sequence[Any]]) -> str:
+    """Return rows as the members of a list three levels deep, as json.dumps(indent=1) does."""
+    if not columns:
+        return ",\n".join("   {}" for _row in batch)
+    text = _ROWS.encode([dict(zip(columns, row, strict=True)) for row in batch])
+    # text is "[{...},\n    {...}]": unwrap the list, then open and close each row on its line.
+    return "   {\n    " + text[2:-2].replace(_ROW_BREAK, "\n   },\n   {\n    ") + "\n   }"
 
 
 def parse_workshop_json(data: bytes, source: str) -> dict[str, list[dict[str, Any]]]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from console.report.model import Report
-from console.report.render import Flag, Tagged, environment
+from console.report.render import Flag, Tagged, environment, in_pieces
 
 if TYPE_CHECKING:
     import jinja2
@@ -39,6 +39,11 @@ def md(text: object) -> str:
 
 def render_markdown(report: Report) -> str:
     """Return the whole report as a Markdown document."""
+    return "".join(markdown_chunks(report))
+
+
+def markdown_chunks(report: Report) -> Iterator[str]:
+    """Yield the report as a Markdown document, piece by piece (a table row at a time)."""
     facts = [
         (label, value)
         for label, value in (
@@ -48,14 +53,39 @@ def render_markdown(report: Report) -> str:
         )
         if value
     ]
-    text = _template().render(
+    pieces = _template().generate(
         report=report,
         blocks="blocks/md.jinja",
+        table_block="blocks/md-table.jinja",
+        items_block="blocks/md-items.jinja",
         facts=facts,
         stamp=report.generated_at[:16].replace("T", " "),
     )
-    # Every block ends with a blank line; where blocks meet, their blank lines fold into one.
-    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+    return tidied(pieces)
+
+
+def tidied(pieces: Iterable[str]) -> Iterator[str]:
+    """Yield a document's pieces with its blank lines folded and its ends trimmed, as
+    `_BLANK_LINES.sub("\\n\\n", text).strip() + "\\n"` does to the whole text.
+
+    Every block ends with a blank line; where blocks meet, their blank lines fold into one. Each
+    piece's trailing whitespace is held back until the next piece shows whether it is blank lines
+    to fold, or the end of the document to trim.
+    """
+    held = ""
+    started = False
+    for piece in pieces:
+        text = held + piece
+        end = len(text.rstrip())
+        held = text[end:]
+        text = text[:end]
+        if not text:
+            continue
+        if not started:
+            text = text.lstrip()
+            started = True
+        yield _BLANK_LINES.sub("\n\n", text)
+    yield "\n"
 
 
 @functools.cache
@@ -70,25 +100,21 @@ def _template() -> jinja2.Template:
     return env.get_template("report.md.jinja")
 
 
-def markdown_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> Markup:
-    """Return a table's rows, every cell Markdown-escaped unless a template rendered it."""
-    from markupsafe import Markup
+def markdown_rows(
+    rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()
+) -> Iterator[Markup]:
+    """Yield a table's rows as lines, every cell Markdown-escaped unless a template rendered it."""
+    return in_pieces("| " + " | ".join([_cell(cell) for cell in row]) + " |\n" for row in rows)
 
-    lines = ("| " + " | ".join([_cell(cell) for cell in row]) + " |" for row in rows)
-    return Markup("\n".join(lines))
 
-
-def markdown_items(entries: Iterable[str | Tagged]) -> Markup:
-    """Return a list, every entry Markdown-escaped, a tagged one led by its label in bold."""
-    from markupsafe import Markup
-
-    return Markup(
-        "\n".join(
-            f"- **{md(entry.label)}:** {md(entry.text)}"
-            if isinstance(entry, Tagged)
-            else f"- {md(entry)}"
-            for entry in entries
-        )
+def markdown_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:
+    """Yield a list's entries as lines, every entry Markdown-escaped, a tagged one led by its
+    label in bold."""
+    return in_pieces(
+        f"- **{md(entry.label)}:** {md(entry.text)}\n"
+        if isinstance(entry, Tagged)
+        else f"- {md(entry)}\n"
+        for entry in entries
     )
 
 

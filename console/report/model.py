@@ -31,7 +31,7 @@ CARD_HAND_COLUMNS = tuple(
 """Columns of a hand-count card round's results: its hands, no voters."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgendaLine:
     """One agenda item with its planned and actual time."""
 
@@ -48,7 +48,7 @@ class AgendaLine:
         return None if self.actual_seconds is None else self.actual_seconds / 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgendaDayReport:
     """One day of the agenda."""
 
@@ -69,7 +69,7 @@ class AgendaDayReport:
         return sum(item.actual_minutes or 0 for item in self.items)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PainPointLine:
     """One surviving pain point with its score and the variants merged into it."""
 
@@ -83,7 +83,7 @@ class PainPointLine:
     variants: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeReport:
     """One surviving theme: its rank, score and its pain points, best first."""
 
@@ -97,7 +97,7 @@ class ThemeReport:
     merged_themes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardLine:
     """One card's result in a round, with how published rankings place it."""
 
@@ -113,7 +113,7 @@ class CardLine:
     pain_points: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReferenceRow:
     """One row of a comparison between the room and one published ranking."""
 
@@ -124,7 +124,7 @@ class ReferenceRow:
     in_reference: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReferenceReport:
     """The room's result compared with one published ranking."""
 
@@ -135,7 +135,7 @@ class ReferenceReport:
     shared_top: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardRoundReport:
     """One card round's results and its comparisons."""
 
@@ -158,7 +158,7 @@ class CardRoundReport:
         return self.method == "hand_count"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TakeawayLine:
     """One takeaway as the report shows it."""
 
@@ -177,7 +177,7 @@ class TakeawayLine:
     """An action's status: open, done or dropped."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionLine:
     """One action: what, who, when, status and what done means."""
 
@@ -188,7 +188,7 @@ class ActionLine:
     done_means: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """Takeaways under one heading (a theme or a competence area)."""
 
@@ -196,7 +196,7 @@ class Group:
     takeaways: tuple[TakeawayLine, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a published report of one workshop holds."""
 
@@ -235,7 +235,7 @@ class Report:
         return self.starts_on or self.ends_on or ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PortfolioCard:
     """One card across many workshops."""
 
@@ -250,7 +250,7 @@ class PortfolioCard:
     by_year: dict[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PortfolioTheme:
     """One pain-point theme (by normalised name) across many workshops."""
 
@@ -263,7 +263,7 @@ class PortfolioTheme:
     by_year: dict[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PortfolioWorkshop:
     """One workshop file's counts in a portfolio."""
 
@@ -277,7 +277,7 @@ class PortfolioWorkshop:
     top_card: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Portfolio:
     """Many workshops combined: rankings of cards and themes, counts and trends by year."""
 

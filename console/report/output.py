@@ -3,6 +3,9 @@
 Each file is written to a temporary file (0600, created exclusively) in the same folder, flushed
 to the disk and measured against the bytes produced before it is renamed into place, so a full
 disk or a killed process never leaves half a report, and an existing export stays as it was.
+
+An export may come as pieces of text (a report rendered row by row): they are written as they
+come, a buffer at a time, so no export is ever held whole in memory.
 """
 
 from __future__ import annotations
@@ -14,13 +17,19 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from console.store.durable import NO_ROOM_ERRNOS, sync_folder
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
+
+BUFFER_CHARS = 1 << 18
+"""How much text is gathered before it goes to the disk: few system calls, little memory."""
+
+Content = bytes | str | Iterable[str]
+"""What an export holds: its bytes, its text, or its text in pieces, written as they come."""
 
 
 class ExportError(ValueError):
@@ -44,24 +53,51 @@ def describe_os_error(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
 
 
-def write_bytes(handle_fd: int, data: bytes) -> None:
+def write_bytes(handle_fd: int, data: Content) -> None:
     """Write all of data to an open file, flush it to the disk and check its size there."""
-    view = memoryview(data)
-    while view:
-        written = os.write(handle_fd, view)
-        view = view[written:]
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if isinstance(data, bytes):
+        expected = _write_all(handle_fd, data)
+    else:
+        expected = _write_pieces(handle_fd, data)
     os.fsync(handle_fd)
     size = os.fstat(handle_fd).st_size
-    if size != len(data):
-        raise ShortWrite(errno.EIO, f"{size} of {len(data)} bytes reached the disk")
+    if size != expected:
+        raise ShortWrite(errno.EIO, f"{size} of {expected} bytes reached the disk")
 
 
-def write_atomic(path: Path, data: bytes | str) -> Path:
+def _write_pieces(handle_fd: int, pieces: Iterable[str]) -> int:
+    """Write text that comes in pieces, a buffer at a time; return how many bytes it made."""
+    written = 0
+    buffer: list[str] = []
+    gathered = 0
+    for piece in pieces:
+        buffer.append(piece)
+        gathered += len(piece)
+        if gathered >= BUFFER_CHARS:
+            written += _write_all(handle_fd, "".join(buffer).encode("utf-8"))
+            buffer.clear()
+            gathered = 0
+    if buffer:
+        written += _write_all(handle_fd, "".join(buffer).encode("utf-8"))
+    return written
+
+
+def _write_all(handle_fd: int, data: bytes) -> int:
+    """Write all of data to an open file (a short write is retried); return its length."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle_fd, view) :]
+    return len(data)
+
+
+def write_atomic(path: Path, data: Content) -> Path:
     """Write data to path through a temporary file in the same folder, then rename it into place."""
     return write_files_atomic({Path(path): data})[0]
 
 
-def write_files_atomic(files: Mapping[Path, bytes | str]) -> list[Path]:
+def write_files_atomic(files: Mapping[Path, Content]) -> list[Path]:
     """Write several files together: all are written aside and checked before any is replaced."""
     targets = [Path(path) for path in files]
     for path in targets:
@@ -73,11 +109,10 @@ def write_files_atomic(files: Mapping[Path, bytes | str]) -> list[Path]:
     current = targets[0]
     try:
         for current, data in zip(targets, files.values(), strict=True):
-            payload = data.encode("utf-8") if isinstance(data, str) else data
             descriptor, temporary = open_private_temporary(current.parent, current.name)
             staged[current] = temporary
             try:
-                write_bytes(descriptor, payload)
+                write_bytes(descriptor, data)
             finally:
                 os.close(descriptor)
         for current in targets:
@@ -94,8 +129,13 @@ def write_files_atomic(files: Mapping[Path, bytes | str]) -> list[Path]:
     return targets
 
 
-def write_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> Path:
-    """Write a set of files into a folder: all are written aside first, then moved into place."""
+def write_folder_atomic(
+    folder: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content]]
+) -> Path:
+    """Write a set of files into a folder: all are written aside first, then moved into place.
+
+    files are names with their contents, as a mapping or as pairs made one after the other.
+    """
     folder = Path(folder)
     parent = folder.parent
     if folder.exists() and not folder.is_dir():
@@ -106,7 +146,9 @@ def write_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> Path:
     try:
         # mkdtemp makes the folder 0700: only the owner can list or open the exported tables.
         staging = tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent)
-        for name, data in files.items():
+        names: list[str] = []
+        for name, data in files.items() if isinstance(files, Mapping) else files:
+            names.append(name)
             descriptor = os.open(
                 os.path.join(staging, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE
             )
@@ -121,7 +163,7 @@ def write_folder_atomic(folder: Path, files: Mapping[str, bytes]) -> Path:
             os.replace(staging, folder)
             staging = None
         else:
-            for name in files:
+            for name in names:
                 os.replace(os.path.join(staging, name), folder / name)
             sync_folder(folder)
         sync_folder(parent)

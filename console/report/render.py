@@ -30,6 +30,7 @@ from console.report.model import (
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
 KIND_LABELS = {
     "insight": "Insight",
@@ -301,6 +302,25 @@ def planned_actual_bars(items: Iterable[AgendaLine]) -> list[Bar]:
         out.append(Bar(item.title, f"{100 * planned / top:.1f}", f"{planned:.0f} min"))
         out.append(Bar("", f"{100 * actual / top:.1f}", f"{actual:.0f} min", actual=True))
     return out
+
+
+ROWS_PER_PIECE = 200
+"""How many table rows or list entries a renderer hands on at once: a piece per row would cost
+the template engine's per-value work on each, and the whole table would not stream."""
+
+
+def in_pieces(lines: Iterable[str]) -> Iterator[Markup]:
+    """Yield rendered lines (rows or entries, already escaped) joined ROWS_PER_PIECE at a time."""
+    from markupsafe import Markup
+
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= ROWS_PER_PIECE:
+            yield Markup("".join(batch))
+            batch.clear()
+    if batch:
+        yield Markup("".join(batch))
 
 
 def environment(

@@ -50,6 +50,21 @@ class ReadOnlyWorkshop:
                 raise busy_error(self.path) from None
             raise StoreError(f"{self.path} could not be read: {error}.") from None
 
+    def rows(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), size: int = 2000
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield a read query's rows as tuples, fetched a batch at a time (memory stays flat)."""
+        try:
+            cursor = self.connection.cursor()
+            cursor.row_factory = None
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(size):
+                yield from batch
+        except sqlite3.DatabaseError as error:
+            if is_busy(error):
+                raise busy_error(self.path) from None
+            raise StoreError(f"{self.path} could not be read: {error}.") from None
+
     @contextmanager
     def snapshot(self) -> Iterator[ReadOnlyWorkshop]:
         """Read several queries from one consistent state of the file."""
@@ -112,6 +127,32 @@ def table_rows(reader: Reader, table: str) -> list[Row]:
     return reader.query(f"SELECT * FROM {table} ORDER BY rowid")
 
 
+def iter_rows(
+    reader: Reader, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> Iterator[tuple[Any, ...]]:
+    """Yield a read query's rows as tuples: a batch at a time from a read-only file."""
+    batches = getattr(reader, "rows", None)
+    if batches is not None:
+        yield from batches(sql, params)
+        return
+    for row in reader.query(sql, params):
+        yield tuple(row.values())
+
+
+def table_rows_streamed(reader: Reader, table: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """Return a synced table's columns and its every row (deleted ones too) in the order they
+    were written, yielded as they are read."""
+    if table not in SYNCED_TABLES:
+        raise ValueError(f"{table} is not a workshop table.")
+    columns = table_columns(reader, table)
+    return columns, iter_rows(reader, f"SELECT {_listed(columns)} FROM {table} ORDER BY rowid")
+
+
+def _listed(columns: Sequence[str]) -> str:
+    """Return columns as an SQL select list, each quoted ("*" for none)."""
+    return ", ".join(f'"{column}"' for column in columns) or "*"
+
+
 def dump_workshop(reader: Reader) -> dict[str, Any]:
     """Return the whole workshop: every synced table's rows, in foreign-key order."""
     return {
@@ -131,16 +172,16 @@ REPORT_VIEWS = ("pain_point_ranking", "theme_ranking", "card_results", "actions"
 """The views of results (migration 0006_report_views), also exported as CSV files."""
 
 
-def spreadsheet_tables(reader: Reader) -> dict[str, tuple[list[str], list[Row]]]:
-    """Return the live rows of every synced table and every result view, with their columns."""
-    tables: dict[str, tuple[list[str], list[Row]]] = {}
+def spreadsheet_tables_streamed(
+    reader: Reader,
+) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
+    """Yield the name, columns and live rows of every synced table and every result view, the
+    rows yielded as they are read (in the columns' order)."""
     for table in SYNCED_TABLES:
-        tables[table] = (
-            table_columns(reader, table),
-            reader.query(f"SELECT * FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"),
-        )
+        columns = table_columns(reader, table)
+        sql = f"SELECT {_listed(columns)} FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"
+        yield table, columns, iter_rows(reader, sql)
     for view in REPORT_VIEWS:
         columns = table_columns(reader, view)
         if columns:
-            tables[view] = (columns, reader.query(f"SELECT * FROM {view}"))
-    return tables
+            yield view, columns, iter_rows(reader, f"SELECT {_listed(columns)} FROM {view}")
