@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import pilot_wait_until
 
 from console.store.core import WorkshopStore
 from console.store.inventory import assign_theme, capture_pain_point, merge_pain_points
@@ -30,7 +31,6 @@ from console.store.takeaways import capture_takeaway
 from console.ui.app import PANES, make_app
 from console.ui.common.pane import Pane
 from console.ui.inventory.inventory_list import InventoryList
-from tests.helpers import pilot_wait_until
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 ITEMS = 10_000
