@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import html
 import http.client
+import importlib.util
 import os
 import re
 import resource
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -580,3 +582,16 @@ async def run_palette_command(pilot: Any, title: str) -> None:
 
     await pilot_wait_until(pilot, first_is_wanted, message=f"the palette lists {title!r} first")
     await pilot.press("enter")
+
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """Load a module of benchmarks/ by its file, without putting the folder on sys.path."""
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None, name
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while they are built
+    spec.loader.exec_module(module)
+    return module

@@ -68,14 +68,22 @@ class Pane(Widget):
         """Return the pane's hint line, made from its bindings."""
         return hint_line(declared_bindings(cls))
 
+    def on_mount(self) -> None:
+        # The console may open with the focus already in the capture line, before the hint
+        # line was there to follow it.
+        self.call_after_refresh(lambda: self._hint_for(self.app.focused))
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # In a capture line letters are text: the hint says so rather than offer letter keys.
+        self._hint_for(event.widget)
+
+    def _hint_for(self, focused: Widget | None) -> None:
+        """In a capture line letters are text: the hint says so rather than offer letter keys."""
         hints = self.query(HintLine)
-        if not hints:
+        if not hints or focused is None or self not in focused.ancestors:
             return
-        if isinstance(event.widget, Input) and event.widget.id == f"{self.id}-input":
+        if isinstance(focused, Input) and focused.id == f"{self.id}-input":
             hints.first().show(TYPING_HINT)
-        elif not isinstance(event.widget, Input):
+        elif not isinstance(focused, Input):
             hints.first().show(self.hint())
 
     def default_focus(self) -> Widget:
