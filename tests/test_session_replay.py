@@ -115,7 +115,7 @@ async def test_a_two_day_session_by_keys_ends_in_the_right_report(tmp_path: Path
     assert f"#### {area}" in report
     assert f"- **Action:** {text} (owner {owner}, due {due})" in report
     assert f"| {text} | {owner} | {due} | open |" in report
-    assert "-- " not in report
+    assert "-- Gene Kim" not in report and "-- Mike Orzen" not in report
 
 
 def test_the_readme_states_the_replay_s_keystrokes() -> None:
