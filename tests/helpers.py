@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import html
 import http.client
+import importlib.util
 import os
 import re
 import resource
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -624,3 +626,16 @@ def whole_csv_export(workshop: Path) -> dict[str, bytes]:
                 writer.writerow(["" if value(c) is None else csv_safe(value(c)) for c in columns])
             files[f"{name}.csv"] = ("\ufeff" + buffer.getvalue()).encode()
     return files
+
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """Load a module of benchmarks/ by its file, without putting the folder on sys.path."""
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None, name
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while they are built
+    spec.loader.exec_module(module)
+    return module

@@ -55,7 +55,7 @@ def blank_store(tmp_path: Path, clock: FakeClock):
 
 async def add_item(pilot, title: str, minutes: str) -> None:
     """Add an item after the selected row by keys."""
-    await pilot.press("o")
+    await pilot.press("n")
     assert isinstance(pilot.app.screen, AgendaItemModal)
     await pilot.press(*title, "tab", "tab", *minutes, "enter")
     await pilot.pause()
@@ -130,7 +130,7 @@ async def test_build_an_agenda_and_run_its_timers_by_keys(
         assert format_clock(state.remaining_seconds) == shown(app, "#header-clock")
 
         clock.advance(15)
-        await pilot.press("n")  # next: Warm-up ends, Talk starts with its planned time
+        await pilot.press("N")  # next: Warm-up ends, Talk starts with its planned time
         rows = table_rows(app)
         assert rows[row_index(app, "Warm-up")][5] == "done"
         assert rows[row_index(app, "Warm-up")][6] == "02:45"
@@ -250,7 +250,7 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
     store = blank_store
     app = make_app(store, clock=clock)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await pilot.press("o", *"Bad", "tab", "tab")
+        await pilot.press("n", *"Bad", "tab", "tab")
         typed = ""
         for minutes, message in (
             ("0", "at least 1 minute"),
@@ -265,7 +265,7 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
         await pilot.press("escape")
         assert store.query("SELECT count(*) AS n FROM agenda_items")[0]["n"] == 0
 
-        await pilot.press("o", "tab", "tab", *"5", "enter")
+        await pilot.press("n", "tab", "tab", *"5", "enter")
         assert "empty" in notices(app)[-1]
         await pilot.press("escape")
 

@@ -28,6 +28,10 @@ SAME_KIND = {
     "left_square_bracket": {"switch_round", "previous_round"},
     "right_square_bracket": {"switch_round", "next_round"},
     "p": {"projector", "project", "show_on_projector", "choose_projector"},
+    "n": {"focus_capture", "add_item", "new_card"},
+    "o": {"toggle_order"},
+    "x": {"skip", "toggle_open", "toggle_status"},
+    "N": {"next_item"},
 }
 """Keys bound in several panes, and the actions (one kind of thing) they may run there."""
 
@@ -89,6 +93,13 @@ def test_the_hint_lines_tell_the_cards_keys_as_they_are() -> None:
 
 
 def test_a_key_does_the_same_kind_of_thing_in_every_pane() -> None:
+    # n is "new" in every pane: the agenda's next item is N, and every pane that takes new
+    # things has n; o is only the inventory's order.
+    for pane in pane_classes():
+        actions = {
+            b.action.split("(")[0] for b in declared_bindings(pane) if "n" in b.key.split(",")
+        }
+        assert len(actions) == 1 and actions <= SAME_KIND["n"], (pane.TITLE, actions)
     for pane in pane_classes():
         for binding in declared_bindings(pane):
             action = binding.action.split("(")[0]

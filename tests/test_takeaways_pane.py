@@ -201,6 +201,14 @@ async def test_actions_view_status_keys_edit_and_undo(store: WorkshopStore) -> N
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert shown_rows(app)[1][1] == "action ○"
+        # The same key again opens the action again, as x skips and brings back elsewhere.
+        await pilot.press("x")
+        await pilot.pause()
+        assert "0 open, 1 done, 1 dropped" in visible_text(app)
+        await pilot.press("x")
+        await pilot.pause()
+        assert shown_rows(app)[1][1] == "action ○"
+        assert "1 open, 1 done, 0 dropped" in visible_text(app)
         # Edit: an impossible date is refused and the dialog stays open.
         await pilot.press("up", "e")
         assert isinstance(app.screen, TakeawayEditModal)

@@ -665,6 +665,16 @@ def update_takeaway(store: WorkshopStore, takeaway_id: str, fields: dict[str, st
 
 def set_action_status(store: WorkshopStore, takeaway_id: str, status: str) -> None:
     """Mark an action open, done or dropped; refuse for a takeaway that is not an action."""
+    _mark_action(store, takeaway_id, status, toggle=False)
+
+
+def toggle_action_status(store: WorkshopStore, takeaway_id: str, status: str) -> str:
+    """Mark an action done or dropped, or open again if it already is; return its new status."""
+    return _mark_action(store, takeaway_id, status, toggle=True)
+
+
+def _mark_action(store: WorkshopStore, takeaway_id: str, status: str, *, toggle: bool) -> str:
+    """Set an action's status in one transaction (back to open when toggled twice)."""
     if status not in ACTION_STATUSES:
         raise ValueError(f"No action status called “{status}”: use open, done or dropped.")
     with store.write(f"mark action {status}") as transaction:
@@ -674,7 +684,10 @@ def set_action_status(store: WorkshopStore, takeaway_id: str, status: str) -> No
                 f"Only actions have a status; this is a{'n' if row['kind'][0] in 'aeiou' else ''}"
                 f" {row['kind']} (press e to make it an action)."
             )
+        if toggle and row["action_status"] == status:
+            status = "open"
         transaction.update("takeaways", takeaway_id, {"action_status": status}, undoable=True)
+    return status
 
 
 def delete_takeaway(store: WorkshopStore, takeaway_id: str) -> None:
@@ -684,9 +697,10 @@ def delete_takeaway(store: WorkshopStore, takeaway_id: str) -> None:
 
 
 def _require_takeaway(store: WorkshopStore, takeaway_id: str) -> Row:
-    """Return a live takeaway's kind and links, or raise StoreError if it is gone."""
+    """Return a live takeaway's kind, links and status, or raise StoreError if it is gone."""
     rows = store.query(
-        "SELECT kind, pain_point_id, card_id FROM takeaways WHERE id = ? AND deleted_at IS NULL",
+        "SELECT kind, pain_point_id, card_id, action_status FROM takeaways "
+        "WHERE id = ? AND deleted_at IS NULL",
         [takeaway_id],
     )
     if not rows:

@@ -94,13 +94,13 @@ class AgendaPane(TablePane):
         ),
         PaneKey("5", "extend(300)", "add 5 min", tooltip="Add 5 minutes to the timer", group=TIME),
         PaneKey(
-            "n",
+            "N",
             "next_item",
             "next",
             tooltip="Next: end the current item and start the next planned one",
         ),
         PaneKey("S", "stop", "stop", tooltip="Stop: end the current item (done, actual time kept)"),
-        PaneKey("o,insert", "add_item", "new item", tooltip="New item after the selected row"),
+        PaneKey("n,insert", "add_item", "new item", tooltip="New item after the selected row"),
         PaneKey(
             "e",
             "edit",

@@ -161,15 +161,6 @@ class HintLine(Static):
         super().__init__(hint, id=id, classes="pane-hint")
         self.hint: str | Text = hint
 
-    def on_mount(self) -> None:
-        # The console can open with its capture line focused before this line exists, so the
-        # pane's focus handler found no hint line to tell: look at the focus now.
-        focused = self.app.focused
-        if focused is None or not focused.id:
-            return
-        if any(focused.id == f"{node.id}-input" for node in self.ancestors if node.id):
-            self.show(TYPING_HINT)
-
     def on_resize(self) -> None:
         self.show(self.hint)
 

@@ -68,14 +68,21 @@ class Pane(Widget):
         """Return the pane's hint line, made from its bindings."""
         return hint_line(declared_bindings(cls))
 
+    def on_mount(self) -> None:
+        # The console may open with the focus already in the capture line, before the hint
+        # line was there to follow it.
+        self.call_after_refresh(lambda: self._hint_for(self.app.focused))
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # In a capture line letters are text: the hint says so rather than offer letter keys.
-        hints = self.query(HintLine)
-        if not hints:
-            return
         # The focus as it is now, not as the event says: focus can move on (and back) before
         # the event is handled, and the hint must follow where the keys go.
-        focused = self.screen.focused or event.widget
+        self._hint_for(self.screen.focused or event.widget)
+
+    def _hint_for(self, focused: Widget | None) -> None:
+        """In a capture line letters are text: the hint says so rather than offer letter keys."""
+        hints = self.query(HintLine)
+        if not hints or focused is None or self not in focused.ancestors:
+            return
         if isinstance(focused, Input) and focused.id == f"{self.id}-input":
             hints.first().show(TYPING_HINT)
         elif not isinstance(focused, Input):

@@ -29,10 +29,10 @@ from console.store.takeaways import (
     link_choices,
     listed_takeaways,
     parse_filter,
-    set_action_status,
     tag_choices,
     takeaway,
     takeaway_counts,
+    toggle_action_status,
     toggle_link,
     toggle_tag,
 )
@@ -85,7 +85,7 @@ class TakeawaysPane(CapturePane):
     )
     EMPTY_HINT = "Each takeaway is stamped with the time and the running agenda item."
 
-    STATUS = Binding.Group("done/drop/reopen")
+    STATUS = Binding.Group("done/drop")
     BINDINGS: ClassVar = [
         PaneKey(
             "f7", "cycle_kind", "kind", tooltip="Kind of the next lines (shown left of the line)"
@@ -133,23 +133,16 @@ class TakeawaysPane(CapturePane):
         PaneKey("l", "link", "link", tooltip="Link to a pain point or a card by typing"),
         PaneKey(
             "d",
-            "set_status('done')",
+            "toggle_status('done')",
             "done",
-            tooltip="Mark the selected action done",
+            tooltip="Mark the selected action done, or open again",
             group=STATUS,
         ),
         PaneKey(
             "x",
-            "set_status('dropped')",
+            "toggle_status('dropped')",
             "drop",
-            tooltip="Mark the selected action dropped",
-            group=STATUS,
-        ),
-        PaneKey(
-            "o",
-            "set_status('open')",
-            "reopen",
-            tooltip="Mark the selected action open again",
+            tooltip="Mark the selected action dropped, or open again",
             group=STATUS,
         ),
         PaneKey(
@@ -166,11 +159,10 @@ class TakeawaysPane(CapturePane):
             tooltip="Delete the selected takeaway (Ctrl+Z brings it back)",
         ),
         PaneKey(
-            "enter",
+            "n,enter",
             "focus_capture",
-            "capture line",
-            hint=False,
-            tooltip="From the list: back to the capture line",
+            "new",
+            tooltip="From the list: go to the capture line (Escape goes back)",
         ),
     ]
     HELP_TITLE = "Takeaways (facilitate notes PATH opens the console here)"
@@ -585,11 +577,18 @@ class TakeawaysPane(CapturePane):
             )
         )
 
-    def action_set_status(self, status: str) -> None:
-        """Mark the selected action open, done or dropped."""
+    def action_toggle_status(self, status: str) -> None:
+        """Mark the selected action done or dropped, or open again if it already is."""
         row_id = self.selected_id()
-        if row_id is not None and self._attempt(set_action_status, self.store, row_id, status):
-            self.notify(f"Action marked {status}. Ctrl+Z undoes it.")
+        if row_id is None:
+            return
+        try:
+            marked = toggle_action_status(self.store, row_id, status)
+        except (ValueError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.post_message(self.Edited())
+        self.notify(f"Action marked {marked}. Ctrl+Z undoes it.")
 
     def action_show_on_projector(self) -> None:
         """Put the selected takeaway on the projector in large type."""
