@@ -41,6 +41,7 @@ SCRIPTS: list[tuple[str, bool, list[str], list[str]]] = [
     ("export.py", True, [], []),
     ("memory.py", True, [], []),
     ("room.py", False, ["--delegates=200"], ["--delegates=50"]),
+    ("replay.py", False, [], []),
 ]
 HEADER = ("what", "min", "median", "max", "floor: median (min–max)", "ratio", "target", "met?")
 OTHER_HEADER = ("what", "figure", "floor (same run)", "ratio", "target", "met?")
