@@ -99,6 +99,8 @@ async def console_run(path: Path, samples: int) -> dict[str, list[float]]:
                 await pilot.press(key)
                 await probe.settle(app)
                 line = app.query_one(line_id, Input)
+                line.focus()  # a pane key puts the focus on the list
+                await probe.settle(app)
                 for number in range(samples):
                     line.value = f"Benchmark {kind} {number}"
                     await probe.settle(app)

@@ -45,6 +45,8 @@ class Pane:
     key: str
     placeholder: str
     rows: str
+    to_line: str = ""
+    """The key that takes the focus from the pane's list to its capture line (none: it is there)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,9 @@ CONSOLE = Program(
     "Wrap-up of day 1",
     (
         # Any row of the list: #, rank and score run together when the numbers are wide.
-        Pane("F3", "Pain point, then Enter", r"^\s+\d+\s*\d*[=.]?\s+-?\d+\s+\S"),
-        Pane("F5", "Takeaway, then Enter", ROWS_OF_KINDS),
+        # A pane key puts the focus on the list; n (new) goes to the capture line, as a user does.
+        Pane("F3", "Pain point, then Enter", r"^\s+\d+\s*\d*[=.]?\s+-?\d+\s+\S", "n"),
+        Pane("F5", "Takeaway, then Enter", ROWS_OF_KINDS, "n"),
     ),
 )
 FLOOR = Program(
@@ -76,6 +79,13 @@ FLOOR = Program(
         Pane("F5", "Line two, then Enter", "FLOOR PANE TWO"),
     ),
 )
+
+
+def to_line(session: Session, pane: Pane) -> None:
+    """Go from the pane's list to its capture line, and wait until the keys go there."""
+    if pane.to_line:
+        session.keys(pane.to_line)
+        session.until(lambda lines: any("letters are text" in line for line in lines))
 
 
 class Session:
@@ -154,6 +164,7 @@ def one_run(program: Program, cwd: Path, run: int, samples: int, settle: float) 
         figures["at start"] = (session.until(pane_shown(inventory)) - sent) * 1000
         time.sleep(settle)  # let the console build its other panes before the steady figures
         line = line_row(session, inventory)
+        to_line(session, inventory)
         typed, keys = "", []
         for number in range(samples):
             char = "abcdefghij"[number % 10]
@@ -170,6 +181,7 @@ def one_run(program: Program, cwd: Path, run: int, samples: int, settle: float) 
                 sent = session.keys(takeaways.key)
                 switches.append((session.until(pane_shown(takeaways)) - sent) * 1000)
             line = line_row(session, pane)
+            to_line(session, pane)
             enter, line_enter = [], []
             for number in range(samples):
                 text = f"Tmux {run}.{number} zq"
