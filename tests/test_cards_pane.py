@@ -215,7 +215,7 @@ async def test_import_a_deck_by_keys_and_refuse_a_bad_one(
     app = make_app(store, first_pane="cards", clock=clock)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("d")
+        await pilot.press("I")
         await pilot.pause()
         await pilot.press(*"duplicate_codes.csv", "enter")
         await pilot.pause()
@@ -248,7 +248,7 @@ async def test_search_browse_by_category_add_and_edit_cards_by_keys(
         await pilot.pause()
         table = app.query_one("#cards-table", DataTable)
         assert str(table.get_row_at(0)[3]) == "Culture"
-        await pilot.press("slash", *["backspace"] * 5, "escape", "g", "g", "g")
+        await pilot.press("slash", *["backspace"] * 5, "escape", "f", "f", "f")
         await pilot.pause()
         assert table_codes(app) == ["ABC11"]  # Culture only.
         await pilot.press("n")

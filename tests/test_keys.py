@@ -32,6 +32,10 @@ SAME_KIND = {
     "o": {"toggle_order"},
     "x": {"skip", "toggle_open", "toggle_status"},
     "N": {"next_item"},
+    "g": {"group", "tag"},
+    "d": {"toggle_status"},
+    "f": {"cycle_category"},
+    "I": {"import_deck"},
 }
 """Keys bound in several panes, and the actions (one kind of thing) they may run there."""
 

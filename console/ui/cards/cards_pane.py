@@ -159,12 +159,14 @@ class CardsPane(TablePane[ListedCard]):
         ),
         PaneKey("n", "new_card", "new card", tooltip="New card in the selected card's deck"),
         PaneKey("e", "edit_card", "edit", tooltip="Edit the selected card (Enter too)"),
+        # f filters: g groups (a theme, a tag) in the other panes, so it is not the filter here.
         PaneKey(
-            "g", "cycle_category", "category", hint=False, tooltip="Show one category at a time"
+            "f", "cycle_category", "category", hint=False, tooltip="Show one category at a time"
         ),
         PaneKey("k", "cycle_deck", "deck", hint=False, tooltip="Show one deck at a time"),
+        # I imports: d marks an action done in the takeaways.
         PaneKey(
-            "d",
+            "I",
             "import_deck",
             "import deck",
             hint=False,
@@ -533,7 +535,7 @@ class CardsPane(TablePane[ListedCard]):
         """Add a card to the selected card's deck."""
         deck = self._deck_for_new_card()
         if deck is None:
-            self.notify("Import a deck first (d).", severity="warning")
+            self.notify("Import a deck first (I).", severity="warning")
             return
         self.app.push_screen(CardModal(self.store, *deck), self._modal_saved)
 
