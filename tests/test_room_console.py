@@ -298,7 +298,7 @@ async def test_quitting_the_console_stops_its_room_server(store: WorkshopStore) 
         assert process is not None and process.pid is not None
         pid = process.pid
         await pilot.press("ctrl+q")
-    await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 10)
+    await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 30)
     assert room_state(store).server_url == ""
 
 
@@ -333,7 +333,7 @@ async def test_sigterm_closes_the_console_and_its_room_server(store: WorkshopSto
         assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
         os.kill(os.getpid(), signal.SIGTERM)
         await wait_until(lambda: not app.is_running, "the console to close on SIGTERM", 10)
-    await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 10)
+    await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 30)
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL, "the console let SIGTERM go"
 
 
