@@ -299,7 +299,10 @@ async def test_quitting_the_console_stops_its_room_server(store: WorkshopStore) 
         pid = process.pid
         await pilot.press("ctrl+q")
     await wait_until(lambda: pid_gone(pid), "the room server to end with the console", 30)
-    assert room_state(store).server_url == ""
+    # A server that closed in time cleared its record; one killed after the stop's grace period
+    # (a loaded machine) left it, naming a process that is gone: no console shows a room then.
+    state = room_state(store)
+    assert state.server_url == "" or not state.server_running
 
 
 async def test_a_room_server_that_dies_is_told_in_the_header(store: WorkshopStore) -> None:
