@@ -639,3 +639,52 @@ def benchmark_module(name: str) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while they are built
     spec.loader.exec_module(module)
     return module
+
+
+# Room server processes and QR codes drawn in the terminal ------------------------------------
+
+
+def process_running(pid: int) -> bool:
+    """Tell whether a process runs (a zombie waiting for its reaper does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def room_answers(url: str) -> bool:
+    """Tell whether a room server answers at its address (http://host:port)."""
+    try:
+        return http_request(f"{url}/healthz")[0] == 200
+    except OSError:
+        return False
+
+
+def drawn_modules(drawn: str) -> list[list[int]]:
+    """Read a QR code drawn with half blocks back into rows of dark (1) and light (0) modules."""
+    top = {" ": 0, "▀": 1, "▄": 0, "█": 1}
+    bottom = {" ": 0, "▀": 0, "▄": 1, "█": 1}
+    rows: list[list[int]] = []
+    for line in drawn.splitlines():
+        rows.append([top[char] for char in line])
+        rows.append([bottom[char] for char in line])
+    return rows
+
+
+def qr_modules(url: str) -> list[list[int]]:
+    """Return a URL's QR code modules with the quiet zone the console draws around them."""
+    import segno
+
+    from console.ui.common.qr import QUIET_ZONE
+
+    qr = segno.make(url, error="m", boost_error=False)
+    matrix = [[int(bool(module)) for module in row] for row in qr.matrix]
+    width = len(matrix[0]) + 2 * QUIET_ZONE
+    rows = [[0] * width] * QUIET_ZONE
+    rows += [[0] * QUIET_ZONE + row + [0] * QUIET_ZONE for row in matrix]
+    rows += [[0] * width] * QUIET_ZONE
+    return rows + ([[0] * width] if len(rows) % 2 else [])

@@ -10,8 +10,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import segno
-from helpers import notices, pilot_wait_until, run_palette_command, visible_text, wait_until
+from helpers import (
+    drawn_modules,
+    notices,
+    pilot_wait_until,
+    qr_modules,
+    run_palette_command,
+    visible_text,
+    wait_until,
+)
 from textual.widgets import OptionList, Static
 
 from console.domain.room import RoomActivity, new_place_token
@@ -32,7 +39,6 @@ from console.store.room import (
     set_activity,
 )
 from console.ui.app import make_app
-from console.ui.common.qr import QUIET_ZONE
 from console.ui.room.join_qr_modal import JoinQrModal
 from console.ui.room.room_modal import RoomModal
 from console.ui.room.room_process import log_path
@@ -354,7 +360,7 @@ async def test_the_join_qr_code_goes_on_screen_while_joining_is_open(store: Work
         screen = visible_text(app)
         assert url in screen and f"Room code {code}" in screen
         drawn = str(app.screen.query_one("#join-qr-code", Static).render())
-        assert modules_of(drawn) == padded(segno.make(url, error="m", boost_error=False))
+        assert drawn_modules(drawn) == qr_modules(url)
         await pilot.press("escape")
         await pilot_wait_until(pilot, lambda: isinstance(app.screen, RoomModal))
         await choose(pilot, "Close joining")
@@ -364,26 +370,3 @@ async def test_the_join_qr_code_goes_on_screen_while_joining_is_open(store: Work
         assert not any("QR" in prompt for prompt in prompts), "no QR code while joining is closed"
         await choose(pilot, "Stop the room server")
         await pilot_wait_until(pilot, lambda: "Room server not running" in visible_text(app))
-
-
-def modules_of(drawn: str) -> list[list[int]]:
-    """Read a half-block drawing back into rows of dark (1) and light (0) modules."""
-    top = {" ": 0, "▀": 1, "▄": 0, "█": 1}
-    bottom = {" ": 0, "▀": 0, "▄": 1, "█": 1}
-    rows: list[list[int]] = []
-    for line in drawn.splitlines():
-        rows.append([top[char] for char in line])
-        rows.append([bottom[char] for char in line])
-    return rows
-
-
-def padded(qr: Any) -> list[list[int]]:
-    """Return a QR code's modules with the quiet zone the console draws around them."""
-    matrix = [[int(bool(module)) for module in row] for row in qr.matrix]
-    width = len(matrix[0]) + 2 * QUIET_ZONE
-    rows = [[0] * width] * QUIET_ZONE
-    rows += [[0] * QUIET_ZONE + row + [0] * QUIET_ZONE for row in matrix]
-    rows += [[0] * width] * QUIET_ZONE
-    if len(rows) % 2:
-        rows.append([0] * width)
-    return rows

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import make_workshop
-from helpers import between_looks, http_request, poll_until
+from helpers import between_looks, poll_until, process_running, room_answers
 from pty_console import Console
 
 CTRL_R = b"\x12"
@@ -19,27 +18,6 @@ def server_of(path: Path) -> tuple[str, int | None]:
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
         row = connection.execute("SELECT server_url, server_pid FROM room").fetchone()
     return (row[0], row[1]) if row else ("", None)
-
-
-def running(pid: int) -> bool:
-    """Tell whether a process runs (a zombie waiting for its reaper does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    try:
-        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def answers(url: str) -> bool:
-    """Tell whether a room server answers at its address."""
-    try:
-        return http_request(f"{url}/healthz")[0] == 200
-    except OSError:
-        return False
 
 
 def test_a_console_killed_with_sigkill_leaves_no_room_server_behind(
@@ -57,10 +35,12 @@ def test_a_console_killed_with_sigkill_leaves_no_room_server_behind(
         console.wait_for("Room open", seconds=60)
         url, pid = server_of(path)
         assert pid is not None and url.startswith("http://127.0.0.1:")
-        assert poll_until(lambda: answers(url), 30, between_looks)
+        assert poll_until(lambda: room_answers(url), 30, between_looks)
         assert console.kill(), "the console was killed while its room server ran"
-        assert poll_until(lambda: not running(pid), 15, between_looks), "the server outlived it"
-        assert not answers(url)
+        assert poll_until(lambda: not process_running(pid), 15, between_looks), (
+            "the server outlived it"
+        )
+        assert not room_answers(url)
         assert server_of(path) == ("", None), "the server cleared its record as it closed"
     finally:
         console.kill()

@@ -22,6 +22,7 @@ from helpers import (
     free_port,
     http_request,
     poll_until,
+    process_running,
     wait_briefly,
 )
 
@@ -149,7 +150,7 @@ def test_the_room_closes_when_the_console_that_started_it_ends(room_path: Path) 
         assert poll_until(lambda: state_of(room_path)[1] == child, 30, between_looks)
         parent.stdin.close()
         assert parent.wait(30) == 0
-        closed = poll_until(lambda: not running(child), 10, between_looks)
+        closed = poll_until(lambda: not process_running(child), 10, between_looks)
         assert closed, "the room server ended with its console"
         assert state_of(room_path)[:2] == ("", None)
     finally:
@@ -164,21 +165,6 @@ def answers(port: int) -> bool:
         return http_request(f"http://127.0.0.1:{port}/healthz")[0] == 200
     except OSError:
         return False
-
-
-def running(pid: int) -> bool:
-    """Tell whether a process runs (a zombie waiting for its reaper does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/stat")
-    if status.exists():
-        try:
-            return status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except OSError:
-            return False
-    return True
 
 
 def test_parent_alive_sees_a_parent_that_ended() -> None:
