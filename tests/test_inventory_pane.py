@@ -499,3 +499,26 @@ async def test_counting_hands_keeps_the_cursor_on_the_item_counted(store: Worksh
         assert [number for number, _rank, _score in screen_ranking(app)] == [4, 3, 5, 2, 1]
         assert listing.lines[listing.cursor_id].position == 5, "the cursor stays on its item"
         assert "lines stay put" not in visible_text(app)
+
+
+async def test_numbers_of_six_digits_and_more_keep_their_columns_apart(
+    store: WorkshopStore,
+) -> None:
+    ids = [capture_pain_point(store, f"Pain {n:02d} #ops") for n in range(1, 4)]
+    round_id = open_round(store, "hand_count")
+    for count, item in enumerate(ids, start=1):
+        set_hand_count(store, round_id, item, count)
+    # A workshop past 100,000 pain points: numbers and ranks as long as that.
+    store.connection.execute("UPDATE pain_points SET position = 1234567 WHERE id = ?", [ids[2]])
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_until(
+            pilot, lambda: "1234567" in visible_text(app), message="the long number shown"
+        )
+        lines = visible_text(app).splitlines()
+        header = next(line for line in lines if "Rank" in line and "Pain point" in line)
+        row = next(line for line in lines if "1234567" in line)
+        assert re.search(r"1234567\s+1\s+3\s+Pain 03", row), row
+        assert row.index("1234567") == header.index("#")
+        # The rank and the score columns start where their titles do.
+        assert header.index("Rank") > row.index("1234567") + len("1234567")

@@ -29,7 +29,7 @@ _BEHAVIOUR = re.compile(r"\bbehaviour")
 RankedT = TypeVar("RankedT", bound="HasRank")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scored:
     """One item's total score in a voting round, with what the tie-break needs."""
 
@@ -41,7 +41,7 @@ class Scored:
     position: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ranked:
     """One scored item with its competition rank and whether it shares that rank."""
 

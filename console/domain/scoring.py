@@ -34,7 +34,7 @@ class Vote:
     voter: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """A live pain point, theme or card: what merges and the tie-break need to know."""
 
@@ -48,7 +48,7 @@ class Item:
     """A pain point's theme as recorded (before following the theme's merges)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """An item's score and the delegates who gave it points."""
 

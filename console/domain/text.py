@@ -52,6 +52,8 @@ def _is_removed_char(char: str) -> bool:
 
 def strip_control(text: str) -> str:
     """Remove terminal escape sequences and control characters; breaks and tabs become spaces."""
+    if text.isprintable():  # the usual case: no control, break, escape or bidi control in it
+        return text
     without_escapes = _ESCAPE_SEQUENCE.sub("", text)
     spaced = _BREAKS.sub(" ", without_escapes)
     return "".join(char for char in spaced if not _is_removed_char(char))
@@ -85,6 +87,8 @@ def char_cells(char: str) -> int:
 
 def cell_width(text: str) -> int:
     """Return the number of terminal cells the text occupies on one line."""
+    if text.isascii() and text.isprintable():  # one cell each: the usual case, in C
+        return len(text)
     return sum(char_cells(char) for char in text)
 
 

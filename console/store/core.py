@@ -25,6 +25,7 @@ from console.store.files import (
     busy_error,
     check_existing_file,
     check_new_path,
+    check_whole_file,
     connect,
     create_empty_file,
     is_busy,
@@ -254,11 +255,22 @@ class WorkshopStore:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, role: str = "console", clock: Clock = utc_now
+        cls,
+        path: Path | str,
+        *,
+        role: str = "console",
+        clock: Clock = utc_now,
+        whole_file: bool = True,
     ) -> WorkshopStore:
-        """Open an existing workshop file, upgrading its format if it is older."""
+        """Open an existing workshop file, upgrading its format if it is older.
+
+        `whole_file=False` leaves the read of every page (check_whole_file) to the caller, who
+        runs it alongside; a file that needs upgrading is always read whole first.
+        """
         path = Path(path)
-        check_existing_file(path)
+        version = check_existing_file(path, whole_file=whole_file)
+        if not whole_file and version < FORMAT_VERSION:
+            check_whole_file(path)  # an upgrade writes: never into a damaged file
         try:
             connection = connect(path)
         except sqlite3.Error as error:
@@ -382,6 +394,17 @@ class WorkshopStore:
             yield
         finally:
             self.connection.execute("COMMIT")
+
+    def rows(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), size: int = 2000
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield a read query's rows as tuples, fetched a batch at a time (memory stays flat)."""
+        try:
+            cursor = self.connection.execute(sql, params)
+            while batch := cursor.fetchmany(size):
+                yield from batch
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"Could not read: {describe_sqlite_error(error)}") from error
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
         """Run a read query and return its rows as dicts."""

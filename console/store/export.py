@@ -30,6 +30,12 @@ class Reader(Protocol):
         """Run a read query and return its rows as dicts."""
         ...
 
+    def rows(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), size: int = 2000
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield a read query's rows as tuples, a batch at a time."""
+        ...
+
 
 class ReadOnlyWorkshop:
     """A workshop file opened read-only: nothing can be written to it through this object."""

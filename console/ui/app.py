@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -45,6 +46,10 @@ POLL_SECONDS = 0.25
 
 PANE_BUILD_PAUSE = 0.05
 """Seconds between building the panes not shown yet, so a key pressed meanwhile is painted."""
+
+QUIET_BEFORE_BUILDING = 0.6
+"""Seconds without a key before the panes not shown yet are built: a pane key pressed at the
+first frame does not wait behind a pane the facilitator did not ask for."""
 
 
 @dataclass(frozen=True)
@@ -188,9 +193,14 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         first_pane: str = "agenda",
         clock: Clock = utc_now,
         room_command: RoomCommand = room_command,
+        pending_check: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.pending_check = pending_check
+        """A check of the file still running at start-up: it raises StoreError to refuse it."""
+        self.refusal = ""
+        """Why the console closed on its own: the launcher prints it as the one line."""
         self.first_pane = first_pane
         self.clock = clock
         self.seen_rev = store.current_rev()
@@ -200,6 +210,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self._busy_seen = store.busy_count
         self._file_lost_banner: Widget | None = None
         self._quit_warned = False
+        self._last_key_at = time.monotonic()
         self.room_command = room_command
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
@@ -226,7 +237,15 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
-        self.set_timer(PANE_BUILD_PAUSE, self._build_next_pane)
+        self._last_key_at = time.monotonic()
+        self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
+        if self.pending_check is not None:
+            self._finish_pending_check()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key_at = time.monotonic()
+        await super().on_event(event)
 
     @on(Pane.Edited)
     def _pane_edited(self) -> None:
@@ -287,6 +306,19 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.screen_stack[0].query_one(FileBusyBanner).show_waiting(len(self._lines_waiting))
         if not any(worker.name == "wait-for-file" for worker in self.workers):
             self._wait_for_write_lock()
+
+    @work(thread=True, name="pending-check", exit_on_error=False)
+    def _finish_pending_check(self) -> None:
+        assert self.pending_check is not None
+        try:
+            self.pending_check()
+        except StoreError as error:
+            self.call_from_thread(self._refuse_file, str(error))
+
+    def _refuse_file(self, refusal: str) -> None:
+        """The file turned out unusable: close the console, which says why in one line."""
+        self.refusal = refusal
+        self.exit(return_code=1)
 
     @work(thread=True, name="wait-for-file", exit_on_error=False)
     def _wait_for_write_lock(self) -> bool:
@@ -507,6 +539,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         switcher = self._pane_switcher()
         if switcher is None:
             return  # the console is closing
+        quiet_for = time.monotonic() - self._last_key_at
+        if quiet_for < QUIET_BEFORE_BUILDING:  # the facilitator is at the keys: later
+            self.set_timer(QUIET_BEFORE_BUILDING - quiet_for, self._build_next_pane)
+            return
         for entry in PANES:
             if not switcher.query_children(f"#{entry.pane_id}"):
                 await self._built_pane(entry.pane_id)
@@ -594,9 +630,16 @@ def make_app(
     first_pane: str = "agenda",
     clock: Clock = utc_now,
     room_command: RoomCommand = room_command,
+    pending_check: Callable[[], None] | None = None,
 ) -> ConsoleApp:
     """Build the console app; the CLI and the tests both call this."""
-    return ConsoleApp(store, first_pane=first_pane, clock=clock, room_command=room_command)
+    return ConsoleApp(
+        store,
+        first_pane=first_pane,
+        clock=clock,
+        room_command=room_command,
+        pending_check=pending_check,
+    )
 
 
 __all__ = ["ConsoleApp", "key_sections", "make_app"]

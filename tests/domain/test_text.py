@@ -7,9 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console.domain.text import (
+    _BREAKS,
+    _ESCAPE_SEQUENCE,
     MAX_TEXT_CHARS,
     TextError,
+    _is_removed_char,
     cell_width,
+    char_cells,
     clean_user_text,
     csv_safe,
     one_line_preview,
@@ -187,3 +191,15 @@ def test_counted_puts_the_noun_in_the_right_number() -> None:
     assert counted(1, "pain point") == "1 pain point"
     assert counted(0, "takeaway") == "0 takeaways"
     assert counted(12_000, "takeaway") == "12,000 takeaways"
+
+
+@given(st.text())
+def test_the_printable_shortcuts_change_no_result(text: str) -> None:
+    # What the shortcuts for plain text return, character by character as before them.
+    kept = "".join(
+        char
+        for char in _BREAKS.sub(" ", _ESCAPE_SEQUENCE.sub("", text))
+        if not _is_removed_char(char)
+    )
+    assert strip_control(text) == kept
+    assert cell_width(text) == sum(char_cells(char) for char in text)

@@ -35,14 +35,21 @@ def side_widths(width: int) -> tuple[int, int]:
     return (18, 10) if width >= WIDE else (14, 0)
 
 
-def header_line(width: int) -> str:
+def number_widths(largest: int) -> tuple[int, int]:
+    """Return the widths of the # and Rank columns when numbers go up to largest."""
+    digits = len(str(largest))  # a rank may carry "=", and every column ends with a space
+    return max(NUMBER_WIDTH, digits + 1), max(RANK_WIDTH, digits + 2)
+
+
+def header_line(width: int, largest: int = 0) -> str:
     """Return the column titles lined up with the list's lines."""
     theme_width, by_width = side_widths(width)
-    text_width = max(10, width - _fixed_width(width))
+    text_width = max(10, width - _fixed_width(width, largest))
+    number_width, rank_width = number_widths(largest)
     return (
         "  "
-        + "#".ljust(NUMBER_WIDTH)
-        + "Rank".ljust(RANK_WIDTH)
+        + "#".ljust(number_width)
+        + "Rank".ljust(rank_width)
         + "Score".rjust(SCORE_WIDTH - 1)
         + " "
         + " "
@@ -53,10 +60,10 @@ def header_line(width: int) -> str:
     )
 
 
-def _fixed_width(width: int) -> int:
+def _fixed_width(width: int, largest: int = 0) -> int:
     """Return the cells every column but the text takes."""
     return (
-        2 + NUMBER_WIDTH + RANK_WIDTH + SCORE_WIDTH + 1 + VARIANTS_WIDTH + sum(side_widths(width))
+        2 + sum(number_widths(largest)) + SCORE_WIDTH + 1 + VARIANTS_WIDTH + sum(side_widths(width))
     )
 
 
@@ -144,6 +151,7 @@ class InventoryList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: dict[str, PainPoint] = {}
+        self._largest_position = 0
         """Every pain point not deleted, variants included, by id."""
         self.scores = LiveScores()
         """The round's scores, merges and theme totals, kept up to date change by change."""
@@ -213,6 +221,7 @@ class InventoryList(ScrollView, can_focus=True):
                 self.marked.discard(item)
             if point.deleted_at is None:
                 self.lines[item] = point
+                self._largest_position = max(self._largest_position, point.position)
                 live.append((item, point.merged_into_id, point.theme_id))
             else:
                 gone.append(item)
@@ -262,6 +271,7 @@ class InventoryList(ScrollView, can_focus=True):
         """Show a model built elsewhere in place of this one, keeping the cursor's pain point."""
         keep = self.cursor_id
         self.lines = model.lines
+        self._largest_position = max((point.position for point in model.lines.values()), default=0)
         self.scores = model.scores
         self.ranking = model.ranking
         self.captured = model.captured
@@ -402,7 +412,12 @@ class InventoryList(ScrollView, can_focus=True):
 
     def _width(self) -> int:
         """Return the drawing width."""
-        return max(self.scrollable_content_region.width, _fixed_width(0) + 10)
+        return max(self.scrollable_content_region.width, _fixed_width(0, self.largest_number) + 10)
+
+    @property
+    def largest_number(self) -> int:
+        """Return the largest number a # or Rank cell may show (the columns grow to fit it)."""
+        return max(len(self.lines), self._largest_position)
 
     def _segments(self, item_id: str, width: int) -> list[Segment]:
         """Return one pain point's cells as segments (user text never parsed as markup)."""
@@ -419,15 +434,17 @@ class InventoryList(ScrollView, can_focus=True):
             score = str(score_value)
         variants = len(self.variants.get(item_id, ()))
         theme_width, by_width = side_widths(width)
-        text_width = max(10, width - _fixed_width(width))
+        largest = self.largest_number
+        text_width = max(10, width - _fixed_width(width, largest))
+        number_width, rank_width = number_widths(largest)
         theme = self.theme_names.get(point.theme_id or "", "")
         by = room_marker(point) or point.raised_by
         # Without a raised-by column, a pain point from a phone says so before its text.
         before = f"{by} " if by_width == 0 and point.origin == "room" else ""
         return [
             Segment("● " if marked else "  ", mark_style),
-            Segment(str(point.position).ljust(NUMBER_WIDTH), dim),
-            Segment(rank.ljust(RANK_WIDTH)),
+            Segment(str(point.position).ljust(number_width), dim),
+            Segment(rank.ljust(rank_width)),
             Segment(score.rjust(SCORE_WIDTH - 1) + " ", Style(bold=True)),
             Segment(" "),
             *([Segment(before, dim)] if before else []),

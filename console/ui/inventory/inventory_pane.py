@@ -229,6 +229,8 @@ class InventoryPane(Pane):
         self._load_pending = False
         self._eager = False
         """Load everything at once on the next full sync (after a worker failed)."""
+        self._header_for = 0
+        """The largest number the column titles were last lined up for."""
         self.theme_choices: list[str] = []
         """The live themes' names, which a typed #theme is matched against."""
 
@@ -368,7 +370,7 @@ class InventoryPane(Pane):
         if scores_moved or full or Feature.PAIN_POINTS in changed:
             self._show_themes()
         self._show_status()
-        if full:
+        if full or len(str(listing.largest_number)) != len(str(self._header_for)):
             self._show_header()
 
     def _show_first_screen(self) -> None:
@@ -473,7 +475,10 @@ class InventoryPane(Pane):
     def _show_header(self) -> None:
         """Line the column titles up with the list."""
         width = self.item_list.scrollable_content_region.width
-        self.query_one("#inventory-header", Static).update(Text(header_line(width), style="bold"))
+        largest = self._header_for = self.item_list.largest_number
+        self.query_one("#inventory-header", Static).update(
+            Text(header_line(width, largest), style="bold")
+        )
 
     # Capture and the rounds' messages ---------------------------------------------------------
 
