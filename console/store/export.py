@@ -67,7 +67,10 @@ class ReadOnlyWorkshop:
 
     @contextmanager
     def snapshot(self) -> Iterator[ReadOnlyWorkshop]:
-        """Read several queries from one consistent state of the file."""
+        """Read several queries from one consistent state of the file (inside one, that one)."""
+        if self.connection.in_transaction:
+            yield self
+            return
         self.connection.execute("BEGIN")
         try:
             yield self
