@@ -7,7 +7,9 @@ grow with the workshop's size.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,7 +81,7 @@ def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> 
     before either replaces a previous one; the CSV folder and the JSON file follow, each whole
     or not at all.
     """
-    with reader.snapshot():
+    with reader.snapshot(), _collection_paused():
         reports = {fmt: targets[fmt] for fmt in ("md", "html") if fmt in targets}
         if reports:
             report = read_report(reader)
@@ -96,19 +98,38 @@ def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> 
             yield write_atomic(targets["json"], workshop_json_chunks(dump))
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while exports are made.
+
+    An export makes millions of short-lived objects and few cycles: the collector would walk the
+    report's objects again and again (a fifth of a big export's time). Reference counting still
+    frees everything as it goes.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def export_report_files(
     reader: Any, workshop: Path, *, report: Report | None = None
 ) -> tuple[Path, Path]:
-    """Write the Markdown and HTML reports next to the workshop file, from one snapshot.
+    """Write the Markdown and HTML reports next to the workshop file, from one snapshot (the
+    one the report was read in, when it comes read).
 
     Both are written aside and checked first, then renamed into place: on a full disk neither
     report changes. The files are 0600, like the workshop file.
     """
-    report = report if report is not None else read_report(reader)
-    markdown, html = write_files_atomic(
-        {
-            default_output(workshop, "md"): markdown_chunks(report),
-            default_output(workshop, "html"): html_chunks(report),
-        }
-    )
+    with reader.snapshot(), _collection_paused():
+        report = report if report is not None else read_report(reader)
+        markdown, html = write_files_atomic(
+            {
+                default_output(workshop, "md"): markdown_chunks(report),
+                default_output(workshop, "html"): html_chunks(report),
+            }
+        )
     return markdown, html
