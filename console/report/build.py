@@ -92,7 +92,7 @@ def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> 
         # The rows are read while they are written: the snapshot lasts until the file is whole.
         if "csv" in targets:
             tables = spreadsheet_tables_streamed(reader)
-            yield write_folder_atomic(targets["csv"], csv_folder(tables))
+            yield write_folder_atomic(targets["csv"], csv_folder(tables, rows_safe=True))
         if "json" in targets:
             dump = ((table, *table_rows_streamed(reader, table)) for table in SYNCED_TABLES)
             yield write_atomic(targets["json"], workshop_json_chunks(dump))
