@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import overload
 
 from console.domain.ranking import TIE_BREAK_RULE, rank_items, shared_top
-from console.domain.scoring import InventoryScores, theme_survivors
+from console.domain.scoring import InventoryScores, score_inventory, theme_survivors
 from console.domain.timers import timer_state
 from console.report.model import (
     ActionLine,
@@ -33,10 +33,9 @@ from console.report.model import (
 from console.store.card_rounds import method_label, round_cards, round_votes, score_card_round
 from console.store.core import Row, iso
 from console.store.export import Reader
-from console.store.inventory_votes import inventory_scores, theme_items
+from console.store.inventory_votes import theme_items
 from console.store.rankings import compare_with_published
 from console.store.report_data import (
-    Raiser,
     TakeawaySet,
     action_rows,
     agenda_days,
@@ -46,6 +45,7 @@ from console.store.report_data import (
     delegate_count,
     held_themes,
     linked_pain_points,
+    pain_point_records,
     pain_point_round,
     raisers,
     round_voters,
@@ -57,6 +57,7 @@ from console.store.report_data import (
     takeaways_of_kind,
     theme_descriptions,
     timer_events,
+    vote_records,
     workshop_row,
 )
 
@@ -142,7 +143,9 @@ def _agenda(reader: Reader, now: datetime) -> list[AgendaDayReport]:
 def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None]:
     """Return the ranked themes with their ranked pain points, the count, and the round's title."""
     chosen = pain_point_round(reader)
-    scores = inventory_scores(reader, chosen["id"] if chosen else None)
+    votes = vote_records(reader, chosen["id"]) if chosen else []
+    scores = score_inventory(pain_point_records(reader), theme_items(reader), votes)
+    del votes  # scored: only the tallies are needed from here on
     held = held_themes(reader)
     return (
         theme_reports(scores, raisers(reader), theme_descriptions(reader), held),
@@ -153,7 +156,7 @@ def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None
 
 def theme_reports(
     scores: InventoryScores,
-    raised: Mapping[str, Raiser],
+    raised: Mapping[str, str],
     descriptions: Mapping[str, str],
     held: Collection[str] | None = None,
 ) -> list[ThemeReport]:
@@ -167,9 +170,6 @@ def theme_reports(
     lines_by_theme: dict[str | None, list[PainPointLine]] = defaultdict(list)
     for entry in scores.points:
         item_id = entry.item.item_id
-        raiser = raised.get(item_id)
-        named = raiser.name if raiser else ""
-        delegate = raiser.delegate if raiser else None
         lines_by_theme[scores.theme_of[item_id]].append(
             PainPointLine(
                 entry.rank,
@@ -178,7 +178,7 @@ def theme_reports(
                 entry.item.label,
                 int(entry.item.score),
                 entry.item.voters,
-                named or (f"Delegate {delegate}" if delegate else ""),
+                raised.get(item_id, ""),
                 tuple(variant.label for variant in scores.variants.get(item_id, ())),
             )
         )

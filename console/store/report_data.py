@@ -9,20 +9,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from console.domain.scoring import Item, Vote
 from console.domain.timers import TimerEvent, TimerEventKind
 from console.store.core import Row, parse_iso
 from console.store.export import Reader, iter_rows
-
-
-@dataclass(frozen=True)
-class Raiser:
-    """Who raised a pain point: the name typed, and the delegate's number if one was named."""
-
-    name: str
-    delegate: int | None
 
 
 def workshop_row(reader: Reader) -> Row:
@@ -87,13 +79,46 @@ def pain_point_round(reader: Reader) -> Row | None:
     return rounds[-1] if rounds else None
 
 
-def raisers(reader: Reader) -> dict[str, Raiser]:
-    """Return who raised each live pain point."""
-    rows = reader.query(
-        "SELECT p.id, p.raised_by, pa.number AS delegate FROM pain_points p "
-        "LEFT JOIN participants pa ON pa.id = p.participant_id WHERE p.deleted_at IS NULL"
+def raisers(reader: Reader) -> dict[str, str]:
+    """Return who raised each live pain point that names someone: the name typed, else the
+    delegate's number ("Delegate 7")."""
+    return dict(
+        iter_rows(
+            reader,
+            "SELECT p.id, CASE WHEN coalesce(p.raised_by, '') != '' THEN p.raised_by "
+            "WHEN pa.number THEN 'Delegate ' || pa.number END AS shown FROM pain_points p "
+            "LEFT JOIN participants pa ON pa.id = p.participant_id "
+            "WHERE p.deleted_at IS NULL AND shown IS NOT NULL",
+        )
     )
-    return {row["id"]: Raiser(row["raised_by"] or "", row["delegate"]) for row in rows}
+
+
+def pain_point_records(reader: Reader) -> list[Item]:
+    """Return the live pain points (variants too) with their merges and themes, as recorded
+    (console.store.inventory_votes.pain_point_items, read as tuples: a big workshop's rows are
+    never all held as dicts)."""
+    return [
+        Item(row[0], row[1], int(row[2]), row[3], row[4], row[5])
+        for row in iter_rows(
+            reader,
+            "SELECT id, text, position, created_at, merged_into_id, theme_id FROM pain_points "
+            "WHERE deleted_at IS NULL ORDER BY rowid",
+        )
+    ]
+
+
+def vote_records(reader: Reader, round_id: str) -> list[Vote]:
+    """Return a round's live votes on pain points (console.store.inventory_votes.round_votes,
+    read as tuples)."""
+    return [
+        Vote(row[0], int(row[2]), row[1])
+        for row in iter_rows(
+            reader,
+            "SELECT pain_point_id, participant_id, points FROM pain_point_votes "
+            "WHERE round_id = ? AND deleted_at IS NULL",
+            [round_id],
+        )
+    ]
 
 
 def theme_descriptions(reader: Reader) -> dict[str, str]:
