@@ -143,9 +143,10 @@ def _agenda(reader: Reader, now: datetime) -> list[AgendaDayReport]:
 def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None]:
     """Return the ranked themes with their ranked pain points, the count, and the round's title."""
     chosen = pain_point_round(reader)
-    votes = vote_records(reader, chosen["id"]) if chosen else []
-    scores = score_inventory(pain_point_records(reader), theme_items(reader), votes)
-    del votes  # scored: only the tallies are needed from here on
+    points = pain_point_records(reader)
+    votes = vote_records(reader, chosen["id"], points) if chosen else []
+    scores = score_inventory(points, theme_items(reader), votes)
+    del points, votes  # scored: only the scores are needed from here on
     held = held_themes(reader)
     return (
         theme_reports(scores, raisers(reader), theme_descriptions(reader), held),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from console.domain.scoring import Item, Vote
@@ -97,8 +97,10 @@ def pain_point_records(reader: Reader) -> list[Item]:
     """Return the live pain points (variants too) with their merges and themes, as recorded
     (console.store.inventory_votes.pain_point_items, read as tuples: a big workshop's rows are
     never all held as dicts)."""
+    # Each theme's id is one string, not one per pain point (SQLite returns a new one per row).
+    themes: dict[str | None, str | None] = {None: None}
     return [
-        Item(row[0], row[1], int(row[2]), row[3], row[4], row[5])
+        Item(row[0], row[1], int(row[2]), row[3], row[4], themes.setdefault(row[5], row[5]))
         for row in iter_rows(
             reader,
             "SELECT id, text, position, created_at, merged_into_id, theme_id FROM pain_points "
@@ -107,11 +109,13 @@ def pain_point_records(reader: Reader) -> list[Item]:
     ]
 
 
-def vote_records(reader: Reader, round_id: str) -> list[Vote]:
+def vote_records(reader: Reader, round_id: str, items: Iterable[Item] = ()) -> list[Vote]:
     """Return a round's live votes on pain points (console.store.inventory_votes.round_votes,
-    read as tuples)."""
+    read as tuples), a voted item's id the same string as its record's among items."""
+    # One string per pain point and per delegate, not one per vote: a big round holds 100,000.
+    same: dict[str | None, str | None] = {item.id: item.id for item in items}
     return [
-        Vote(row[0], int(row[2]), row[1])
+        Vote(same.setdefault(row[0], row[0]), int(row[2]), same.setdefault(row[1], row[1]))
         for row in iter_rows(
             reader,
             "SELECT pain_point_id, participant_id, points FROM pain_point_votes "
