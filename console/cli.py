@@ -40,7 +40,7 @@ def cli(ctx: click.Context) -> None:
     facilitate present PATH         the projector view, for the mirrored screen
     facilitate notes PATH           the note-taker's console, on the takeaways
     facilitate room PATH            phones in the room join, add pain points and vote
-    facilitate export PATH          the report (md, html) or the data (csv, json)
+    facilitate export PATH          the report (md, html), the data (csv, json), or all
     facilitate merge TARGET SOURCE  bring note-takers' copies into one file
     facilitate browse PATH          the file in Datasette (optional extra)
 
@@ -173,39 +173,73 @@ def room_command(path: Path, host: str, port: int | None, parent_pid: int | None
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format",
-    "fmt",
-    type=click.Choice(["md", "html", "csv", "json"]),
-    default="md",
-    show_default=True,
-    help="md, html: the report; csv: one file per table; json: the whole workshop.",
+    "formats",
+    type=click.Choice(["md", "html", "csv", "json", "all"]),
+    multiple=True,
+    help="md, html: the report; csv: one file per table; json: the whole workshop; all: the "
+    "four. Repeat it for several (--format md --format csv). Default: md.",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Where to write (csv: a folder). Default: next to PATH, e.g. workshop-report.md, "
-    "workshop-report.html, workshop-csv/, workshop.json.",
+    help="Where to write: the file (csv: a folder) for one format; for several, the folder that "
+    "gets each under its usual name (made if missing). Default: next to PATH, e.g. "
+    "workshop-report.md, workshop-report.html, workshop-csv/, workshop.json.",
 )
-def export_command(path: Path, fmt: str, out: Path | None) -> None:
+def export_command(path: Path, formats: tuple[str, ...], out: Path | None) -> None:
     """Export the workshop PATH at any moment, also while consoles have it open.
 
-    The file is read in one consistent snapshot and never written; each export appears
-    complete or not at all.
+    The file is read in one consistent snapshot, once for all the formats asked for, and never
+    written; each export appears complete or not at all.
+
+    \b
+    facilitate export workshop.db                      workshop-report.md
+    facilitate export workshop.db --format all         all four, next to workshop.db
+    facilitate export workshop.db --format all --out reports/
     """
-    from console.report.build import default_output, export
-    from console.report.output import not_written
+    from console.report.build import FORMATS, export_formats, targets_of
+    from console.report.output import ExportError, not_written
     from console.store.durable import disk_full_means
     from console.store.export import open_read_only
 
-    target = out if out is not None else default_output(path, fmt)
-    # Reading needs room too: SQLite makes the file's shared-memory index beside it.
-    with (
-        user_errors(path),
-        disk_full_means(not_written(target), path.parent),
-        open_read_only(path) as reader,
-    ):
-        written = export(reader, path, fmt, target)
-    click.echo(f"Wrote {written}")
+    chosen = set(FORMATS) if "all" in formats else set(formats or ("md",))
+    several = len(chosen) > 1
+    with user_errors(path):
+        if several:
+            if out is not None and out.exists() and not out.is_dir():
+                raise ExportError(f"Could not write to {out}: it is a file, not a folder.")
+            targets = targets_of(path, chosen, out)
+        else:
+            [fmt] = chosen
+            targets = {fmt: out} if out is not None else targets_of(path, chosen)
+        first = next(iter(targets.values()))
+        sentence = "nothing was exported; free some space and try again."
+        # Reading needs room too: SQLite makes the file's shared-memory index beside it.
+        with (
+            disk_full_means(sentence if several else not_written(first), path.parent),
+            open_read_only(path) as reader,
+        ):
+            if several and out is not None:
+                _made_folder(out)
+            try:
+                for written in export_formats(reader, path, targets):
+                    click.echo(f"Wrote {written}")
+            except ExportError as error:
+                # It already says which export the disk had no room for, and what was kept.
+                error.__context__ = None
+                raise
+
+
+def _made_folder(folder: Path) -> None:
+    """Make the folder several exports go to, private to its owner, unless it exists."""
+    from console.report.output import ExportError
+
+    if folder.is_dir():
+        return
+    if not folder.parent.is_dir():
+        raise ExportError(f"Could not write to {folder}: folder {folder.parent} does not exist.")
+    folder.mkdir(mode=0o700)
 
 
 @cli.command("import")

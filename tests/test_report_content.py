@@ -4,6 +4,7 @@ only when a report is rendered."""
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import itertools
 import re
@@ -292,7 +293,7 @@ def hostile(kind: typing.Any) -> typing.Any:
     if isinstance(kind, types.UnionType):
         return hostile(typing.get_args(kind)[0])
     origin = typing.get_origin(kind)
-    if origin is tuple:
+    if origin in (tuple, collections.abc.Sequence):
         return (hostile(typing.get_args(kind)[0]),) * 2
     if origin is dict:
         return {}

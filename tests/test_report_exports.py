@@ -9,16 +9,17 @@ import json
 import os
 import re
 import sqlite3
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FakeClock
+from conftest import START, FakeClock
 from workshops import FORMULA, SCRIPT, build_realistic_workshop
 
 from console.cli import cli
-from console.report import output
+from console.report import build, output
 from console.report.build import export, export_report_files
 from console.store.core import WorkshopStore
 from console.store.export import open_read_only
@@ -264,3 +265,74 @@ def test_report_files_from_an_open_store(workshop: Path) -> None:
         markdown, html = export_report_files(store, workshop)
     assert markdown.name == "workshop-report.md" and html.name == "workshop-report.html"
     assert os.path.getsize(markdown) > 1000 and os.path.getsize(html) > 1000
+
+
+def test_all_formats_in_one_command_are_the_single_exports(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "utc_now", lambda: START)
+    folder = tmp_path / "all"
+    code, out, err = run("export", str(workshop), "--format", "all", "--out", str(folder))
+    assert code == 0, err
+    names = ["workshop-report.md", "workshop-report.html", "workshop-csv", "workshop.json"]
+    assert out == "".join(f"Wrote {folder / name}\n" for name in names)
+    assert sorted(path.name for path in folder.iterdir()) == sorted(names)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for fmt, name in zip(("md", "html", "csv", "json"), names, strict=True):
+        single = tmp_path / f"single-{fmt}"
+        assert run("export", str(workshop), "--format", fmt, "--out", str(single))[0] == 0
+        together = folder / name
+        if fmt == "csv":
+            assert {p.name: p.read_bytes() for p in together.iterdir()} == {
+                p.name: p.read_bytes() for p in single.iterdir()
+            }
+            assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in together.iterdir())
+        else:
+            assert together.read_bytes() == single.read_bytes(), fmt
+            assert stat.S_IMODE(together.stat().st_mode) == 0o600
+    assert "Report generated 2026-" in (folder / "workshop-report.md").read_text("utf-8")
+
+
+def test_repeated_formats_go_next_to_the_workshop_by_default(workshop: Path) -> None:
+    before = listing(workshop.parent)
+    code, out, err = run("export", str(workshop), "--format", "csv", "--format", "md")
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"Wrote {workshop.parent / 'workshop-report.md'}",
+        f"Wrote {workshop.parent / 'workshop-csv'}",
+    ]
+    assert listing(workshop.parent) == sorted([*before, "workshop-report.md", "workshop-csv"])
+    assert "# Executive Connections" in (workshop.parent / "workshop-report.md").read_text("utf-8")
+
+
+def test_all_formats_refuse_a_full_disk_and_a_file_as_folder_in_one_line(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "reports"
+    assert run("export", str(workshop), "--format", "all", "--out", str(folder))[0] == 0
+    before = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    report = (folder / "workshop-report.md").read_bytes()
+
+    def full(_fd: int, _data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.os, "write", full)
+    code, out, err = run("export", str(workshop), "--format", "all", "--out", str(folder))
+    assert code == 1 and out == ""
+    assert err == (
+        f"facilitate: the disk is full: {folder / 'workshop-report.md'} was not updated, the "
+        "previous version is kept; free some space and try again.\n"
+    )
+    assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} == before
+    assert (folder / "workshop-report.md").read_bytes() == report
+    assert not [path for path in folder.iterdir() if path.name.startswith(".")]
+    monkeypatch.undo()
+    (tmp_path / "file").write_text("x", "utf-8")
+    code, _out, err = run(
+        "export", str(workshop), "--format", "all", "--out", str(tmp_path / "file")
+    )
+    assert code == 1 and "not a folder" in err and err.count("\n") == 1
+    code, _out, err = run(
+        "export", str(workshop), "--format", "all", "--out", str(tmp_path / "no" / "such")
+    )
+    assert code == 1 and "does not exist" in err and err.count("\n") == 1

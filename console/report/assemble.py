@@ -9,11 +9,12 @@ the documented tie-break.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from typing import overload
 
 from console.domain.ranking import TIE_BREAK_RULE, rank_items, shared_top
-from console.domain.scoring import InventoryScores, theme_survivors
+from console.domain.scoring import InventoryScores, score_inventory, theme_survivors
 from console.domain.timers import timer_state
 from console.report.model import (
     ActionLine,
@@ -32,26 +33,31 @@ from console.report.model import (
 from console.store.card_rounds import method_label, round_cards, round_votes, score_card_round
 from console.store.core import Row, iso
 from console.store.export import Reader
-from console.store.inventory_votes import inventory_scores, theme_items
+from console.store.inventory_votes import theme_items
 from console.store.rankings import compare_with_published
 from console.store.report_data import (
-    Raiser,
+    TakeawaySet,
     action_rows,
     agenda_days,
     agenda_items,
     card_round_rows,
     competence_areas,
     delegate_count,
+    held_themes,
     linked_pain_points,
+    pain_point_records,
     pain_point_round,
-    pain_point_themes,
     raisers,
     round_voters,
     takeaway_area_tags,
-    takeaway_rows,
+    takeaway_kinds,
+    takeaway_lines,
     takeaway_theme_tags,
+    takeaways_listed,
+    takeaways_of_kind,
     theme_descriptions,
     timer_events,
+    vote_records,
     workshop_row,
 )
 
@@ -67,10 +73,7 @@ def build_report(reader: Reader, now: datetime) -> Report:
     themes, count, round_title = inventory_report(reader)
     chosen = pain_point_round(reader)
     delegates = delegate_count(reader)
-    groups_by_theme, groups_by_area, takeaways = _takeaways(reader, [t.name for t in themes])
-    by_kind: dict[str, list[TakeawayLine]] = defaultdict(list)
-    for line in takeaways:
-        by_kind[line.kind].append(line)
+    by_kind = _kinds(reader)
     return Report(
         title=workshop.get("title") or "Workshop",
         event=workshop.get("event") or "",
@@ -83,12 +86,12 @@ def build_report(reader: Reader, now: datetime) -> Report:
         themes=tuple(themes),
         pain_point_count=count,
         card_rounds=tuple(card_round_reports(reader, delegates)),
-        by_theme=groups_by_theme,
-        by_area=groups_by_area,
-        insights=tuple(by_kind["insight"]),
-        quotes=tuple(by_kind["quote"]),
-        decisions=tuple(by_kind["decision"]),
-        questions=tuple(by_kind["question"]),
+        by_theme=_by_theme(reader, [theme.name for theme in themes]),
+        by_area=_by_area(reader),
+        insights=by_kind["insight"],
+        quotes=by_kind["quote"],
+        decisions=by_kind["decision"],
+        questions=by_kind["question"],
         actions=tuple(_actions(reader)),
         tie_break_rule=TIE_BREAK_RULE,
         delegates=delegates,
@@ -140,8 +143,11 @@ def _agenda(reader: Reader, now: datetime) -> list[AgendaDayReport]:
 def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None]:
     """Return the ranked themes with their ranked pain points, the count, and the round's title."""
     chosen = pain_point_round(reader)
-    scores = inventory_scores(reader, chosen["id"] if chosen else None)
-    held = set(pain_point_themes(reader).values())
+    points = pain_point_records(reader)
+    votes = vote_records(reader, chosen["id"], points) if chosen else []
+    scores = score_inventory(points, theme_items(reader), votes)
+    del points, votes  # scored: only the scores are needed from here on
+    held = held_themes(reader)
     return (
         theme_reports(scores, raisers(reader), theme_descriptions(reader), held),
         len(scores.points),
@@ -151,7 +157,7 @@ def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None
 
 def theme_reports(
     scores: InventoryScores,
-    raised: Mapping[str, Raiser],
+    raised: Mapping[str, str],
     descriptions: Mapping[str, str],
     held: Collection[str] | None = None,
 ) -> list[ThemeReport]:
@@ -165,9 +171,6 @@ def theme_reports(
     lines_by_theme: dict[str | None, list[PainPointLine]] = defaultdict(list)
     for entry in scores.points:
         item_id = entry.item.item_id
-        raiser = raised.get(item_id)
-        named = raiser.name if raiser else ""
-        delegate = raiser.delegate if raiser else None
         lines_by_theme[scores.theme_of[item_id]].append(
             PainPointLine(
                 entry.rank,
@@ -176,7 +179,7 @@ def theme_reports(
                 entry.item.label,
                 int(entry.item.score),
                 entry.item.voters,
-                named or (f"Delegate {delegate}" if delegate else ""),
+                raised.get(item_id, ""),
                 tuple(variant.label for variant in scores.variants.get(item_id, ())),
             )
         )
@@ -294,64 +297,85 @@ def _card_round(
 # Takeaways ----------------------------------------------------------------------------------
 
 
-def _takeaways(
-    reader: Reader, theme_order: list[str]
-) -> tuple[tuple[Group, ...], tuple[Group, ...], list[TakeawayLine]]:
-    """Return takeaways grouped by theme and by competence area, and all of them in order.
+class Streamed(Sequence[TakeawayLine]):
+    """Takeaways read from the file each time they are gone through, a batch at a time: the
+    report never holds them all. Read them inside the snapshot the report was built in."""
+
+    __slots__ = ("_chosen", "_reader", "_size")
+
+    def __init__(self, reader: Reader, chosen: TakeawaySet, size: int) -> None:
+        self._reader = reader
+        self._chosen = chosen
+        self._size = size
+
+    def __iter__(self) -> Iterator[TakeawayLine]:
+        line = TakeawayLine
+        for row in takeaway_lines(self._reader, self._chosen):
+            yield line(*row)
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> TakeawayLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TakeawayLine]: ...
+
+    def __getitem__(self, index: int | slice) -> TakeawayLine | list[TakeawayLine]:
+        return list(self)[index]
+
+    def __repr__(self) -> str:
+        return f"<{self._size} takeaways where {self._chosen.condition}>"
+
+
+def _kinds(reader: Reader) -> dict[str, Streamed]:
+    """Return the takeaways of each kind, in capture order."""
+    counts = takeaway_kinds(reader)
+    return {
+        kind: Streamed(reader, takeaways_of_kind(kind), counts.get(kind, 0))
+        for kind in ("insight", "quote", "decision", "question")
+    }
+
+
+def _groups(
+    reader: Reader,
+    names: Iterable[str],
+    tags: Iterable[tuple[int, str]],
+    name_of: Mapping[str, str],
+) -> tuple[Group, ...]:
+    """Return a group for each name whose tags (takeaway, tag) hold a takeaway, in the order
+    given; a tag counts for the name name_of gives it (none: it does not count)."""
+    members: dict[str, set[int]] = defaultdict(set)
+    for rowid, tag in tags:
+        name = name_of.get(tag)
+        if name is not None:
+            members[name].add(rowid)
+    listed = {name: takeaways_listed(rowids) for name, rowids in members.items()}
+    return tuple(
+        Group(name, Streamed(reader, listed[name], len(members[name])))
+        for name in names
+        if name in members
+    )
+
+
+def _by_theme(reader: Reader, theme_order: list[str]) -> tuple[Group, ...]:
+    """Return the takeaways grouped under the report's themes, each group in capture order.
 
     A takeaway tagged with a merged theme (or about a pain point in one) counts for the theme it
-    was merged into, by the scoring module's merge rule.
+    was merged into, by the scoring module's merge rule; themes are grouped by name.
     """
-    rows = takeaway_rows(reader)
     themes = theme_items(reader)
-    theme_for = theme_survivors(themes)
     names = {theme.id: theme.label for theme in themes}
-    tagged = takeaway_theme_tags(reader)
-    point_theme = pain_point_themes(reader)
+    name_of = {theme_id: names[end] for theme_id, end in theme_survivors(themes).items()}
+    return _groups(reader, theme_order, takeaway_theme_tags(reader), name_of)
+
+
+def _by_area(reader: Reader) -> tuple[Group, ...]:
+    """Return the takeaways grouped under the competence areas (by name), in capture order."""
     areas = competence_areas(reader)
-    area_names = {row["id"]: row["name"] for row in areas}
-    area_tags: dict[str, list[str]] = defaultdict(list)
-    for takeaway_id, area_ids in takeaway_area_tags(reader).items():
-        for area_id in area_ids:
-            name = area_names.get(area_id)
-            if name and name not in area_tags[takeaway_id]:
-                area_tags[takeaway_id].append(name)
-    lines: list[TakeawayLine] = []
-    by_theme: dict[str, list[TakeawayLine]] = defaultdict(list)
-    by_area: dict[str, list[TakeawayLine]] = defaultdict(list)
-    for row in rows:
-        theme_ids = list(tagged.get(row["id"], ()))
-        if row["pain_point_id"] in point_theme:
-            theme_ids.append(point_theme[row["pain_point_id"]])
-        theme_names = list(
-            dict.fromkeys(
-                names[theme_for[theme_id]] for theme_id in theme_ids if theme_id in theme_for
-            )
-        )
-        line = TakeawayLine(
-            kind=row["kind"],
-            text=row["text"],
-            speaker=row["speaker"] or "",
-            agenda_item=row["item"],
-            captured_at=row["captured_at"],
-            themes=tuple(theme_names),
-            areas=tuple(area_tags[row["id"]]),
-            owner=row["owner"] or "",
-            due_on=row["due_on"] or "",
-            status=row["action_status"] if row["kind"] == "action" else "",
-        )
-        lines.append(line)
-        for name in theme_names:
-            by_theme[name].append(line)
-        for name in line.areas:
-            by_area[name].append(line)
-    theme_groups = tuple(
-        Group(name, tuple(by_theme[name])) for name in theme_order if by_theme.get(name)
-    )
-    area_groups = tuple(
-        Group(row["name"], tuple(by_area[row["name"]])) for row in areas if by_area.get(row["name"])
-    )
-    return theme_groups, area_groups, lines
+    name_of = {row["id"]: row["name"] for row in areas}
+    return _groups(reader, [row["name"] for row in areas], takeaway_area_tags(reader), name_of)
 
 
 def _actions(reader: Reader) -> list[ActionLine]:

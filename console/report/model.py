@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 PAIN_POINT_COLUMNS = ("Rank", "#", "Pain point", "Points", "Voters", "Raised by")
@@ -165,10 +166,6 @@ class TakeawayLine:
     kind: str
     text: str
     speaker: str
-    agenda_item: str
-    captured_at: str
-    themes: tuple[str, ...] = ()
-    areas: tuple[str, ...] = ()
     owner: str = ""
     """An action's owner."""
     due_on: str = ""
@@ -193,12 +190,16 @@ class Group:
     """Takeaways under one heading (a theme or a competence area)."""
 
     name: str
-    takeaways: tuple[TakeawayLine, ...]
+    takeaways: Sequence[TakeawayLine]
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Everything a published report of one workshop holds."""
+    """Everything a published report of one workshop holds.
+
+    The takeaways (by kind and in groups) may be read from the workshop file each time they are
+    gone through, so that the report never holds them all: render it while its file is open.
+    """
 
     title: str
     event: str
@@ -213,10 +214,10 @@ class Report:
     card_rounds: tuple[CardRoundReport, ...]
     by_theme: tuple[Group, ...]
     by_area: tuple[Group, ...]
-    insights: tuple[TakeawayLine, ...]
-    quotes: tuple[TakeawayLine, ...]
-    decisions: tuple[TakeawayLine, ...]
-    questions: tuple[TakeawayLine, ...]
+    insights: Sequence[TakeawayLine]
+    quotes: Sequence[TakeawayLine]
+    decisions: Sequence[TakeawayLine]
+    questions: Sequence[TakeawayLine]
     actions: tuple[ActionLine, ...]
     tie_break_rule: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from console.domain.text import FORMULA_PREFIXES
 from console.store.files import (
     BUSY_TIMEOUT_MS,
     StoreError,
@@ -73,7 +74,10 @@ class ReadOnlyWorkshop:
 
     @contextmanager
     def snapshot(self) -> Iterator[ReadOnlyWorkshop]:
-        """Read several queries from one consistent state of the file."""
+        """Read several queries from one consistent state of the file (inside one, that one)."""
+        if self.connection.in_transaction:
+            yield self
+            return
         self.connection.execute("BEGIN")
         try:
             yield self
@@ -182,12 +186,29 @@ def spreadsheet_tables_streamed(
     reader: Reader,
 ) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
     """Yield the name, columns and live rows of every synced table and every result view, the
-    rows yielded as they are read (in the columns' order)."""
+    rows yielded as they are read (in the columns' order), every text a spreadsheet could read
+    as a formula led by an apostrophe (console.domain.text.csv_safe, done by SQLite)."""
     for table in SYNCED_TABLES:
         columns = table_columns(reader, table)
-        sql = f"SELECT {_listed(columns)} FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"
+        sql = f"SELECT {_safe(columns)} FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"
         yield table, columns, iter_rows(reader, sql)
     for view in REPORT_VIEWS:
         columns = table_columns(reader, view)
         if columns:
-            yield view, columns, iter_rows(reader, f"SELECT {_listed(columns)} FROM {view}")
+            yield view, columns, iter_rows(reader, f"SELECT {_safe(columns)} FROM {view}")
+
+
+_FORMULA_START = ", ".join(f"char({ord(prefix)})" for prefix in FORMULA_PREFIXES)
+
+
+def _safe(columns: Sequence[str]) -> str:
+    """Return columns as an SQL select list that puts csv_safe's apostrophe before a text
+    starting like a formula: in SQLite, it costs little next to the same in Python per cell."""
+    guarded = []
+    for column in columns:
+        name = f'"{column}"'
+        guarded.append(
+            f"CASE WHEN typeof({name}) = 'text' AND substr({name}, 1, 1) IN ({_FORMULA_START}) "
+            f"THEN char(39) || {name} ELSE {name} END"
+        )
+    return ", ".join(guarded) or "*"

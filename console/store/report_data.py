@@ -6,21 +6,15 @@ console.domain.scoring, fed by console.store.inventory_votes and console.store.c
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
+from console.domain.scoring import Item, Vote
 from console.domain.timers import TimerEvent, TimerEventKind
 from console.store.core import Row, parse_iso
-from console.store.export import Reader
-
-
-@dataclass(frozen=True)
-class Raiser:
-    """Who raised a pain point: the name typed, and the delegate's number if one was named."""
-
-    name: str
-    delegate: int | None
+from console.store.export import Reader, iter_rows
 
 
 def workshop_row(reader: Reader) -> Row:
@@ -85,13 +79,50 @@ def pain_point_round(reader: Reader) -> Row | None:
     return rounds[-1] if rounds else None
 
 
-def raisers(reader: Reader) -> dict[str, Raiser]:
-    """Return who raised each live pain point."""
-    rows = reader.query(
-        "SELECT p.id, p.raised_by, pa.number AS delegate FROM pain_points p "
-        "LEFT JOIN participants pa ON pa.id = p.participant_id WHERE p.deleted_at IS NULL"
+def raisers(reader: Reader) -> dict[str, str]:
+    """Return who raised each live pain point that names someone: the name typed, else the
+    delegate's number ("Delegate 7")."""
+    return dict(
+        iter_rows(
+            reader,
+            "SELECT p.id, CASE WHEN coalesce(p.raised_by, '') != '' THEN p.raised_by "
+            "WHEN pa.number THEN 'Delegate ' || pa.number END AS shown FROM pain_points p "
+            "LEFT JOIN participants pa ON pa.id = p.participant_id "
+            "WHERE p.deleted_at IS NULL AND shown IS NOT NULL",
+        )
     )
-    return {row["id"]: Raiser(row["raised_by"] or "", row["delegate"]) for row in rows}
+
+
+def pain_point_records(reader: Reader) -> list[Item]:
+    """Return the live pain points (variants too) with their merges and themes, as recorded
+    (console.store.inventory_votes.pain_point_items, read as tuples: a big workshop's rows are
+    never all held as dicts)."""
+    # Each theme's id is one string, not one per pain point (SQLite returns a new one per row).
+    themes: dict[str | None, str | None] = {None: None}
+    return [
+        Item(row[0], row[1], int(row[2]), row[3], row[4], themes.setdefault(row[5], row[5]))
+        for row in iter_rows(
+            reader,
+            "SELECT id, text, position, created_at, merged_into_id, theme_id FROM pain_points "
+            "WHERE deleted_at IS NULL ORDER BY rowid",
+        )
+    ]
+
+
+def vote_records(reader: Reader, round_id: str, items: Iterable[Item] = ()) -> list[Vote]:
+    """Return a round's live votes on pain points (console.store.inventory_votes.round_votes,
+    read as tuples), a voted item's id the same string as its record's among items."""
+    # One string per pain point and per delegate, not one per vote: a big round holds 100,000.
+    same: dict[str | None, str | None] = {item.id: item.id for item in items}
+    return [
+        Vote(same.setdefault(row[0], row[0]), int(row[2]), same.setdefault(row[1], row[1]))
+        for row in iter_rows(
+            reader,
+            "SELECT pain_point_id, participant_id, points FROM pain_point_votes "
+            "WHERE round_id = ? AND deleted_at IS NULL",
+            [round_id],
+        )
+    ]
 
 
 def theme_descriptions(reader: Reader) -> dict[str, str]:
@@ -138,36 +169,79 @@ def linked_pain_points(reader: Reader) -> dict[str, list[Row]]:
 # Takeaways ----------------------------------------------------------------------------------
 
 
-def takeaway_rows(reader: Reader) -> list[Row]:
-    """Return the live takeaways in capture order, with their agenda item's title (and an
-    action's owner, due date and status)."""
-    return reader.query(
-        "SELECT t.id, t.kind, t.text, t.speaker, t.captured_at, t.pain_point_id, t.owner, "
-        "t.due_on, coalesce(t.action_status, 'open') AS action_status, "
-        "coalesce(a.title, '') AS item FROM takeaways t "
-        "LEFT JOIN agenda_items a ON a.id = t.agenda_item_id "
-        "WHERE t.deleted_at IS NULL ORDER BY t.captured_at, t.rowid"
+TAKEAWAY_LINE = (
+    "SELECT t.kind, t.text, coalesce(t.speaker, ''), coalesce(t.owner, ''), "
+    "coalesce(t.due_on, ''), CASE t.kind WHEN 'action' THEN coalesce(t.action_status, 'open') "
+    "ELSE '' END FROM takeaways t WHERE t.deleted_at IS NULL"
+)
+"""A live takeaway as the report writes it: kind, text, speaker, owner, due date, an action's
+status (empty for other kinds)."""
+
+_IN_CAPTURE_ORDER = " ORDER BY t.captured_at, t.rowid"
+
+
+class TakeawaySet(NamedTuple):
+    """Which live takeaways a part of the report lists: an SQL condition on `t` with its values."""
+
+    condition: str
+    params: tuple[Any, ...] = ()
+
+
+def takeaways_of_kind(kind: str) -> TakeawaySet:
+    """Return the live takeaways of one kind."""
+    return TakeawaySet("t.kind = ?", (kind,))
+
+
+def takeaways_listed(rowids: Collection[int]) -> TakeawaySet:
+    """Return the live takeaways among some, named by rowid."""
+    return TakeawaySet("t.rowid IN (SELECT value FROM json_each(?))", (json.dumps(sorted(rowids)),))
+
+
+def takeaway_theme_tags(reader: Reader) -> Iterator[tuple[int, str]]:
+    """Yield each live takeaway (by rowid) with a theme it is tagged with, or that the live pain
+    point it is about is recorded under."""
+    return iter_rows(
+        reader,
+        "SELECT t.rowid, tt.theme_id FROM takeaway_themes tt "
+        "JOIN takeaways t ON t.id = tt.takeaway_id "
+        "WHERE tt.deleted_at IS NULL AND t.deleted_at IS NULL "
+        "UNION ALL SELECT t.rowid, p.theme_id FROM takeaways t "
+        "JOIN pain_points p ON p.id = t.pain_point_id WHERE t.deleted_at IS NULL "
+        "AND p.deleted_at IS NULL AND p.theme_id IS NOT NULL",
     )
 
 
-def takeaway_theme_tags(reader: Reader) -> dict[str, list[str]]:
-    """Return the themes each takeaway is tagged with, in tagging order."""
-    tagged: dict[str, list[str]] = defaultdict(list)
-    for row in reader.query(
-        "SELECT takeaway_id, theme_id FROM takeaway_themes WHERE deleted_at IS NULL ORDER BY rowid"
-    ):
-        tagged[row["takeaway_id"]].append(row["theme_id"])
-    return tagged
+def takeaway_area_tags(reader: Reader) -> Iterator[tuple[int, str]]:
+    """Yield each live takeaway (by rowid) with a competence area it is tagged with."""
+    return iter_rows(
+        reader,
+        "SELECT t.rowid, a.competence_area_id FROM takeaway_competence_areas a "
+        "JOIN takeaways t ON t.id = a.takeaway_id "
+        "WHERE a.deleted_at IS NULL AND t.deleted_at IS NULL",
+    )
 
 
-def pain_point_themes(reader: Reader) -> dict[str, str]:
-    """Return the theme of every live pain point that has one, as recorded."""
-    return {
-        row["id"]: row["theme_id"]
-        for row in reader.query(
-            "SELECT id, theme_id FROM pain_points WHERE deleted_at IS NULL AND theme_id IS NOT NULL"
-        )
-    }
+def takeaway_lines(reader: Reader, chosen: TakeawaySet) -> Iterator[tuple[str, ...]]:
+    """Yield a set's takeaways (TAKEAWAY_LINE) in capture order, as they are read."""
+    sql = f"{TAKEAWAY_LINE} AND {chosen.condition}{_IN_CAPTURE_ORDER}"
+    return iter_rows(reader, sql, chosen.params)
+
+
+def takeaway_kinds(reader: Reader) -> dict[str, int]:
+    """Return how many live takeaways there are of each kind."""
+    rows = reader.query(
+        "SELECT kind, count(*) AS n FROM takeaways WHERE deleted_at IS NULL GROUP BY kind"
+    )
+    return {row["kind"]: int(row["n"]) for row in rows}
+
+
+def held_themes(reader: Reader) -> set[str]:
+    """Return the themes a live pain point is recorded under (merged ones too)."""
+    rows = reader.query(
+        "SELECT DISTINCT theme_id FROM pain_points WHERE deleted_at IS NULL "
+        "AND theme_id IS NOT NULL"
+    )
+    return {row["theme_id"] for row in rows}
 
 
 def competence_areas(reader: Reader) -> list[Row]:
@@ -175,17 +249,6 @@ def competence_areas(reader: Reader) -> list[Row]:
     return reader.query(
         "SELECT id, name FROM competence_areas WHERE deleted_at IS NULL ORDER BY position, rowid"
     )
-
-
-def takeaway_area_tags(reader: Reader) -> dict[str, list[str]]:
-    """Return the competence areas each takeaway is tagged with, in tagging order."""
-    tagged: dict[str, list[str]] = defaultdict(list)
-    for row in reader.query(
-        "SELECT takeaway_id, competence_area_id FROM takeaway_competence_areas "
-        "WHERE deleted_at IS NULL ORDER BY rowid"
-    ):
-        tagged[row["takeaway_id"]].append(row["competence_area_id"])
-    return tagged
 
 
 def action_rows(reader: Reader) -> list[Row]:

@@ -39,13 +39,14 @@ def write_report(path: Path, now: datetime, cancelled: Callable[[], bool]) -> Re
     try:
         # The console's own connection stays on the UI thread: SQLite connections are not
         # shared across threads, so the worker reads the file through one of its own.
-        with open_read_only(path) as reader:
+        # The report reads its takeaways while it is written: the snapshot lasts until then.
+        with open_read_only(path) as reader, reader.snapshot():
             report = read_report(reader, now=now)
-        if cancelled():
-            return None  # the console is closing: no report rather than half of one
-        # Once writing has begun it completes, also if the console closes meanwhile: each
-        # file is renamed into place whole, and a quitting console waits for its worker.
-        markdown, html = export_report_files(reader, path, report=report)
+            if cancelled():
+                return None  # the console is closing: no report rather than half of one
+            # Once writing has begun it completes, also if the console closes meanwhile: each
+            # file is renamed into place whole, and a quitting console waits for its worker.
+            markdown, html = export_report_files(reader, path, report=report)
     except (ValueError, StoreError) as error:
         return ReportOutcome(error=" ".join(str(error).split()))
     return ReportOutcome(markdown=markdown, html=html)
