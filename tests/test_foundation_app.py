@@ -214,12 +214,13 @@ async def test_a_line_typed_right_after_start_and_f3_lands_in_the_inventory(
         saved = [row["text"] for row in store.query("SELECT text FROM pain_points")]
         assert saved == ["Budget frozen"]
         assert "Budget frozen" in visible_text(app)
-        assert {pane.id for pane in app.query("ContentSwitcher > *")} == {
-            "agenda",
-            "inventory",
-            "cards",
-            "takeaways",
-        }
+        # The other panes are built once the keys are quiet.
+        await pilot_wait_until(
+            pilot,
+            lambda: {pane.id for pane in app.query("ContentSwitcher > *")}
+            == {"agenda", "inventory", "cards", "takeaways"},
+            message="every pane built",
+        )
 
 
 async def test_the_collector_paused_for_start_up_runs_again_after_the_first_frame(
