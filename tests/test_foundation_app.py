@@ -217,8 +217,10 @@ async def test_a_line_typed_right_after_start_and_f3_lands_in_the_inventory(
         # The other panes are built once the keys are quiet.
         await pilot_wait_until(
             pilot,
-            lambda: {pane.id for pane in app.query("ContentSwitcher > *")}
-            == {"agenda", "inventory", "cards", "takeaways"},
+            lambda: (
+                {pane.id for pane in app.query("ContentSwitcher > *")}
+                == {"agenda", "inventory", "cards", "takeaways"}
+            ),
             message="every pane built",
         )
 

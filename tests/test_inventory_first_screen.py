@@ -119,7 +119,7 @@ async def test_lines_typed_while_the_rest_loads_are_saved_and_shown_in_order(
             lambda: listing.row_count == 22,
             message=lambda: f"{listing.row_count} rows shown",
         )
-        texts = [listing.lines[item].text for item in listing.captured.ids[-4:]]
+        texts = [listing.lines[item].text for item in listing.capture_order.ids[-4:]]
         assert texts == ["Budget frozen", "Silos", "From the other console", "Third"]
         assert app.query_one("#inventory-input", Input).value == ""
         assert shown(listing) == full_ranking(store, round_id)

@@ -74,13 +74,12 @@ class ListModel:
     lines: dict[str, PainPoint]
     scores: LiveScores
     ranking: SortedIds
-    captured: SortedIds
 
 
 def build_model(
     points: Iterable[PainPoint], themes: Iterable[Item], votes: Iterable[Vote]
 ) -> ListModel:
-    """Score every pain point and sort them both ways: touches no widget, so any thread may."""
+    """Score every pain point and rank them: touches no widget, so any thread may."""
     lines = {point.id: point for point in points if point.deleted_at is None}
     scores = LiveScores()
     scores.set_themes(themes)
@@ -95,9 +94,7 @@ def build_model(
     ]
     ranking = SortedIds(display_key)
     ranking.reset(shown)
-    captured = SortedIds(_capture_key)
-    captured.reset(shown)
-    return ListModel(lines, scores, ranking, captured)
+    return ListModel(lines, scores, ranking)
 
 
 class InventoryList(ScrollView, can_focus=True):
@@ -160,7 +157,8 @@ class InventoryList(ScrollView, can_focus=True):
         self.show_scores = False
         self.ranking = SortedIds(display_key)
         """The shown pain points in the documented ranking order."""
-        self.captured = SortedIds(_capture_key)
+        self._captured: SortedIds | None = None
+        """Capture order, sorted when first shown (o) and kept from then on."""
         """The shown pain points in capture order."""
         self._dirty: set[str] | None = None
         """Pain points to place again at the next rerank; None: all of them."""
@@ -252,16 +250,18 @@ class InventoryList(ScrollView, can_focus=True):
         if full or self._dirty is None:
             shown = [self._scored(item) for item in self.lines if self.is_shown(item)]
             self.ranking.reset(shown)
-            self.captured.reset(shown)
+            self._captured = None
         else:
             for item in self._dirty:
                 if not self.is_shown(item):
                     self.ranking.remove(item)
-                    self.captured.remove(item)
+                    if self._captured is not None:
+                        self._captured.remove(item)
                 else:
                     entry = self._scored(item)
                     self.ranking.put(entry)
-                    self.captured.put(entry)
+                    if self._captured is not None:
+                        self._captured.put(entry)
         self._dirty = set()
         if self._held is not None:
             self._held = self._still_held(self._held)
@@ -274,7 +274,7 @@ class InventoryList(ScrollView, can_focus=True):
         self._largest_position = max((point.position for point in model.lines.values()), default=0)
         self.scores = model.scores
         self.ranking = model.ranking
-        self.captured = model.captured
+        self._captured = None
         self.marked &= model.lines.keys()
         self._dirty = set()
         if self._held is not None:
@@ -338,7 +338,17 @@ class InventoryList(ScrollView, can_focus=True):
     @property
     def _active(self) -> SortedIds:
         """Return the order the list shows."""
-        return self.ranking if self.by_rank else self.captured
+        return self.ranking if self.by_rank else self.capture_order
+
+    @property
+    def capture_order(self) -> SortedIds:
+        """Return the shown pain points in capture order."""
+        if self._captured is None:
+            # At 100,000 pain points the second order would hold 13 MB that most sessions
+            # never show: it is sorted when first asked for (rows come nearly in order).
+            self._captured = SortedIds(_capture_key)
+            self._captured.reset(self._scored(item) for item in self.lines if self.is_shown(item))
+        return self._captured
 
     def _mark_dirty(self, items: Iterable[str]) -> None:
         """Remember pain points to place again at the next rerank."""
