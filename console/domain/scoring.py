@@ -227,10 +227,11 @@ def score_inventory(
     }
     totals, counts = theme_totals((theme_of[point.id], tallies.get(point.id)) for point in visible)
     variants: dict[str, list[Item]] = {}
-    for point in sorted(points, key=lambda row: (row.position, row.created_at)):
-        target = point_survivor.get(point.id)
-        if target is not None and target != point.id:
-            variants.setdefault(target, []).append(point)
+    merged_points = [
+        point for point in points if point_survivor.get(point.id) not in (None, point.id)
+    ]
+    for point in sorted(merged_points, key=lambda row: (row.position, row.created_at)):
+        variants.setdefault(point_survivor[point.id], []).append(point)
     merged: dict[str, list[Item]] = {}
     for theme in themes:
         target = theme_survivor.get(theme.id)
