@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from console import __version__
 from console.store.core import WorkshopStore
-from console.store.files import StoreError, check_whole_file
+from console.store.files import StoreError, check_existing_file
 
 COMMAND_NAMES = frozenset(
     {
@@ -86,44 +86,36 @@ def run_console(path: Path, **options: Any) -> None:
     # paint (~25 ms). The console turns it back on once its first frame is on screen
     # (ConsoleApp.on_ready).
     gc.disable()
-    # Reading every page of the file for damage takes time that grows with the workshop
-    # (250 ms at 100,000 pain points, more from a cold disk), and SQLite lets go of the
-    # interpreter meanwhile: it runs alongside the rest of start-up. A damaged file is refused
-    # in the same one line, before the first paint if the read is done by then, else as soon
-    # as it is (the console closes; it has written nothing).
-    whole_file = WholeFileCheck(path)
-    whole_file.start()
-    with user_errors(path):
-        store = WorkshopStore.open(path, role=options.pop("role", "console"), whole_file=False)
+    # Checking the file reads every page of it for damage, which takes time that grows with
+    # the workshop (250 ms at 100,000 pain points, more from a cold disk); SQLite lets go of
+    # the interpreter meanwhile, so Textual is imported at the same time. The console's own
+    # connection opens once the check is over, as it always did: when the two overlapped, a
+    # line shown as saved was missing after a kill in the crash tests.
+    checking = FileCheck(path)
+    checking.start()
     _import_console()
-    pending: Callable[[], None] | None = whole_file.result
-    if not whole_file.is_alive():
-        with user_errors(path):
-            try:
-                whole_file.result()
-            except StoreError:
-                store.close()
-                raise
-        pending = None
-    run_app(store, lambda: _make_console(store, pending_check=pending, **options))
+    with user_errors(path):
+        checking.result()
+        store = WorkshopStore.open(path, role=options.pop("role", "console"), checked=True)
+    run_app(store, lambda: _make_console(store, **options))
 
 
-class WholeFileCheck(threading.Thread):
-    """Read a workshop file whole for damage on a thread of its own (see check_whole_file)."""
+class FileCheck(threading.Thread):
+    """Check a workshop file (check_existing_file) on a thread of its own."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(name="check-whole-file", daemon=True)
+        super().__init__(name="check-file", daemon=True)
         self.path = path
         self._error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            check_whole_file(self.path)
+            check_existing_file(self.path)
         except BaseException as error:  # raised on the caller's thread by result()
             self._error = error
 
     def result(self) -> None:
-        """Wait for the read; raise the StoreError that refuses the file, if any."""
+        """Wait for the check; raise the StoreError that refuses the file, if any."""
         self.join()
         if self._error is not None:
             raise self._error
@@ -154,9 +146,6 @@ def run_app(store: WorkshopStore, factory: Callable[[], Any]) -> None:
     error = getattr(app, "unexpected_error", None)
     if error is not None:
         report_unexpected_error(error)
-    refusal = getattr(app, "refusal", None)
-    if refusal:
-        fail(refusal)
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -25,7 +25,6 @@ from console.store.files import (
     busy_error,
     check_existing_file,
     check_new_path,
-    check_whole_file,
     connect,
     create_empty_file,
     is_busy,
@@ -260,17 +259,16 @@ class WorkshopStore:
         *,
         role: str = "console",
         clock: Clock = utc_now,
-        whole_file: bool = True,
+        checked: bool = False,
     ) -> WorkshopStore:
         """Open an existing workshop file, upgrading its format if it is older.
 
-        `whole_file=False` leaves the read of every page (check_whole_file) to the caller, who
-        runs it alongside; a file that needs upgrading is always read whole first.
+        `checked`: the caller has just checked the file (check_existing_file), on another
+        thread while it did other work.
         """
         path = Path(path)
-        version = check_existing_file(path, whole_file=whole_file)
-        if not whole_file and version < FORMAT_VERSION:
-            check_whole_file(path)  # an upgrade writes: never into a damaged file
+        if not checked:
+            check_existing_file(path)
         try:
             connection = connect(path)
         except sqlite3.Error as error:

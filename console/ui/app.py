@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -193,14 +193,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         first_pane: str = "agenda",
         clock: Clock = utc_now,
         room_command: RoomCommand = room_command,
-        pending_check: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
-        self.pending_check = pending_check
-        """A check of the file still running at start-up: it raises StoreError to refuse it."""
-        self.refusal = ""
-        """Why the console closed on its own: the launcher prints it as the one line."""
         self.first_pane = first_pane
         self.clock = clock
         self.seen_rev = store.current_rev()
@@ -239,8 +234,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
-        if self.pending_check is not None:
-            self._finish_pending_check()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -306,19 +299,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.screen_stack[0].query_one(FileBusyBanner).show_waiting(len(self._lines_waiting))
         if not any(worker.name == "wait-for-file" for worker in self.workers):
             self._wait_for_write_lock()
-
-    @work(thread=True, name="pending-check", exit_on_error=False)
-    def _finish_pending_check(self) -> None:
-        assert self.pending_check is not None
-        try:
-            self.pending_check()
-        except StoreError as error:
-            self.call_from_thread(self._refuse_file, str(error))
-
-    def _refuse_file(self, refusal: str) -> None:
-        """The file turned out unusable: close the console, which says why in one line."""
-        self.refusal = refusal
-        self.exit(return_code=1)
 
     @work(thread=True, name="wait-for-file", exit_on_error=False)
     def _wait_for_write_lock(self) -> bool:
@@ -630,16 +610,9 @@ def make_app(
     first_pane: str = "agenda",
     clock: Clock = utc_now,
     room_command: RoomCommand = room_command,
-    pending_check: Callable[[], None] | None = None,
 ) -> ConsoleApp:
     """Build the console app; the CLI and the tests both call this."""
-    return ConsoleApp(
-        store,
-        first_pane=first_pane,
-        clock=clock,
-        room_command=room_command,
-        pending_check=pending_check,
-    )
+    return ConsoleApp(store, first_pane=first_pane, clock=clock, room_command=room_command)
 
 
 __all__ = ["ConsoleApp", "key_sections", "make_app"]
