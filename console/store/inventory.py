@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from console.domain.capture import parse_pain_point
 from console.domain.scoring import survivors
@@ -47,12 +48,18 @@ _POINT_COLUMNS = (
 
 def changed_pain_points(store: Reader, since_rev: int = 0) -> list[PainPoint]:
     """Return pain points written after since_rev (deleted and merged ones included)."""
-    rows = store.rows(
-        f"SELECT {_POINT_COLUMNS} "
-        # The revision's index, not the position's: the position index would read every row.
-        "FROM pain_points INDEXED BY pain_points_rev WHERE rev > ? ORDER BY position",
-        [since_rev],
+    return _pain_points(
+        store.rows(
+            f"SELECT {_POINT_COLUMNS} "
+            # The revision's index, not the position's: the position index would read every row.
+            "FROM pain_points INDEXED BY pain_points_rev WHERE rev > ? ORDER BY position",
+            [since_rev],
+        )
     )
+
+
+def _pain_points(rows: Iterable[tuple[Any, ...]]) -> list[PainPoint]:
+    """Build pain points from rows of _POINT_COLUMNS, in the order given."""
     # Themes, raisers and origins repeat across thousands of rows: one string each, shared
     # (at 100,000 pain points this keeps 20 MB out of the console).
     shared: dict[str | None, str | None] = {}
@@ -80,20 +87,6 @@ def changed_pain_points(store: Reader, since_rev: int = 0) -> list[PainPoint]:
             origin,
         ) in rows
     ]
-
-
-def _pain_point(row: Row) -> PainPoint:
-    return PainPoint(
-        id=row["id"],
-        text=row["text"],
-        position=int(row["position"]),
-        raised_by=row["raised_by"],
-        theme_id=row["theme_id"],
-        merged_into_id=row["merged_into_id"],
-        created_at=row["created_at"],
-        deleted_at=row["deleted_at"],
-        origin=row["origin"],
-    )
 
 
 def has_more_pain_points(store: Reader, count: int) -> bool:
@@ -130,12 +123,12 @@ def leading_pain_points(store: WorkshopStore, round_id: str | None, count: int) 
         if round_id is not None:
             chosen |= _best_scored(store, round_id, count + len(merging), skip)
         # Too few with votes: pain points without any follow by their number.
-        filler = store.query(
+        filler = store.rows(
             f"SELECT {_POINT_COLUMNS} FROM pain_points INDEXED BY pain_points_position "
             "WHERE deleted_at IS NULL AND merged_into_id IS NULL ORDER BY position LIMIT ?",
             [count + len(chosen) if len(chosen - chains.keys()) < count else 0],
         )
-        points = {point.id: point for point in map(_pain_point, filler)}
+        points = {point.id: point for point in _pain_points(filler)}
         points.update((point.id, point) for point in _points_by_id(store, chosen - points.keys()))
     return sorted(points.values(), key=lambda point: (point.position, point.created_at))
 
@@ -185,13 +178,12 @@ def _points_by_id(store: Reader, ids: set[str]) -> list[PainPoint]:
         chunk = chosen[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         found.extend(
-            map(
-                _pain_point,
-                store.query(
+            _pain_points(
+                store.rows(
                     f"SELECT {_POINT_COLUMNS} FROM pain_points "
                     f"WHERE id IN ({marks}) AND deleted_at IS NULL",
                     chunk,
-                ),
+                )
             )
         )
     return found

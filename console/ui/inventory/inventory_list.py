@@ -74,6 +74,8 @@ class ListModel:
     lines: dict[str, PainPoint]
     scores: LiveScores
     ranking: SortedIds
+    largest_position: int
+    """The largest number among the pain points: the # and Rank columns are as wide as it."""
 
 
 def build_model(
@@ -94,7 +96,8 @@ def build_model(
     ]
     ranking = SortedIds(display_key)
     ranking.reset(shown)
-    return ListModel(lines, scores, ranking)
+    largest = max((point.position for point in lines.values()), default=0)
+    return ListModel(lines, scores, ranking, largest)
 
 
 class InventoryList(ScrollView, can_focus=True):
@@ -271,7 +274,7 @@ class InventoryList(ScrollView, can_focus=True):
         """Show a model built elsewhere in place of this one, keeping the cursor's pain point."""
         keep = self.cursor_id
         self.lines = model.lines
-        self._largest_position = max((point.position for point in model.lines.values()), default=0)
+        self._largest_position = model.largest_position
         self.scores = model.scores
         self.ranking = model.ranking
         self._captured = None
