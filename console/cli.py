@@ -200,8 +200,10 @@ def export_command(path: Path, formats: tuple[str, ...], out: Path | None) -> No
     """
     from console.report.build import FORMATS, export_formats, targets_of
     from console.report.output import ExportError, not_written
+    from console.report.parallel import export_in_parallel
     from console.store.durable import disk_full_means
     from console.store.export import open_read_only
+    from console.store.files import check_readable_workshop
 
     chosen = set(FORMATS) if "all" in formats else set(formats or ("md",))
     several = len(chosen) > 1
@@ -216,15 +218,20 @@ def export_command(path: Path, formats: tuple[str, ...], out: Path | None) -> No
         first = next(iter(targets.values()))
         sentence = "nothing was exported; free some space and try again."
         # Reading needs room too: SQLite makes the file's shared-memory index beside it.
-        with (
-            disk_full_means(sentence if several else not_written(first), path.parent),
-            open_read_only(path) as reader,
-        ):
+        with disk_full_means(sentence if several else not_written(first), path.parent):
+            format_version = check_readable_workshop(path)
             if several and out is not None:
                 _made_folder(out)
             try:
-                for written in export_formats(reader, path, targets):
-                    click.echo(f"Wrote {written}")
+                if several:
+                    # One process per group of exports, each on a core of its own.
+                    written_paths = export_in_parallel(path, targets, format_version)
+                    for written in written_paths:
+                        click.echo(f"Wrote {written}")
+                else:
+                    with open_read_only(path, checked=format_version, bulk=True) as reader:
+                        for written in export_formats(reader, path, targets):
+                            click.echo(f"Wrote {written}")
             except ExportError as error:
                 # It already says which export the disk had no room for, and what was kept.
                 error.__context__ = None

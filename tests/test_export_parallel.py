@@ -1,0 +1,138 @@
+"""Several exports at once (`facilitate export --format all`): one process per group of exports,
+all holding the same state of the file, and every failure told in one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import poll_until, workshop_with_pain_points
+
+from console.report import parallel
+from console.report.build import targets_of
+from console.report.output import ExportError
+from console.store.core import WorkshopStore
+from console.store.files import check_readable_workshop
+from console.store.inventory import capture_pain_point
+
+
+@pytest.fixture
+def workshop(tmp_path: Path) -> Path:
+    """A workshop holding a few pain points."""
+    return workshop_with_pain_points(tmp_path / "w.db", 5)
+
+
+def exported(workshop: Path, folder: Path) -> list[Path]:
+    """Export every format of the workshop into folder, the way the command does."""
+    folder.mkdir()
+    targets = targets_of(workshop, ("md", "html", "csv", "json"), folder)
+    return list(parallel.export_in_parallel(workshop, targets, check_readable_workshop(workshop)))
+
+
+def texts_of(folder: Path) -> dict[str, str]:
+    """Return what each export says of the pain points: the reports, the CSV table, the JSON."""
+    return {
+        "md": (folder / "w-report.md").read_text("utf-8"),
+        "html": (folder / "w-report.html").read_text("utf-8"),
+        "csv": (folder / "w-csv" / "pain_points.csv").read_text("utf-8-sig"),
+        "json": json.dumps(json.loads((folder / "w.json").read_text("utf-8"))["tables"]),
+    }
+
+
+def groups_written_here(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """Record the groups of exports this process writes (a child's records stay in the child)."""
+    written: list[tuple[str, ...]] = []
+    real = parallel.export_formats
+
+    def recording(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+        written.append(tuple(targets))
+        return real(reader, workshop, targets)
+
+    monkeypatch.setattr(parallel, "export_formats", recording)
+    return written
+
+
+def test_each_group_is_written_by_its_own_process_from_the_same_state(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = groups_written_here(monkeypatch)
+    folder = tmp_path / "out"
+    paths = exported(workshop, folder)
+    assert [path.name for path in paths] == ["w-report.md", "w-report.html", "w-csv", "w.json"]
+    assert here == [("md", "html")]
+    for fmt, text in texts_of(folder).items():
+        assert "Pain point 5: the approval chain" in text, fmt
+
+
+def test_a_child_that_saw_another_state_leaves_its_group_to_the_parent(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pain point is committed once both children hold their snapshot, before the parent's:
+    # each child sees the file without it and stops; the parent writes every export, with it.
+    parent = os.getpid()
+    real_revision = parallel.current_revision
+    held = tmp_path / "held"
+    held.mkdir()
+    idle = threading.Event()  # never set: a pause between two looks
+
+    def revision(reader: Any) -> int:
+        if os.getpid() != parent:
+            seen = real_revision(reader)
+            (held / str(os.getpid())).touch()
+            return seen
+        assert poll_until(lambda: len(list(held.iterdir())) == 2, 30, lambda: idle.wait(0.01))
+        with WorkshopStore.open(workshop) as store:
+            capture_pain_point(store, "Added while the exports began")
+        return real_revision(reader)
+
+    monkeypatch.setattr(parallel, "current_revision", revision)
+    here = groups_written_here(monkeypatch)
+    folder = tmp_path / "out"
+    exported(workshop, folder)
+    assert here == [("md", "html"), ("csv",), ("json",)]
+    for fmt, text in texts_of(folder).items():
+        assert "Added while the exports began" in text, fmt
+
+
+def test_a_child_that_fails_is_told_in_one_line_and_the_rest_is_whole(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real_chunks = parallel.export_formats
+
+    def failing(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+        if os.getpid() != parent and "json" in targets:
+            raise ExportError(f"Could not write {targets['json']}: permission denied.")
+        return real_chunks(reader, workshop, targets)
+
+    monkeypatch.setattr(parallel, "export_formats", failing)
+    folder = tmp_path / "out"
+    with pytest.raises(ExportError, match=r"^Could not write .*w\.json: permission denied\.$"):
+        exported(workshop, folder)
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "w-csv",
+        "w-report.html",
+        "w-report.md",
+    ]
+
+
+def test_an_unexpected_error_in_a_child_comes_back_with_its_traceback(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real_chunks = parallel.export_formats
+
+    def broken(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+        if os.getpid() != parent and "csv" in targets:
+            raise KeyError("a bug")
+        return real_chunks(reader, workshop, targets)
+
+    monkeypatch.setattr(parallel, "export_formats", broken)
+    with pytest.raises(parallel.ExportFailed, match="KeyError: 'a bug'"):
+        exported(workshop, tmp_path / "out")
+    assert not [path for path in (tmp_path / "out").iterdir() if path.name.startswith(".")]
