@@ -103,6 +103,7 @@ def run_console(path: Path, **options: Any) -> None:
         damage = DamageCheckProcess(path)
         damage.start()
         try:
+            damage.answer(timeout=0)  # an answer already in refuses the file before it opens
             store = WorkshopStore.open(
                 path, role=options.pop("role", "console"), checked=True, damage_check=damage
             )
@@ -145,7 +146,13 @@ class DamageCheckProcess:
             return
         answer_out, answer_in = os.pipe()
         alive_out, alive_in = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the console checks the file itself, first
+            for descriptor in (answer_out, answer_in, alive_out, alive_in):
+                os.close(descriptor)
+            self._take(_checked(self.path))
+            return
         if pid == 0:  # the child: it never returns from here
             os.close(answer_out)
             os.close(alive_in)

@@ -13,6 +13,8 @@ import errno
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,3 +206,30 @@ def test_the_read_for_damage_ends_with_a_killed_console(tmp_path: Path, hold: Ho
         assert console.kill()
     assert poll_until(lambda: gone(child), DEADLINE, between_looks), "the child outlived it"
     assert integrity(path) == "ok"
+
+
+def test_a_damaged_file_in_rollback_mode_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    # Opening a file not in WAL mode switches it to WAL, which writes its header: such a file
+    # is read whole before the console opens it, and a damaged one is refused untouched.
+    path = tmp_path / "workshop.db"
+    make_workshop(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    damaged = bytearray(path.read_bytes())
+    page_size = int.from_bytes(damaged[16:18], "big")
+    damaged[-page_size:] = b"\xff" * page_size
+    path.write_bytes(bytes(damaged))
+    done = subprocess.run(
+        [sys.executable, "-m", "console", "workshop.db"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("facilitate: workshop.db is damaged: "), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == bytes(damaged)
+    assert sorted(os.listdir(tmp_path)) == ["workshop.db"]
