@@ -99,8 +99,8 @@ def run_console(path: Path, **options: Any) -> None:
         # it for writing. Reading every page for damage takes time that grows with the workshop
         # (250 ms at 100,000 pain points, more from a cold disk): a child process does it while
         # the console starts and paints, and the store writes nothing until it has answered.
+        damage = DamageCheckProcess(path)  # first: it notes whether the file has a journal yet
         check_existing_file(path, whole_file=False)
-        damage = DamageCheckProcess(path)
         damage.start()
         try:
             damage.answer(timeout=0)  # an answer already in refuses the file before it opens
@@ -127,7 +127,8 @@ class DamageCheckProcess:
     The child is forked before the console opens the file, so it shares no connection with it
     (two connections to one file in one process lost a line shown as saved in the crash tests);
     it answers through a pipe and leaves, and it leaves as well when the console ends first.
-    A file not in WAL mode is checked before it is opened: opening it would write its header.
+    A file not in WAL mode is checked before it is opened: opening it would write its header;
+    so is a small file, whose refusal then comes before anything is drawn.
     """
 
     def __init__(self, path: Path) -> None:
@@ -140,8 +141,13 @@ class DamageCheckProcess:
         self._waiting: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start the check; check at once, before returning, where no child can do it."""
-        if not hasattr(os, "fork") or not uses_write_ahead_log(self.path):
+        """Start the check; check at once, before returning, a small file (a few milliseconds)
+        or one no child can check."""
+        if (
+            not hasattr(os, "fork")
+            or not uses_write_ahead_log(self.path)
+            or _size(self.path) <= READ_AT_ONCE_BYTES
+        ):
             self._take(_checked(self.path))
             return
         answer_out, answer_in = os.pipe()
@@ -207,11 +213,22 @@ class DamageCheckProcess:
         self._answered.set()
 
 
+READ_AT_ONCE_BYTES = 4 << 20
+"""A file this size or smaller is read whole at once (about 10 ms at most), not by a child."""
+
 CHILD_NICENESS = 10
 """How much the check yields to the console when both want the same core (see os.nice)."""
 
 CHECK_PASSED = "ok"
 """The child's answer when the file has no damage; anything else is the refusal."""
+
+
+def _size(path: Path) -> int:
+    """Return the file's size in bytes (0 if it cannot be known: the check then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _checked(path: Path) -> str:

@@ -232,7 +232,8 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.set_interval(1.0, self._tick)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: resume garbage collection, build the other panes."""
+        """The first frame is on screen: resume garbage collection, build the other panes, and
+        wait for the read of the file for damage (its refusal ends the console)."""
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
