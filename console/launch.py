@@ -118,7 +118,7 @@ def run_console(path: Path, **options: Any) -> None:
         except StoreError:
             damage.stop(store)
             raise
-    run_app(store, lambda: _make_console(store, **options), damage)
+    run_app(store, lambda: _make_console(store, **options))
 
 
 class DamageCheckProcess:
@@ -281,15 +281,11 @@ def _make_console(store: WorkshopStore, **options: Any) -> Any:
     return make_app(store, **options)
 
 
-def run_app(
-    store: WorkshopStore,
-    factory: Callable[[], Any],
-    damage: DamageCheckProcess | None = None,
-) -> None:
+def run_app(store: WorkshopStore, factory: Callable[[], Any]) -> None:
     """Run a Textual app on the store, close the file, and report an error that ended the app.
 
-    `damage`: the read of the file for damage still running alongside (run_console); a
-    refusal from it ends the app, and is said here in one line.
+    A refusal from the read of the file for damage (run_console) ends the app too, and is said
+    here in one line.
     """
     working_on(store.path)
     try:
@@ -297,8 +293,10 @@ def run_app(
         app.run()
     finally:
         # Every action is committed when it is shown as saved: closing keeps all of it, rolls
-        # back an action an error interrupted, and folds the journal back into the file.
-        if damage is not None:
+        # back an action an error interrupted, and folds the journal back into the file. A
+        # read for damage still running (or refused: the store keeps it) ends first.
+        damage = store.damage_check
+        if isinstance(damage, DamageCheckProcess):
             damage.stop(store)
         else:
             store.close()
