@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from console import __version__
 from console.store.core import WorkshopStore
-from console.store.files import StoreError, check_existing_file
+from console.store.files import (
+    StoreError,
+    check_existing_file,
+    check_whole_file,
+    forget_journal,
+    has_journal,
+    uses_write_ahead_log,
+)
 
 COMMAND_NAMES = frozenset(
     {
@@ -86,39 +94,179 @@ def run_console(path: Path, **options: Any) -> None:
     # paint (~25 ms). The console turns it back on once its first frame is on screen
     # (ConsoleApp.on_ready).
     gc.disable()
-    # Checking the file reads every page of it for damage, which takes time that grows with
-    # the workshop (250 ms at 100,000 pain points, more from a cold disk); SQLite lets go of
-    # the interpreter meanwhile, so Textual is imported at the same time. The console's own
-    # connection opens once the check is over, as it always did: when the two overlapped, a
-    # line shown as saved was missing after a kill in the crash tests.
-    checking = FileCheck(path)
-    checking.start()
-    _import_console()
     with user_errors(path):
-        checking.result()
-        store = WorkshopStore.open(path, role=options.pop("role", "console"), checked=True)
+        # A missing, foreign, read-only or newer file is refused at once, before anything opens
+        # it for writing. Reading every page for damage takes time that grows with the workshop
+        # (250 ms at 100,000 pain points, more from a cold disk): a child process does it while
+        # the console starts and paints, and the store writes nothing until it has answered.
+        damage = DamageCheckProcess(path)  # first: it notes whether the file has a journal yet
+        check_existing_file(path, whole_file=False)
+        damage.start()
+        try:
+            damage.answer(timeout=0)  # an answer already in refuses the file before it opens
+            store = WorkshopStore.open(
+                path, role=options.pop("role", "console"), checked=True, damage_check=damage
+            )
+        except StoreError:
+            damage.stop()
+            raise
+    _import_console()
+    # A small file's answer is in by now: its refusal comes before anything is drawn.
+    with user_errors(path):
+        try:
+            damage.answer(timeout=0)
+        except StoreError:
+            damage.stop(store)
+            raise
     run_app(store, lambda: _make_console(store, **options))
 
 
-class FileCheck(threading.Thread):
-    """Check a workshop file (check_existing_file) on a thread of its own."""
+class DamageCheckProcess:
+    """Read a workshop file whole for damage (check_whole_file) in a child process.
+
+    The child is forked before the console opens the file, so it shares no connection with it
+    (two connections to one file in one process lost a line shown as saved in the crash tests);
+    it answers through a pipe and leaves, and it leaves as well when the console ends first.
+    A file not in WAL mode is checked before it is opened: opening it would write its header;
+    so is a small file, whose refusal then comes before anything is drawn.
+    """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(name="check-file", daemon=True)
         self.path = path
-        self._error: BaseException | None = None
+        self.had_journal = has_journal(path)
+        self._answered = threading.Event()
+        self._refusal = ""
+        self._alive = -1
+        """The console's end of a pipe the child watches: when it closes, the child leaves."""
+        self._waiting: threading.Thread | None = None
 
-    def run(self) -> None:
+    def start(self) -> None:
+        """Start the check; check at once, before returning, a small file (a few milliseconds)
+        or one no child can check."""
+        if (
+            not hasattr(os, "fork")
+            or not uses_write_ahead_log(self.path)
+            or _size(self.path) <= READ_AT_ONCE_BYTES
+        ):
+            self._take(_checked(self.path))
+            return
+        answer_out, answer_in = os.pipe()
+        alive_out, alive_in = os.pipe()
         try:
-            check_existing_file(self.path)
-        except BaseException as error:  # raised on the caller's thread by result()
-            self._error = error
+            pid = os.fork()
+        except OSError:  # no process to spare: the console checks the file itself, first
+            for descriptor in (answer_out, answer_in, alive_out, alive_in):
+                os.close(descriptor)
+            self._take(_checked(self.path))
+            return
+        if pid == 0:  # the child: it never returns from here
+            os.close(answer_out)
+            os.close(alive_in)
+            _check_in_child(self.path, answer_in, alive_out)
+        os.close(answer_in)
+        os.close(alive_out)
+        self._alive = alive_in
+        self._waiting = threading.Thread(
+            target=self._wait, args=(pid, answer_out), name="damage-check", daemon=True
+        )
+        self._waiting.start()
 
-    def result(self) -> None:
-        """Wait for the check; raise the StoreError that refuses the file, if any."""
-        self.join()
-        if self._error is not None:
-            raise self._error
+    def answer(self, timeout: float | None = None) -> bool:
+        """Wait for the answer (at most timeout seconds); tell whether it came; raise the
+        StoreError that refuses the file if it is damaged."""
+        if not self._answered.wait(timeout):
+            return False
+        if self._refusal:
+            raise StoreError(self._refusal)
+        return True
+
+    def stop(self, store: WorkshopStore | None = None) -> None:
+        """End the check (the console is closing) and close the store; a refused file loses
+        the journal files its opening made, if it had none and nobody else has it open."""
+        refused = bool(self._refusal)
+        if self._alive >= 0:
+            os.close(self._alive)  # the child leaves, if it has not yet
+            self._alive = -1
+        if self._waiting is not None:
+            self._waiting.join(timeout=5)  # until the child is gone with its connection
+        if store is not None:
+            store.close()
+        if refused and not self.had_journal:
+            forget_journal(self.path)
+
+    def _wait(self, pid: int, answer_out: int) -> None:
+        """Read the child's answer until it leaves, then let the console know."""
+        chunks = []
+        while chunk := os.read(answer_out, 4096):
+            chunks.append(chunk)
+        os.close(answer_out)
+        with suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        answer = b"".join(chunks).decode("utf-8", errors="replace")
+        if not answer:
+            answer = f"{self.path} could not be checked for damage: the check ended unanswered."
+        self._take(answer)
+
+    def _take(self, answer: str) -> None:
+        """Keep the answer: CHECK_PASSED, or the one line that refuses the file."""
+        self._refusal = "" if answer == CHECK_PASSED else answer
+        self._answered.set()
+
+
+READ_AT_ONCE_BYTES = 4 << 20
+"""A file this size or smaller is read whole at once (about 10 ms at most), not by a child."""
+
+CHILD_NICENESS = 10
+"""How much the check yields to the console when both want the same core (see os.nice)."""
+
+CHECK_PASSED = "ok"
+"""The child's answer when the file has no damage; anything else is the refusal."""
+
+
+def _size(path: Path) -> int:
+    """Return the file's size in bytes (0 if it cannot be known: the check then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _checked(path: Path) -> str:
+    """Read the whole file for damage; return CHECK_PASSED or the one line that refuses it."""
+    try:
+        check_whole_file(path)
+    except StoreError as error:
+        return str(error) or f"{path} is damaged."
+    except Exception as error:  # told as one line, like every refusal
+        return f"{path} could not be checked for damage: {type(error).__name__}: {error}"
+    return CHECK_PASSED
+
+
+def _check_in_child(path: Path, answer_in: int, alive_out: int) -> NoReturn:
+    """In the forked child: check the file, write the answer, and leave without cleaning up
+    anything of the console's (os._exit)."""
+    try:
+        # Ctrl+C before the console takes the terminal reaches the whole process group: the
+        # console answers it; the child leaves when the console does.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # On a busy machine the console's start-up comes first; on an idle one the read still
+        # has a core of its own.
+        with suppress(OSError):
+            os.nice(CHILD_NICENESS)
+        threading.Thread(target=_leave_with_console, args=(alive_out,), daemon=True).start()
+        data = _checked(path).encode("utf-8", errors="replace")
+        while data:
+            data = data[os.write(answer_in, data) :]
+    finally:
+        os._exit(0)
+
+
+def _leave_with_console(alive_out: int) -> None:
+    """End the child as soon as the console has ended (its end of the pipe closes)."""
+    try:
+        os.read(alive_out, 1)
+    finally:
+        os._exit(0)
 
 
 def _import_console() -> None:
@@ -134,18 +282,30 @@ def _make_console(store: WorkshopStore, **options: Any) -> Any:
 
 
 def run_app(store: WorkshopStore, factory: Callable[[], Any]) -> None:
-    """Run a Textual app on the store, close the file, and report an error that ended the app."""
+    """Run a Textual app on the store, close the file, and report an error that ended the app.
+
+    A refusal from the read of the file for damage (run_console) ends the app too, and is said
+    here in one line.
+    """
     working_on(store.path)
     try:
         app = factory()
         app.run()
     finally:
         # Every action is committed when it is shown as saved: closing keeps all of it, rolls
-        # back an action an error interrupted, and folds the journal back into the file.
-        store.close()
+        # back an action an error interrupted, and folds the journal back into the file. A
+        # read for damage still running (or refused: the store keeps it) ends first.
+        damage = store.damage_check
+        if isinstance(damage, DamageCheckProcess):
+            damage.stop(store)
+        else:
+            store.close()
     error = getattr(app, "unexpected_error", None)
     if error is not None:
         report_unexpected_error(error)
+    refusal = getattr(app, "refusal", "")
+    if refusal:
+        fail(refusal)
     if app.return_code:
         sys.exit(app.return_code)
 

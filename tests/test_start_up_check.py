@@ -1,6 +1,6 @@
-"""The console checks its file (every page read for damage) while Textual is imported: a file
-damaged deep inside is still refused in one line with exit 1 and left as it was, journal and
-all."""
+"""The console reads its file whole for damage in a child process while it starts: a small file
+damaged deep inside is refused in one line with exit 1 before anything is drawn, and left as it
+was, journal and all (tests/test_start_up_damage.py: the refusal after the first paint)."""
 
 from __future__ import annotations
 

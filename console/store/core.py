@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from console import __version__
 from console.store.changes import Feature, features_of
@@ -53,6 +53,15 @@ SAVED_ONLY_IN_MEMORY = (
     "Not saved to disk: the workshop file vanished while this was saved; it is kept in memory "
     "and F12 writes it back."
 )
+
+
+class DamageCheck(Protocol):
+    """The read of a whole workshop file for damage, running alongside the console's start."""
+
+    def answer(self, timeout: float | None = None) -> bool:
+        """Wait for the answer (at most timeout seconds); tell whether it came; raise the
+        StoreError that refuses the file if it is damaged."""
+        ...
 
 
 class FileLostError(StoreError):
@@ -242,6 +251,9 @@ class WorkshopStore:
         self.busy_count = 0
         """How many writes gave up on another program's lock (FileBusyError)."""
         self.lost: FileLoss | None = None
+        self.damage_check: DamageCheck | None = None
+        """The read of the whole file for damage while it runs alongside the console's start:
+        nothing is written before it has answered (see _wait_for_damage_check)."""
         self._remember_identity()
 
     @cached_property
@@ -260,11 +272,13 @@ class WorkshopStore:
         role: str = "console",
         clock: Clock = utc_now,
         checked: bool = False,
+        damage_check: DamageCheck | None = None,
     ) -> WorkshopStore:
         """Open an existing workshop file, upgrading its format if it is older.
 
-        `checked`: the caller has just checked the file (check_existing_file), on another
-        thread while it did other work.
+        `checked`: the caller has just checked the file (check_existing_file). `damage_check`:
+        the caller has the read of every page for damage run alongside: the store writes
+        nothing before it has answered.
         """
         path = Path(path)
         if not checked:
@@ -276,6 +290,7 @@ class WorkshopStore:
                 raise busy_error(path) from None
             raise StoreError(f"{path} cannot be opened: {error}.") from None
         store = cls(path, connection, role=role, clock=clock)
+        store.damage_check = damage_check
         store._migrate()
         return store
 
@@ -323,6 +338,7 @@ class WorkshopStore:
         if self.connection.in_transaction:
             raise RuntimeError("write() does not nest: one user action is one transaction")
         self._refuse_if_lost()
+        self._wait_for_damage_check()
         try:
             self._begin_immediate()
             rev = self.connection.execute(
@@ -375,6 +391,13 @@ class WorkshopStore:
                 time.sleep(random.uniform(0.0005, 0.002))
         finally:
             self.connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _wait_for_damage_check(self) -> None:
+        """Write nothing to a file until its read for damage has answered (a few hundred ms at
+        most after opening): an action that comes earlier waits, and is saved once it passes."""
+        if self.damage_check is not None:
+            self.damage_check.answer()  # raises the refusal, now and at every later write
+            self.damage_check = None
 
     def _rollback(self) -> None:
         """Roll back the open transaction, if the error left one."""
@@ -553,6 +576,7 @@ class WorkshopStore:
             # Imported only when the file needs steps: sqlite-utils is not needed otherwise.
             from console.store.migrations import migrations
 
+            self._wait_for_damage_check()  # an upgrade writes: never into a damaged file
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 migrations.apply(self.db)
@@ -561,6 +585,9 @@ class WorkshopStore:
             except BaseException:
                 self.connection.execute("ROLLBACK")
                 raise
+        except StoreError:
+            self.close()
+            raise
         except sqlite3.Error as error:
             self.close()
             if is_busy(error):

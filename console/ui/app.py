@@ -196,6 +196,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     ) -> None:
         super().__init__()
         self.store = store
+        self.damage_check = store.damage_check
+        """The read of the file for damage, if it still runs alongside: a refusal ends the app."""
+        self.refusal = ""
+        """Why the console closed on its own: the launcher says it in one line (run_app)."""
         self.first_pane = first_pane
         self.clock = clock
         self.seen_rev = store.current_rev()
@@ -228,12 +232,15 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.set_interval(1.0, self._tick)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: resume garbage collection, build the other panes."""
+        """The first frame is on screen: resume garbage collection, build the other panes, and
+        wait for the read of the file for damage (its refusal ends the console)."""
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
+        if self.damage_check is not None:
+            self._await_damage_check()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -299,6 +306,24 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.screen_stack[0].query_one(FileBusyBanner).show_waiting(len(self._lines_waiting))
         if not any(worker.name == "wait-for-file" for worker in self.workers):
             self._wait_for_write_lock()
+
+    @work(thread=True, name="damage-check", exit_on_error=False)
+    def _await_damage_check(self) -> None:
+        assert self.damage_check is not None
+        worker = get_current_worker()
+        try:
+            # Asked again and again briefly, so that quitting never waits for the answer.
+            while not self.damage_check.answer(timeout=0.1):
+                if worker.is_cancelled:
+                    return
+        except StoreError as error:
+            if not worker.is_cancelled:
+                self.call_from_thread(self._refuse_file, str(error))
+
+    def _refuse_file(self, refusal: str) -> None:
+        """The file turned out damaged: close the console, which says why in one line."""
+        self.refusal = refusal
+        self.exit(return_code=1)
 
     @work(thread=True, name="wait-for-file", exit_on_error=False)
     def _wait_for_write_lock(self) -> bool:
