@@ -11,7 +11,7 @@ from console.domain.capture import parse_pain_point
 from console.domain.scoring import survivors
 from console.domain.text import clean_user_text
 from console.store.core import Row, StoreError, Transaction, WorkshopStore
-from console.store.export import Reader
+from console.store.export import Reader, ReadOnlyWorkshop
 
 MAX_THEME_CHARS = 80
 
@@ -99,7 +99,9 @@ def has_more_pain_points(store: Reader, count: int) -> bool:
     return int(rows[0]["n"]) > count
 
 
-def leading_pain_points(store: WorkshopStore, round_id: str | None, count: int) -> list[PainPoint]:
+def leading_pain_points(
+    store: WorkshopStore | ReadOnlyWorkshop, round_id: str | None, count: int
+) -> list[PainPoint]:
     """Return the live pain points a round's ranking starts with: at least the first count shown
     ones (all those tied with the last of them too) and the rows merged into them.
 

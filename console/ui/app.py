@@ -234,6 +234,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
+        # The inventory's code is the largest to load: loaded now, when the console has nothing
+        # else to do, a key for it pressed at the first frame waits less. On this thread, as an
+        # import on another thread can deadlock with the UI thread's own imports.
+        self.call_next(self._load_pane_code, "inventory")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -489,6 +493,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         from console.ui.common.help_modal import HelpModal
 
         self.push_screen(HelpModal(key_sections()))
+
+    def _load_pane_code(self, pane_id: str) -> None:
+        """Import a pane's modules before the pane is asked for."""
+        PANE_ENTRIES[pane_id].pane_class()
 
     def _new_pane(self, pane_id: str) -> Pane:
         return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
