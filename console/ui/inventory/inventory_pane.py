@@ -821,7 +821,10 @@ def _read_in_thread(path: Path, count: int) -> Future[LeadingPainPoints]:
 
     def read() -> None:
         try:
-            result.set_result(read_leading_pain_points(path, count))
+            # The UI thread builds the pane meanwhile: without a short switch interval, this
+            # thread would wait up to 5 ms for the interpreter between one query and the next.
+            with ui_thread_first():
+                result.set_result(read_leading_pain_points(path, count))
         except Exception as error:  # the UI thread then reads it itself, and reports
             result.set_exception(error)
 
