@@ -197,28 +197,3 @@ async def test_a_first_screen_the_thread_could_not_read_is_read_on_the_ui_thread
         assert 4 <= len(first) < len(expected)
         assert first == expected[: len(first)]
         held_load.set()
-
-
-async def test_the_console_reads_the_first_screen_before_f3_once_its_first_frame_is_painted(
-    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    round_id = scored_workshop(store)
-    expected = full_ranking(store, round_id)
-    reads: list[Path] = []
-
-    def counted(path: Path, count: int) -> LeadingPainPoints:
-        reads.append(path)
-        return read_leading_pain_points(path, count)
-
-    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", counted)
-    app = make_app(store)  # on the agenda
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot_wait_until(pilot, lambda: bool(reads), message="never read before F3")
-        assert not app.query(InventoryPane)  # made, not built: F3 builds it
-        await pilot.press("f3")
-        await pilot.pause()
-        first = shown(app.query_one(InventoryList))
-        assert first == expected[: len(first)]
-        assert len(first) >= 4
-        assert len(reads) == 1  # the pane made ahead is the one shown
-        held_load.set()

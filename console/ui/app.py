@@ -204,8 +204,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self._lines_waiting: list[tuple[Input, str]] = []
         self._busy_seen = store.busy_count
         self._file_lost_banner: Widget | None = None
-        self._made_panes: dict[str, Pane] = {}
-        """Panes made ahead of their first use, not mounted yet."""
         self._quit_warned = False
         self._last_key_at = time.monotonic()
         self.room_command = room_command
@@ -236,11 +234,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
-        # The inventory's code is the largest to load, and a big one's first screen the longest
-        # to read: made now, when the console has nothing else to do, a key for it pressed at
-        # the first frame waits less. Its code is imported on this thread, as an import on
-        # another thread can deadlock with the UI thread's own imports.
-        self.call_next(self._make_pane, "inventory")
+        # The inventory's code is the largest to load: loaded now, when the console has nothing
+        # else to do, a key for it pressed at the first frame waits less. On this thread, as an
+        # import on another thread can deadlock with the UI thread's own imports.
+        self.call_next(self._load_pane_code, "inventory")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -497,14 +494,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
         self.push_screen(HelpModal(key_sections()))
 
-    def _make_pane(self, pane_id: str) -> None:
-        """Import a pane's modules and make it before it is asked for (a big inventory starts
-        reading its first screen on a thread), to mount it when it is."""
-        switcher = self._pane_switcher()
-        made = pane_id in self._made_panes
-        if switcher is None or made or switcher.query_children(f"#{pane_id}"):
-            return  # the console is closing, or the pane is made already
-        self._made_panes[pane_id] = self._new_pane(pane_id)
+    def _load_pane_code(self, pane_id: str) -> None:
+        """Import a pane's modules before the pane is asked for."""
+        PANE_ENTRIES[pane_id].pane_class()
 
     def _new_pane(self, pane_id: str) -> Pane:
         return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
@@ -525,7 +517,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         found = switcher.query_children(f"#{pane_id}")
         if found:
             return found.only_one(Pane)
-        pane = self._made_panes.pop(pane_id, None) or self._new_pane(pane_id)
+        pane = self._new_pane(pane_id)
         await switcher.add_content(pane)  # mounted hidden: showing it is the caller's choice
         return pane
 
