@@ -24,7 +24,8 @@ from console.store.core import WorkshopStore
 from console.store.inventory import capture_pain_point
 from console.store.takeaways import capture_takeaway
 from console.store.workshop import participants, workshop_details
-from console.ui.app import PANES, make_app
+from console.ui import app as console_app
+from console.ui.app import PANES, PaneEntry, make_app
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.help_modal import HelpModal
 from console.ui.details.details_modal import WorkshopDetailsModal
@@ -237,6 +238,32 @@ async def test_the_collector_paused_for_start_up_runs_again_after_the_first_fram
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_the_inventory_code_is_loaded_after_the_first_frame_before_it_is_asked_for(
+    store: WorkshopStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No pane is built in the background during this test: only the loading is seen.
+    monkeypatch.setattr(console_app, "QUIET_BEFORE_BUILDING", 60.0)
+    loaded: list[tuple[str, bool]] = []  # (pane, whether the first frame was painted before)
+    pane_class = PaneEntry.pane_class
+    app = make_app(store)
+
+    def noted(entry: PaneEntry) -> type:
+        loaded.append((entry.pane_id, app._dom_ready))
+        return pane_class(entry)
+
+    monkeypatch.setattr(PaneEntry, "pane_class", noted)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot_wait_until(
+            pilot,
+            lambda: ("inventory", True) in loaded,
+            message=lambda: f"the inventory's code was not loaded: {loaded}",
+        )
+        assert loaded[0] == ("agenda", False)  # the first pane, for the first frame
+        assert built_panes(app) == {"agenda"}
+        await pilot.press("f3")
+        assert app.query_one(ContentSwitcher).current == "inventory"
 
 
 @pytest.mark.parametrize("built", range(1, len(PANES)))

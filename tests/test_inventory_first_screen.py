@@ -10,14 +10,21 @@ import pytest
 from helpers import pilot_wait_until
 from textual.widgets import Input
 
-from console.store.core import WorkshopStore
+from console.store.core import StoreError, WorkshopStore
 from console.store.inventory import (
+    PainPoint,
     capture_pain_point,
     delete_pain_point,
     leading_pain_points,
     merge_pain_points,
 )
-from console.store.inventory_votes import open_round, rank_pain_points, set_hand_count
+from console.store.inventory_votes import (
+    LeadingPainPoints,
+    open_round,
+    rank_pain_points,
+    read_leading_pain_points,
+    set_hand_count,
+)
 from console.ui.app import make_app
 from console.ui.inventory import inventory_pane
 from console.ui.inventory.inventory_list import InventoryList
@@ -123,3 +130,70 @@ async def test_lines_typed_while_the_rest_loads_are_saved_and_shown_in_order(
         assert texts == ["Budget frozen", "Silos", "From the other console", "Third"]
         assert app.query_one("#inventory-input", Input).value == ""
         assert shown(listing) == full_ranking(store, round_id)
+
+
+def test_the_first_screen_read_on_a_thread_is_the_one_the_console_reads(
+    store: WorkshopStore,
+) -> None:
+    round_id = scored_workshop(store)
+    read = read_leading_pain_points(store.path, 4)
+    assert read.rev == store.current_rev()
+    assert read.round_id == round_id  # the latest round, the one the pane shows first
+    assert read.points == leading_pain_points(store, round_id, 4)
+
+
+async def test_the_first_screen_read_on_a_thread_is_shown(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_id = scored_workshop(store)
+    expected = full_ranking(store, round_id)
+
+    def not_on_the_ui_thread(*args: object) -> list[PainPoint]:
+        raise AssertionError("the first screen was read again on the UI thread")
+
+    monkeypatch.setattr(inventory_pane, "leading_pain_points", not_on_the_ui_thread)
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.query_one(InventoryPane).loading
+        first = shown(app.query_one(InventoryList))
+        assert 4 <= len(first) < len(expected)
+        assert first == expected[: len(first)]
+        held_load.set()
+
+
+async def test_a_first_screen_read_before_a_write_is_read_again(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_id = scored_workshop(store)
+    before = read_leading_pain_points(store.path, 4)
+    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", lambda path, count: before)
+    newest = capture_pain_point(store, "Pain 21")  # written after the thread read the file
+    set_hand_count(store, round_id, newest, 20)
+    expected = full_ranking(store, round_id)
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = shown(app.query_one(InventoryList))
+        assert first[0] == (21, 20)
+        assert first == expected[: len(first)]
+        held_load.set()
+
+
+async def test_a_first_screen_the_thread_could_not_read_is_read_on_the_ui_thread(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_id = scored_workshop(store)
+    expected = full_ranking(store, round_id)
+
+    def unreadable(path: Path, count: int) -> LeadingPainPoints:
+        raise StoreError("The file is busy.")
+
+    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", unreadable)
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = shown(app.query_one(InventoryList))
+        assert 4 <= len(first) < len(expected)
+        assert first == expected[: len(first)]
+        held_load.set()

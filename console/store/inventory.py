@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ from console.domain.capture import parse_pain_point
 from console.domain.scoring import survivors
 from console.domain.text import clean_user_text
 from console.store.core import Row, StoreError, Transaction, WorkshopStore
-from console.store.export import Reader
+from console.store.export import Reader, ReadOnlyWorkshop
 
 MAX_THEME_CHARS = 80
 
@@ -98,7 +99,9 @@ def has_more_pain_points(store: Reader, count: int) -> bool:
     return int(rows[0]["n"]) > count
 
 
-def leading_pain_points(store: WorkshopStore, round_id: str | None, count: int) -> list[PainPoint]:
+def leading_pain_points(
+    store: WorkshopStore | ReadOnlyWorkshop, round_id: str | None, count: int
+) -> list[PainPoint]:
     """Return the live pain points a round's ranking starts with: at least the first count shown
     ones (all those tied with the last of them too) and the rows merged into them.
 
@@ -136,38 +139,60 @@ def leading_pain_points(store: WorkshopStore, round_id: str | None, count: int) 
 def _best_scored(store: Reader, round_id: str, count: int, skip: set[str]) -> set[str]:
     """Return the pain points with the most points then voters in a round: at least count live
     ones not in skip, with every pain point tied with the last of them."""
-    scores = (
-        "SELECT pain_point_id AS id, sum(points) AS score, "
-        "count(DISTINCT participant_id) AS voters FROM pain_point_votes "
-        "INDEXED BY pain_point_votes_round_scores "
-        "WHERE round_id = :round AND deleted_at IS NULL GROUP BY pain_point_id"
-    )
     limit = count * 2 + 10
     while True:
         rows = store.query(
-            f"{scores} ORDER BY score DESC, voters DESC LIMIT :limit",
-            {"round": round_id, "limit": limit},
+            _BEST_SCORED,
+            {
+                "round": round_id,
+                "limit": limit,
+                "count": count,
+                "skip": json.dumps(sorted(skip)),
+                "tied": count + len(skip),
+            },
         )
-        candidates = [row for row in rows if row["id"] not in skip]
-        live = {point.id for point in _points_by_id(store, {row["id"] for row in candidates})}
-        found = [row for row in candidates if row["id"] in live]
-        if len(found) >= count or len(rows) < limit:
+        seen = {row["id"]: row["n"] for row in rows if row["kind"] == "seen"}
+        if seen["found"] >= count or seen["read"] < limit:
             break
         limit *= 4  # deleted pain points kept their votes: look further down
-    if not found:
-        return set()
-    last = found[min(count, len(found)) - 1]
-    key = (last["score"], last["voters"])
-    above = {row["id"] for row in found if (row["score"], row["voters"]) > key}
-    # Pain points tied with the last one rank by their number: the lowest numbers are shown.
-    tied = store.query(
-        f"SELECT t.id FROM ({scores} HAVING score = :score AND voters = :voters) t "
-        "JOIN pain_points p ON p.id = t.id "
-        "WHERE p.deleted_at IS NULL AND p.merged_into_id IS NULL "
-        "ORDER BY p.position, p.created_at LIMIT :limit",
-        {"round": round_id, "score": key[0], "voters": key[1], "limit": count + len(skip)},
-    )
-    return above | {row["id"] for row in tied if row["id"] not in skip}
+    return {row["id"] for row in rows if row["kind"] == "best"}
+
+
+# The round's votes are added up once (a materialized table): the first rows by score give the
+# cut, the last shown pain point's score and voters, and the same table gives the pain points
+# tied with it, which rank by their number (the lowest numbers are shown). Two rows say how many
+# rows were read and how many of them were live, to look further down if too few were.
+_BEST_SCORED = """
+WITH scores AS MATERIALIZED (
+    SELECT pain_point_id AS id, sum(points) AS score,
+        count(DISTINCT participant_id) AS voters
+    FROM pain_point_votes INDEXED BY pain_point_votes_round_scores
+    WHERE round_id = :round AND deleted_at IS NULL GROUP BY pain_point_id
+),
+top AS (SELECT id, score, voters FROM scores ORDER BY score DESC, voters DESC LIMIT :limit),
+found AS (
+    SELECT top.id, top.score, top.voters FROM top JOIN pain_points p ON p.id = top.id
+    WHERE p.deleted_at IS NULL AND top.id NOT IN (SELECT value FROM json_each(:skip))
+),
+cut AS (
+    SELECT score, voters FROM (
+        SELECT score, voters FROM found ORDER BY score DESC, voters DESC LIMIT :count
+    ) ORDER BY score, voters LIMIT 1
+)
+SELECT 'seen' AS kind, 'read' AS id, count(*) AS n FROM top
+UNION ALL
+SELECT 'seen', 'found', count(*) FROM found
+UNION ALL
+SELECT 'best', found.id, 0 FROM found, cut
+WHERE found.score > cut.score OR (found.score = cut.score AND found.voters > cut.voters)
+UNION ALL
+SELECT 'best', id, 0 FROM (
+    SELECT scores.id FROM cut CROSS JOIN scores CROSS JOIN pain_points p ON p.id = scores.id
+    WHERE +scores.score = cut.score AND +scores.voters = cut.voters
+        AND p.deleted_at IS NULL AND p.merged_into_id IS NULL
+    ORDER BY p.position, p.created_at LIMIT :tied
+) WHERE id NOT IN (SELECT value FROM json_each(:skip))
+"""
 
 
 def _points_by_id(store: Reader, ids: set[str]) -> list[PainPoint]:

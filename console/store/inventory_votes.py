@@ -9,8 +9,10 @@ the votes and merges as plain records.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from console.domain.ranking import Ranked
 from console.domain.scoring import (
@@ -33,7 +35,9 @@ from console.domain.voting import (
     parse_ballot_entry,
 )
 from console.store.core import Row, StoreError, WorkshopStore
-from console.store.export import Reader
+from console.store.export import FORMAT_VERSION, Reader, ReadOnlyWorkshop, current_revision
+from console.store.files import BUSY_TIMEOUT_MS
+from console.store.inventory import PainPoint, leading_pain_points
 from console.store.workshop import workshop_details
 
 PAIN_POINT_METHODS = (VotingMethod.DOT, VotingMethod.HAND_COUNT)
@@ -74,7 +78,7 @@ class Round:
         return "hand count"
 
 
-def rounds(store: WorkshopStore) -> list[Round]:
+def rounds(store: Reader) -> list[Round]:
     """Return the pain-point voting rounds, oldest first."""
     rows = store.query(
         "SELECT id, title, method, budget, cap_per_item, status, revealed_at, position "
@@ -82,6 +86,36 @@ def rounds(store: WorkshopStore) -> list[Round]:
         "ORDER BY position, created_at"
     )
     return [_round(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class LeadingPainPoints:
+    """The leading pain points of the round shown first, as the file was at a revision."""
+
+    rev: int
+    round_id: str | None
+    points: list[PainPoint]
+
+
+def read_leading_pain_points(path: Path, count: int) -> LeadingPainPoints:
+    """Read the leading pain points of the latest round (the one the inventory shows first) on
+    a read-only connection of its own, for a thread: the console has checked the file."""
+    # The whole-file check of open_read_only would take longer than the reading: the console
+    # opened this file after that check, and the connection cannot write.
+    connection = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+    )
+    with ReadOnlyWorkshop(path, connection, FORMAT_VERSION) as reader:
+        connection.execute("PRAGMA query_only = ON")
+        with reader.snapshot():
+            shown = rounds(reader)
+            round_id = shown[-1].id if shown else None
+            return LeadingPainPoints(
+                current_revision(reader), round_id, leading_pain_points(reader, round_id, count)
+            )
 
 
 def get_round(store: WorkshopStore, round_id: str) -> Round:

@@ -232,13 +232,18 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.set_interval(1.0, self._tick)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: resume garbage collection, build the other panes, and
-        wait for the read of the file for damage (its refusal ends the console)."""
+        """The first frame is on screen: resume garbage collection, load the inventory's code,
+        build the other panes, and wait for the read of the file for damage (its refusal ends
+        the console)."""
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
+        # The inventory's code is the largest to load: loaded now, when the console has nothing
+        # else to do, a key for it pressed at the first frame waits less. On this thread, as an
+        # import on another thread can deadlock with the UI thread's own imports.
+        self.call_next(self._load_pane_code, "inventory")
         if self.damage_check is not None:
             self._await_damage_check()
 
@@ -514,6 +519,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         from console.ui.common.help_modal import HelpModal
 
         self.push_screen(HelpModal(key_sections()))
+
+    def _load_pane_code(self, pane_id: str) -> None:
+        """Import a pane's modules before the pane is asked for."""
+        PANE_ENTRIES[pane_id].pane_class()
 
     def _new_pane(self, pane_id: str) -> Pane:
         return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -28,6 +30,7 @@ from console.store.changes import EVERY_FEATURE, Feature
 from console.store.display import set_display
 from console.store.export import current_revision, open_read_only
 from console.store.inventory import (
+    PainPoint,
     assign_theme,
     capture_pain_point,
     changed_pain_points,
@@ -44,7 +47,13 @@ from console.store.inventory import (
     theme_names,
     variant_texts,
 )
-from console.store.inventory_votes import round_votes, theme_items, voted_items_since
+from console.store.inventory_votes import (
+    LeadingPainPoints,
+    read_leading_pain_points,
+    round_votes,
+    theme_items,
+    voted_items_since,
+)
 from console.ui.common.capture import (
     MAX_PASTE_CHARS,
     CaptureHint,
@@ -216,6 +225,8 @@ class InventoryPane(Pane):
     """Up to this many pain points, the first build reads them all before it shows the pane."""
     FIRST_SCREEN: ClassVar[int] = 100
     """Beyond that, it shows this many first (a screen's worth) and loads the rest in a worker."""
+    PREPARED_WAIT: ClassVar[float] = 3.0
+    """Seconds the first screen waits for the thread reading it; then this thread reads it."""
 
     def __init__(self, store: Any, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
@@ -233,6 +244,10 @@ class InventoryPane(Pane):
         """The largest number the column titles were last lined up for."""
         self.theme_choices: list[str] = []
         """The live themes' names, which a typed #theme is matched against."""
+        self._prepared: Future[LeadingPainPoints] | None = None
+        """The first screen of a big workshop, read on a thread while the pane is being built."""
+        if has_more_pain_points(store, self.EAGER_ROWS):
+            self._prepared = _read_in_thread(store.path, self.FIRST_SCREEN)
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
@@ -382,7 +397,9 @@ class InventoryPane(Pane):
         self.rounds.reload()
         current = self.rounds.current
         round_id = current.id if current is not None else None
-        points = leading_pain_points(self.store, round_id, self.FIRST_SCREEN)
+        points = self._prepared_points(round_id)
+        if points is None:
+            points = leading_pain_points(self.store, round_id, self.FIRST_SCREEN)
         listing.apply_changes(points)
         self.rounds.pain_points = listing.lines
         members = [point.id for point in points]
@@ -397,6 +414,19 @@ class InventoryPane(Pane):
         # Started once the first screen is painted: the worker's Python work shares the
         # interpreter with the UI thread, and the first screen goes first.
         self.call_after_refresh(self._start_loading)
+
+    def _prepared_points(self, round_id: str | None) -> list[PainPoint] | None:
+        """Return the first screen read on the thread if it read the file as it is now."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            return None
+        try:
+            found = prepared.result(self.PREPARED_WAIT)
+        except Exception:
+            return None  # read again on this thread, which says what went wrong, if anything
+        if found.rev != self.store.current_rev() or found.round_id != round_id:
+            return None  # written to since, or another round shown: read again
+        return found.points
 
     def _start_loading(self) -> None:
         """Load every pain point in a worker thread."""
@@ -780,6 +810,26 @@ def _load_every_pain_point(path: Path, round_id: str | None) -> tuple[int, ListM
         # the first one after the pause would, holding every thread for half a second.
         gc.freeze()
         return rev, model
+
+
+def _read_in_thread(path: Path, count: int) -> Future[LeadingPainPoints]:
+    """Start reading the leading pain points on a thread of its own; return the result to come.
+
+    SQLite adds up the round's votes without the interpreter: the pane is built meanwhile.
+    """
+    result: Future[LeadingPainPoints] = Future()
+
+    def read() -> None:
+        try:
+            # The UI thread builds the pane meanwhile: without a short switch interval, this
+            # thread would wait up to 5 ms for the interpreter between one query and the next.
+            with ui_thread_first():
+                result.set_result(read_leading_pain_points(path, count))
+        except Exception as error:  # the UI thread then reads it itself, and reports
+            result.set_exception(error)
+
+    threading.Thread(target=read, name="inventory-first-screen", daemon=True).start()
+    return result
 
 
 @contextmanager
