@@ -199,3 +199,39 @@ def test_a_report_failing_while_it_renders_leaves_no_partial_file(
         export(reader, path, fmt, folder / f"out.{fmt}")
     assert calls, "the renderer never reached the pain points"
     assert files_in(folder) == set()
+
+
+def test_csv_rows_are_written_as_the_csv_module_writes_them() -> None:
+    # Rows whose cells need no quoting are joined by commas, the others go through the csv
+    # module: cells with commas, quotes, line breaks, empty cells, numbers, one-column rows.
+    import csv
+    import io
+    import random
+
+    from console.report.csv_export import csv_chunks
+
+    pick = random.Random(5)
+    alphabet = ["a", ",", '"', "\r", "\n", " ", "=", "-", "é", "\t", "0"]
+    for _trial in range(2000):
+        width = pick.randint(1, 5)
+        rows = []
+        for _row in range(pick.randint(0, 4)):
+            cells: list[object] = []
+            for _cell in range(width):
+                kind = pick.random()
+                if kind < 0.15:
+                    cells.append("")
+                elif kind < 0.3:
+                    cells.append(pick.randint(-5, 1000))
+                elif kind < 0.4:
+                    cells.append(pick.choice([0.5, 1e16, -2.25, 3.0]))
+                else:
+                    cells.append("".join(pick.choice(alphabet) for _ in range(pick.randint(1, 6))))
+            rows.append(tuple(cells))
+        columns = [f"c{number}" for number in range(width)]
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        written = "".join(csv_chunks(columns, rows, rows_safe=True))
+        assert written == "\ufeff" + expected.getvalue(), rows

@@ -12,18 +12,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from console.report.assemble import build_report
 from console.report.csv_export import csv_folder
-from console.report.html import html_chunks
 from console.report.json_export import workshop_json_chunks
-from console.report.markdown import markdown_chunks
-from console.report.model import Report
 from console.report.output import write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
 from console.store.export import spreadsheet_tables_streamed, table_rows_streamed
 from console.store.format import SYNCED_TABLES
+
+if TYPE_CHECKING:
+    from console.report.model import Report
 
 FORMATS = ("md", "html", "csv", "json")
 
@@ -44,6 +43,10 @@ def read_report(reader: Any, now: datetime | None = None) -> Report:
     if now is None:
         clock = getattr(reader, "clock", utc_now)
         now = clock()
+    # The report's modules are imported when a report is read: the CSV and JSON exports, each
+    # in a process of its own (report/parallel.py), start without them.
+    from console.report.assemble import build_report
+
     with reader.snapshot():
         return build_report(reader, now)
 
@@ -85,7 +88,7 @@ def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> 
         reports = {fmt: targets[fmt] for fmt in ("md", "html") if fmt in targets}
         if reports:
             report = read_report(reader)
-            chunks = {"md": markdown_chunks, "html": html_chunks}
+            chunks = _renderers()
             yield from write_files_atomic(
                 {path: chunks[fmt](report) for fmt, path in reports.items()}
             )
@@ -96,6 +99,14 @@ def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> 
         if "json" in targets:
             dump = ((table, *table_rows_streamed(reader, table)) for table in SYNCED_TABLES)
             yield write_atomic(targets["json"], workshop_json_chunks(dump))
+
+
+def _renderers() -> dict[str, Any]:
+    """Return the report's renderers by format (imported with the report, see read_report)."""
+    from console.report.html import html_chunks
+    from console.report.markdown import markdown_chunks
+
+    return {"md": markdown_chunks, "html": html_chunks}
 
 
 @contextmanager
@@ -126,10 +137,11 @@ def export_report_files(
     """
     with reader.snapshot(), _collection_paused():
         report = report if report is not None else read_report(reader)
+        chunks = _renderers()
         markdown, html = write_files_atomic(
             {
-                default_output(workshop, "md"): markdown_chunks(report),
-                default_output(workshop, "html"): html_chunks(report),
+                default_output(workshop, "md"): chunks["md"](report),
+                default_output(workshop, "html"): chunks["html"](report),
             }
         )
     return markdown, html

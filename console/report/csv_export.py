@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -12,6 +13,12 @@ from console.domain.text import FORMULA_PREFIXES, csv_safe
 
 BOM = "\ufeff"
 """Excel reads a CSV file as UTF-8 only when it starts with this mark."""
+
+LINE_BREAK = "\r\n"
+"""What ends each line of a CSV file (the csv module's default, which Excel expects)."""
+
+_QUOTED = re.compile('["\r\n]')
+"""Besides a comma, what makes the csv module quote a cell."""
 
 BATCH = 1000
 """How many rows make one piece of a streamed CSV file."""
@@ -26,15 +33,17 @@ def csv_chunks(
     """Yield one table as CSV text, a batch of rows at a time: the header row, then each row
     (its values in the columns' order), every cell formula-safe (None an empty cell).
 
-    rows_safe: the rows come formula-safe already (as console.store.export reads them).
+    rows_safe: the rows come formula-safe already, with no NULL in them (as
+    console.store.export reads them).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator=LINE_BREAK)
     writer.writerow([csv_safe(name) for name in columns])
     yield BOM + buffer.getvalue()
     if rows_safe:
+        width = len(columns)
         for batch in _batches(rows):
-            yield _written(buffer, writer, batch)
+            yield _lines(buffer, writer, batch, width)
         return
     # csv_safe inlined: it runs once per cell, millions of times in a big workshop. The csv
     # module writes None (NULL) as an empty cell.
@@ -48,6 +57,20 @@ def csv_chunks(
             batch = []
     if batch:
         yield _written(buffer, writer, batch)
+
+
+def _lines(buffer: io.StringIO, writer: Any, batch: list[Sequence[Any]], width: int) -> str:
+    """Return a batch of rows (no NULL in them) as CSV text: joined by commas where no cell
+    needs quoting, as the csv module writes them, which is left the rows that do."""
+    lines = []
+    for row in batch:
+        line = ",".join(map(str, row))
+        # A cell holding a comma, a quote or a line break is quoted; the csv module also
+        # quotes the one empty cell of a row of one column.
+        if width < 2 or line.count(",") != width - 1 or _QUOTED.search(line) is not None:
+            line = _written(buffer, writer, [row])[: -len(LINE_BREAK)]
+        lines.append(line)
+    return LINE_BREAK.join(lines) + LINE_BREAK
 
 
 def _written(buffer: io.StringIO, writer: Any, batch: list[Any]) -> str:

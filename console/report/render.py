@@ -338,8 +338,11 @@ def environment(
     """
     import jinja2
 
+    from console.report.template_cache import template_cache
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("console.report", "templates"),
+        bytecode_cache=template_cache(),
         autoescape=True,
         finalize=finalize,
         undefined=jinja2.StrictUndefined,

@@ -204,7 +204,8 @@ def spreadsheet_tables_streamed(
 ) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
     """Yield the name, columns and live rows of every synced table and every result view, the
     rows yielded as they are read (in the columns' order), every text a spreadsheet could read
-    as a formula led by an apostrophe (console.domain.text.csv_safe, done by SQLite)."""
+    as a formula led by an apostrophe (console.domain.text.csv_safe, done by SQLite), and NULL
+    an empty text (what a CSV file holds for it)."""
     for table in SYNCED_TABLES:
         columns = table_columns(reader, table)
         sql = f"SELECT {_safe(columns)} FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"
@@ -220,12 +221,14 @@ _FORMULA_START = ", ".join(f"char({ord(prefix)})" for prefix in FORMULA_PREFIXES
 
 def _safe(columns: Sequence[str]) -> str:
     """Return columns as an SQL select list that puts csv_safe's apostrophe before a text
-    starting like a formula: in SQLite, it costs little next to the same in Python per cell."""
+    starting like a formula, and gives NULL as an empty text: in SQLite, it costs little next to
+    the same in Python per cell."""
     guarded = []
     for column in columns:
         name = f'"{column}"'
         guarded.append(
-            f"CASE WHEN typeof({name}) = 'text' AND substr({name}, 1, 1) IN ({_FORMULA_START}) "
+            f"CASE WHEN {name} IS NULL THEN '' "
+            f"WHEN typeof({name}) = 'text' AND substr({name}, 1, 1) IN ({_FORMULA_START}) "
             f"THEN char(39) || {name} ELSE {name} END"
         )
     return ", ".join(guarded) or "*"
