@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,7 @@ def export_command(path: Path, formats: tuple[str, ...], out: Path | None) -> No
     from console.report.parallel import export_in_parallel
     from console.store.durable import disk_full_means
     from console.store.export import open_read_only
-    from console.store.files import check_readable_workshop
+    from console.store.files import check_readable_workshop, has_journal
 
     chosen = set(FORMATS) if "all" in formats else set(formats or ("md",))
     several = len(chosen) > 1
@@ -219,13 +220,17 @@ def export_command(path: Path, formats: tuple[str, ...], out: Path | None) -> No
         sentence = "nothing was exported; free some space and try again."
         # Reading needs room too: SQLite makes the file's shared-memory index beside it.
         with disk_full_means(sentence if several else not_written(first), path.parent):
-            format_version = check_readable_workshop(path)
-            if several and out is not None:
-                _made_folder(out)
+            # Several exports read the whole file for damage while they are written (each
+            # renamed into place only once it has passed: report/parallel.py).
+            had_journal = has_journal(path)
+            format_version = check_readable_workshop(path, whole_file=not several)
+            made = several and out is not None and _made_folder(out)
             try:
                 if several:
                     # One process per group of exports, each on a core of its own.
-                    written_paths = export_in_parallel(path, targets, format_version)
+                    written_paths = export_in_parallel(
+                        path, targets, format_version, had_journal=had_journal
+                    )
                     for written in written_paths:
                         click.echo(f"Wrote {written}")
                 else:
@@ -236,17 +241,24 @@ def export_command(path: Path, formats: tuple[str, ...], out: Path | None) -> No
                 # It already says which export the disk had no room for, and what was kept.
                 error.__context__ = None
                 raise
+            except StoreError:
+                if made and out is not None:
+                    with suppress(OSError):
+                        out.rmdir()  # the folder made for a damaged file's exports, still empty
+                raise
 
 
-def _made_folder(folder: Path) -> None:
-    """Make the folder several exports go to, private to its owner, unless it exists."""
+def _made_folder(folder: Path) -> bool:
+    """Make the folder several exports go to, private to its owner, unless it exists; tell
+    whether it was made."""
     from console.report.output import ExportError
 
     if folder.is_dir():
-        return
+        return False
     if not folder.parent.is_dir():
         raise ExportError(f"Could not write to {folder}: folder {folder.parent} does not exist.")
     folder.mkdir(mode=0o700)
+    return True
 
 
 @cli.command("import")

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from helpers import poll_until, workshop_with_pain_points
+from workshops import damaged_deep_inside
 
 from console.report import parallel
 from console.report.build import targets_of
 from console.report.output import ExportError
 from console.store.core import WorkshopStore
-from console.store.files import check_readable_workshop
+from console.store.files import StoreError, check_readable_workshop, has_journal
 from console.store.inventory import capture_pain_point
 
 
@@ -31,7 +32,9 @@ def exported(workshop: Path, folder: Path) -> list[Path]:
     """Export every format of the workshop into folder, the way the command does."""
     folder.mkdir()
     targets = targets_of(workshop, ("md", "html", "csv", "json"), folder)
-    return list(parallel.export_in_parallel(workshop, targets, check_readable_workshop(workshop)))
+    had_journal = has_journal(workshop)
+    version = check_readable_workshop(workshop, whole_file=False)
+    return list(parallel.export_in_parallel(workshop, targets, version, had_journal=had_journal))
 
 
 def texts_of(folder: Path) -> dict[str, str]:
@@ -49,9 +52,11 @@ def groups_written_here(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]
     written: list[tuple[str, ...]] = []
     real = parallel.export_formats
 
-    def recording(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+    def recording(
+        reader: Any, workshop: Path, targets: Mapping[str, Path], **options: Any
+    ) -> Iterator[Path]:
         written.append(tuple(targets))
-        return real(reader, workshop, targets)
+        return real(reader, workshop, targets, **options)
 
     monkeypatch.setattr(parallel, "export_formats", recording)
     return written
@@ -105,10 +110,12 @@ def test_a_child_that_fails_is_told_in_one_line_and_the_rest_is_whole(
     parent = os.getpid()
     real_chunks = parallel.export_formats
 
-    def failing(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+    def failing(
+        reader: Any, workshop: Path, targets: Mapping[str, Path], **options: Any
+    ) -> Iterator[Path]:
         if os.getpid() != parent and "json" in targets:
             raise ExportError(f"Could not write {targets['json']}: permission denied.")
-        return real_chunks(reader, workshop, targets)
+        return real_chunks(reader, workshop, targets, **options)
 
     monkeypatch.setattr(parallel, "export_formats", failing)
     folder = tmp_path / "out"
@@ -127,12 +134,27 @@ def test_an_unexpected_error_in_a_child_comes_back_with_its_traceback(
     parent = os.getpid()
     real_chunks = parallel.export_formats
 
-    def broken(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+    def broken(
+        reader: Any, workshop: Path, targets: Mapping[str, Path], **options: Any
+    ) -> Iterator[Path]:
         if os.getpid() != parent and "csv" in targets:
             raise KeyError("a bug")
-        return real_chunks(reader, workshop, targets)
+        return real_chunks(reader, workshop, targets, **options)
 
     monkeypatch.setattr(parallel, "export_formats", broken)
     with pytest.raises(parallel.ExportFailed, match="KeyError: 'a bug'"):
         exported(workshop, tmp_path / "out")
     assert not [path for path in (tmp_path / "out").iterdir() if path.name.startswith(".")]
+
+
+def test_a_file_damaged_deep_inside_is_refused_and_no_export_is_written(tmp_path: Path) -> None:
+    # The read of every page runs while the exports are written aside: none is renamed.
+    workshop = tmp_path / "w.db"
+    damaged_deep_inside(workshop)
+    before = workshop.read_bytes()
+    folder = tmp_path / "out"
+    with pytest.raises(StoreError, match=r"w\.db is damaged"):
+        exported(workshop, folder)
+    assert list(folder.iterdir()) == []
+    assert workshop.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "w.db"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.report.csv_export import csv_folder
 from console.report.json_export import workshop_json_chunks
-from console.report.output import write_atomic, write_files_atomic, write_folder_atomic
+from console.report.output import Ready, write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
 from console.store.export import spreadsheet_tables_streamed, table_rows_streamed
 from console.store.format import SYNCED_TABLES
@@ -77,12 +77,15 @@ def targets_of(
     }
 
 
-def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> Iterator[Path]:
+def export_formats(
+    reader: Any, workshop: Path, targets: Mapping[str, Path], *, ready: Ready | None = None
+) -> Iterator[Path]:
     """Write several exports of the workshop from one snapshot, yielding each path once written.
 
     The report is read once for Markdown and HTML, which are written aside and checked together
     before either replaces a previous one; the CSV folder and the JSON file follow, each whole
-    or not at all.
+    or not at all. ready: called before each export replaces what was there (see
+    console.report.output).
     """
     with reader.snapshot(), _collection_paused():
         reports = {fmt: targets[fmt] for fmt in ("md", "html") if fmt in targets}
@@ -90,15 +93,17 @@ def export_formats(reader: Any, workshop: Path, targets: Mapping[str, Path]) -> 
             report = read_report(reader)
             chunks = _renderers()
             yield from write_files_atomic(
-                {path: chunks[fmt](report) for fmt, path in reports.items()}
+                {path: chunks[fmt](report) for fmt, path in reports.items()}, ready=ready
             )
         # The rows are read while they are written: the snapshot lasts until the file is whole.
         if "csv" in targets:
             tables = spreadsheet_tables_streamed(reader)
-            yield write_folder_atomic(targets["csv"], csv_folder(tables, rows_safe=True))
+            yield write_folder_atomic(
+                targets["csv"], csv_folder(tables, rows_safe=True), ready=ready
+            )
         if "json" in targets:
             dump = ((table, *table_rows_streamed(reader, table)) for table in SYNCED_TABLES)
-            yield write_atomic(targets["json"], workshop_json_chunks(dump))
+            yield write_atomic(targets["json"], workshop_json_chunks(dump), ready=ready)
 
 
 def _renderers() -> dict[str, Any]:

@@ -17,7 +17,7 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from console.store.durable import NO_ROOM_ERRNOS, sync_folder
@@ -30,6 +30,10 @@ BUFFER_CHARS = 1 << 18
 
 Content = bytes | str | Iterable[str]
 """What an export holds: its bytes, its text, or its text in pieces, written as they come."""
+
+
+Ready = Callable[[], None]
+"""What an atomic write calls once everything is written aside, before anything is renamed."""
 
 
 class ExportError(ValueError):
@@ -92,13 +96,18 @@ def _write_all(handle_fd: int, data: bytes) -> int:
     return len(data)
 
 
-def write_atomic(path: Path, data: Content) -> Path:
-    """Write data to path through a temporary file in the same folder, then rename it into place."""
-    return write_files_atomic({Path(path): data})[0]
+def write_atomic(path: Path, data: Content, *, ready: Ready | None = None) -> Path:
+    """Write data to path through a temporary file in the same folder, then rename it into place
+    (once ready, if given, has returned)."""
+    return write_files_atomic({Path(path): data}, ready=ready)[0]
 
 
-def write_files_atomic(files: Mapping[Path, Content]) -> list[Path]:
-    """Write several files together: all are written aside and checked before any is replaced."""
+def write_files_atomic(files: Mapping[Path, Content], *, ready: Ready | None = None) -> list[Path]:
+    """Write several files together: all are written aside and checked before any is replaced.
+
+    ready: called once all are written, before any replaces its path; what it raises leaves
+    every previous file as it was.
+    """
     targets = [Path(path) for path in files]
     for path in targets:
         if path.is_dir():
@@ -115,6 +124,8 @@ def write_files_atomic(files: Mapping[Path, Content]) -> list[Path]:
                 write_bytes(descriptor, data)
             finally:
                 os.close(descriptor)
+        if ready is not None:
+            ready()
         for current in targets:
             os.replace(staged[current], current)
             del staged[current]
@@ -130,11 +141,15 @@ def write_files_atomic(files: Mapping[Path, Content]) -> list[Path]:
 
 
 def write_folder_atomic(
-    folder: Path, files: Mapping[str, Content] | Iterable[tuple[str, Content]]
+    folder: Path,
+    files: Mapping[str, Content] | Iterable[tuple[str, Content]],
+    *,
+    ready: Ready | None = None,
 ) -> Path:
     """Write a set of files into a folder: all are written aside first, then moved into place.
 
     files are names with their contents, as a mapping or as pairs made one after the other.
+    ready: called once all are written, before any is moved; what it raises moves none.
     """
     folder = Path(folder)
     parent = folder.parent
@@ -158,6 +173,8 @@ def write_folder_atomic(
             finally:
                 os.close(descriptor)
         sync_folder(Path(staging))
+        if ready is not None:
+            ready()
         if not folder.exists():
             os.chmod(staging, PRIVATE_FOLDER)
             os.replace(staging, folder)

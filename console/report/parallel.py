@@ -3,13 +3,17 @@
 A laptop has more than one core, and the exports of a big workshop are independent: the report
 (Markdown and HTML, read once), the CSV folder and the JSON file. Each group but the first is
 written by a child process forked before any connection to the file is open, with a snapshot of
-its own; the parent compares each child's revision (console.store.export.current_revision, which
-every committed action increments) with its own before the child writes anything, so all the
-exports hold the same state. A child whose snapshot differs (an action was committed between
-the two) stops, and the parent writes that group itself, in its own snapshot.
+its own. Every process writes its exports aside at once; none is renamed into place before two
+answers are in:
+- the read of the whole file for damage (check_whole_file), which the parent runs on a thread
+  meanwhile: a damaged file is refused in one line, and no export changes;
+- the child's revision (console.store.export.current_revision, which every committed action
+  increments) compared with the parent's: a child whose snapshot differs (an action was
+  committed between the two) is stopped, and the parent writes that group itself, in its own
+  snapshot, so all the exports hold the same state.
 
-Where a process cannot be forked, the groups are written one after the other, as they are by
-console.report.build.export_formats.
+Where a process cannot be forked, or one group is asked for, the file is checked first and the
+groups are written one after the other, as console.report.build.export_formats does.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pickle
 import signal
 import struct
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +34,7 @@ from typing import Any, BinaryIO
 from console.report.build import export_formats
 from console.report.output import ExportError
 from console.store.export import current_revision, open_read_only
-from console.store.files import StoreError
+from console.store.files import StoreError, check_whole_file, forget_journal
 
 GROUPS = (("md", "html"), ("csv",), ("json",))
 """Exports written together: the two reports share one reading of the workshop."""
@@ -41,14 +46,20 @@ class ExportFailed(RuntimeError):
     """An unexpected error in a process writing an export, with its traceback."""
 
 
+class _Stopped(Exception):
+    """The parent stopped a child before it renamed anything: it leaves without a word."""
+
+
 def export_in_parallel(
-    workshop: Path, targets: Mapping[str, Path], format_version: int
+    workshop: Path, targets: Mapping[str, Path], format_version: int, *, had_journal: bool
 ) -> Iterator[Path]:
     """Write several exports of the workshop, one process per group, yielding each path once
     written (in the order of console.report.build.FORMATS).
 
-    The caller has checked the file (format_version is what check_readable_workshop returned),
-    and no connection to it may be open in this process: a forked child must not share one.
+    The caller has checked the file but for the read of every page for damage (format_version
+    is what check_readable_workshop(whole_file=False) returned; had_journal: whether the file
+    had its -wal or -shm beside it before, as a damaged one is left), and no connection to it
+    may be open in this process: a forked child must not share one.
     """
     groups = [
         {fmt: targets[fmt] for fmt in group if fmt in targets}
@@ -56,10 +67,13 @@ def export_in_parallel(
         if any(fmt in targets for fmt in group)
     ]
     if len(groups) < 2 or not hasattr(os, "fork"):
+        check_whole_file(workshop)
         with open_read_only(workshop, checked=format_version, bulk=True) as reader:
             yield from export_formats(reader, workshop, targets)
         return
+    refused = False
     jobs: list[_Job] = []
+    check = _WholeFileCheck(workshop)
     try:
         for group in groups[1:]:
             jobs.append(_Job.start(workshop, group, format_version))
@@ -69,18 +83,66 @@ def export_in_parallel(
         ):
             revision = current_revision(reader)
             for job in jobs:
-                job.answer(revision)
-            yield from export_formats(reader, workshop, groups[0])
+                job.compare(revision)
+            check.start(jobs)
+            yield from export_formats(reader, workshop, groups[0], ready=check.passed)
             for job in jobs:
                 written = job.result()
                 if written is None:
                     # The child's snapshot was not this one: this process writes the group.
-                    yield from export_formats(reader, workshop, job.targets)
+                    yield from export_formats(reader, workshop, job.targets, ready=check.passed)
                 else:
                     yield from written
+    except StoreError:
+        refused = check.refused is not None
+        raise
     finally:
+        check.join()
         for job in jobs:
             job.end()
+        if refused and not had_journal:
+            forget_journal(workshop)  # a damaged file is left as it was found
+
+
+class _WholeFileCheck:
+    """The read of the whole file for damage, on a thread; once it has answered, the children
+    whose snapshot is the parent's are let rename their exports, or all are stopped."""
+
+    def __init__(self, workshop: Path) -> None:
+        self.workshop = workshop
+        self.refused: StoreError | None = None
+        self.failed: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, jobs: list[_Job]) -> None:
+        """Start reading the file (SQLite lets the interpreter go meanwhile)."""
+        self._thread = threading.Thread(target=self._run, args=(jobs,), name="whole-file-check")
+        self._thread.start()
+
+    def passed(self) -> None:
+        """Wait for the answer; raise the StoreError that refuses the file, if it is damaged."""
+        self.join()
+        if self.refused is not None:
+            raise StoreError(str(self.refused))
+        if self.failed is not None:
+            raise self.failed
+
+    def join(self) -> None:
+        """Wait for the read to end (at once if it never started)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self, jobs: list[_Job]) -> None:
+        try:
+            check_whole_file(self.workshop)
+        except StoreError as error:
+            self.refused = error
+        except BaseException as error:  # raised by passed(), on the parent's own thread
+            self.failed = error
+        finally:
+            # The children wait for this word before they rename anything: they always get it.
+            for job in jobs:
+                job.release(go=self.refused is None and self.failed is None)
 
 
 @dataclass
@@ -92,10 +154,11 @@ class _Job:
     to_child: BinaryIO
     from_child: BinaryIO
     done: bool = field(default=False)
+    stale: bool = field(default=False)
 
     @classmethod
     def start(cls, workshop: Path, targets: dict[str, Path], format_version: int) -> _Job:
-        """Fork a child that opens the workshop and waits for the parent's revision."""
+        """Fork a child that opens the workshop, tells its revision and writes its exports."""
         down_read, down_write = os.pipe()
         up_read, up_write = os.pipe()
         sys.stdout.flush()
@@ -115,49 +178,57 @@ class _Job:
         os.close(up_write)
         return cls(pid, targets, os.fdopen(down_write, "wb"), os.fdopen(up_read, "rb"))
 
-    def answer(self, revision: int) -> None:
-        """Tell the child the parent's revision, once it has sent its own."""
+    def compare(self, revision: int) -> None:
+        """Compare the child's revision with the parent's: a child that saw another state is
+        stopped at once, and its group is left to the parent."""
         theirs = _receive(self.from_child)
         if theirs[0] != "revision":
             self._settle(theirs)  # it could not read the file: raises why
         elif theirs[1] != revision:
-            self._tell(_STOP)
-            self._settle(theirs)
-        else:
-            self._tell(_GO)
+            self.stale = True
+            self._stop()
+
+    def release(self, go: bool) -> None:
+        """Let the child rename its exports into place (go), or stop it."""
+        if self.done or self.stale:
+            return
+        with contextlib.suppress(OSError):  # a child that failed first is told by result()
+            self.to_child.write(_GO if go else _STOP)
+            self.to_child.flush()
 
     def result(self) -> list[Path] | None:
         """Wait for the child: the paths it wrote, or None when the parent must write them."""
-        if self.done:
+        if self.stale:
             return None
         outcome = _receive(self.from_child)
         self._settle(outcome)
         return [Path(path) for path in outcome[1]]
 
     def end(self) -> None:
-        """Close the pipes and collect the child (stopped first if still at work)."""
+        """Stop the child if it is still at work, collect it, and close the pipes."""
+        if not self.done:
+            # This process failed first: the child's exports stay whole or absent (it takes
+            # away what it had written aside, see _child).
+            self._stop()
         for pipe in (self.to_child, self.from_child):
             with contextlib.suppress(OSError):
                 pipe.close()
-        if not self.done:
-            # This process failed first: the child stops, and its exports stay whole or absent
-            # (it takes away what it had written aside, see _child).
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
+
+    def _stop(self) -> None:
+        """End the child (its half-written files are taken away) and collect it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-
-    def _tell(self, word: bytes) -> None:
-        """Send the child one word."""
-        self.to_child.write(word)
-        self.to_child.flush()
+        self.done = True
 
     def _settle(self, outcome: tuple[Any, ...]) -> None:
-        """Collect the child, and raise what it failed with (None: the parent takes over)."""
-        os.waitpid(self.pid, 0)
+        """Collect the child, and raise what it failed with."""
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
         self.done = True
         kind = outcome[0]
-        if kind in ("written", "revision"):
+        if kind == "written":
             return
         if kind == "store":
             raise StoreError(outcome[1])
@@ -181,16 +252,26 @@ def _child(
     """Write one group of exports in this forked process, then leave it at once."""
     status = 0
     signal.signal(signal.SIGTERM, _stopped)
+    answer: list[bytes] = []
+
+    def released() -> None:
+        """Wait until the parent lets this process rename its exports into place."""
+        if not answer:
+            answer.append(from_parent.read(1))
+        if answer[0] != _GO:
+            raise _Stopped
+
     try:
         with (
             open_read_only(workshop, checked=format_version, bulk=True) as reader,
             reader.snapshot(),
         ):
             _send(to_parent, ("revision", current_revision(reader)))
-            if from_parent.read(1) != _GO:
-                os._exit(0)
-            written = [str(path) for path in export_formats(reader, workshop, targets)]
+            exports = export_formats(reader, workshop, targets, ready=released)
+            written = [str(path) for path in exports]
         _send(to_parent, ("written", written))
+    except _Stopped:
+        pass  # the parent knows why: the file is damaged, or this snapshot was not its own
     except BaseException as error:  # told to the parent, which raises it in one line
         status = 1
         if isinstance(error, StoreError):
