@@ -104,21 +104,28 @@ def test_a_child_that_saw_another_state_leaves_its_group_to_the_parent(
         assert "Added while the exports began" in text, fmt
 
 
-def test_a_child_that_fails_is_told_in_one_line_and_the_rest_is_whole(
-    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def failing_in_a_child(monkeypatch: pytest.MonkeyPatch, fmt: str, error: Exception) -> None:
+    """Make the child process that writes fmt fail with error as it begins."""
     parent = os.getpid()
-    real_chunks = parallel.export_formats
+    real = parallel.export_formats
 
     def failing(
         reader: Any, workshop: Path, targets: Mapping[str, Path], **options: Any
     ) -> Iterator[Path]:
-        if os.getpid() != parent and "json" in targets:
-            raise ExportError(f"Could not write {targets['json']}: permission denied.")
-        return real_chunks(reader, workshop, targets, **options)
+        if os.getpid() != parent and fmt in targets:
+            raise error
+        return real(reader, workshop, targets, **options)
 
     monkeypatch.setattr(parallel, "export_formats", failing)
+
+
+def test_a_child_that_fails_is_told_in_one_line_and_the_rest_is_whole(
+    workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "out"
+    failing_in_a_child(
+        monkeypatch, "json", ExportError(f"Could not write {folder / 'w.json'}: permission denied.")
+    )
     with pytest.raises(ExportError, match=r"^Could not write .*w\.json: permission denied\.$"):
         exported(workshop, folder)
     assert sorted(path.name for path in folder.iterdir()) == [
@@ -131,17 +138,7 @@ def test_a_child_that_fails_is_told_in_one_line_and_the_rest_is_whole(
 def test_an_unexpected_error_in_a_child_comes_back_with_its_traceback(
     workshop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parent = os.getpid()
-    real_chunks = parallel.export_formats
-
-    def broken(
-        reader: Any, workshop: Path, targets: Mapping[str, Path], **options: Any
-    ) -> Iterator[Path]:
-        if os.getpid() != parent and "csv" in targets:
-            raise KeyError("a bug")
-        return real_chunks(reader, workshop, targets, **options)
-
-    monkeypatch.setattr(parallel, "export_formats", broken)
+    failing_in_a_child(monkeypatch, "csv", KeyError("a bug"))
     with pytest.raises(parallel.ExportFailed, match="KeyError: 'a bug'"):
         exported(workshop, tmp_path / "out")
     assert not [path for path in (tmp_path / "out").iterdir() if path.name.startswith(".")]

@@ -99,10 +99,7 @@ def check_whole_file(path: Path) -> None:
     It leaves the file's journal files as they are: the caller, who may have the file open,
     tidies them (forget_journal).
     """
-    try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as error:
-        raise StoreError(f"{path} cannot be opened: {error}.") from None
+    connection = _connect_read_only(path)
     try:
         try:
             _refuse_damaged(path, connection)
@@ -175,6 +172,14 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open a read-only connection to the file, or raise the StoreError that says why not."""
+    try:
+        return sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path} cannot be opened: {error}.") from None
+
+
 def _inspect(path: Path, whole_file: bool = True) -> int:
     """Check the file's identity, format version, structure and schema; return its format.
 
@@ -183,10 +188,7 @@ def _inspect(path: Path, whole_file: bool = True) -> int:
     not there before (see forget_journal).
     """
     had_journal = has_journal(path)
-    try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as error:
-        raise StoreError(f"{path} cannot be opened: {error}.") from None
+    connection = _connect_read_only(path)
     try:
         try:
             return _refuse_unusable(path, connection, whole_file)
