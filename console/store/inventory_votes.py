@@ -9,7 +9,6 @@ the votes and merges as plain records.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +34,7 @@ from console.domain.voting import (
     parse_ballot_entry,
 )
 from console.store.core import Row, StoreError, WorkshopStore
-from console.store.export import FORMAT_VERSION, Reader, ReadOnlyWorkshop, current_revision
-from console.store.files import BUSY_TIMEOUT_MS
+from console.store.export import FORMAT_VERSION, Reader, current_revision, open_read_only
 from console.store.inventory import PainPoint, leading_pain_points
 from console.store.workshop import workshop_details
 
@@ -100,22 +98,14 @@ class LeadingPainPoints:
 def read_leading_pain_points(path: Path, count: int) -> LeadingPainPoints:
     """Read the leading pain points of the latest round (the one the inventory shows first) on
     a read-only connection of its own, for a thread: the console has checked the file."""
-    # The whole-file check of open_read_only would take longer than the reading: the console
-    # opened this file after that check, and the connection cannot write.
-    connection = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro",
-        uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-    )
-    with ReadOnlyWorkshop(path, connection, FORMAT_VERSION) as reader:
-        connection.execute("PRAGMA query_only = ON")
-        with reader.snapshot():
-            shown = rounds(reader)
-            round_id = shown[-1].id if shown else None
-            return LeadingPainPoints(
-                current_revision(reader), round_id, leading_pain_points(reader, round_id, count)
-            )
+    # Not checked again: the whole-file check would take longer than the reading, and the
+    # console opened this file after it.
+    with open_read_only(path, checked=FORMAT_VERSION) as reader, reader.snapshot():
+        shown = rounds(reader)
+        round_id = shown[-1].id if shown else None
+        return LeadingPainPoints(
+            current_revision(reader), round_id, leading_pain_points(reader, round_id, count)
+        )
 
 
 def get_round(store: WorkshopStore, round_id: str) -> Round:
