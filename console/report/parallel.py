@@ -12,8 +12,8 @@ answers are in:
   committed between the two) is stopped, and the parent writes that group itself, in its own
   snapshot, so all the exports hold the same state.
 
-Where a process cannot be forked, or one group is asked for, the file is checked first and the
-groups are written one after the other, as console.report.build.export_formats does.
+Where a process cannot be forked, or one group is asked for, this process writes them all, in
+the same way.
 """
 
 from __future__ import annotations
@@ -66,12 +66,8 @@ def export_in_parallel(
         for group in GROUPS
         if any(fmt in targets for fmt in group)
     ]
-    if len(groups) < 2 or not hasattr(os, "fork"):
-        check_whole_file(workshop)
-        with open_read_only(workshop, checked=format_version, bulk=True) as reader:
-            yield from export_formats(reader, workshop, targets)
-        return
-    refused = False
+    if not hasattr(os, "fork"):
+        groups = [dict(targets)]  # no process to fork: this one writes every export
     jobs: list[_Job] = []
     check = _WholeFileCheck(workshop)
     try:
@@ -93,14 +89,11 @@ def export_in_parallel(
                     yield from export_formats(reader, workshop, job.targets, ready=check.passed)
                 else:
                     yield from written
-    except StoreError:
-        refused = check.refused is not None
-        raise
     finally:
         check.join()
         for job in jobs:
             job.end()
-        if refused and not had_journal:
+        if check.refused is not None and not had_journal:
             forget_journal(workshop)  # a damaged file is left as it was found
 
 
