@@ -26,6 +26,7 @@ from console.store.files import (
     check_existing_file,
     check_new_path,
     connect,
+    connect_counted,
     create_empty_file,
     is_busy,
 )
@@ -101,7 +102,9 @@ def wait_for_write_lock(path: Path, stop: Callable[[], bool], *, step_ms: int = 
     """
     # mode=rw: a file deleted meanwhile is not created anew by looking at it.
     uri = f"{Path(path).resolve().as_uri()}?mode=rw"
-    connection = sqlite3.connect(uri, uri=True, timeout=step_ms / 1000, isolation_level=None)
+    connection = connect_counted(
+        Path(path), uri, uri=True, timeout=step_ms / 1000, isolation_level=None
+    )
     try:
         while not stop():
             try:

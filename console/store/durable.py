@@ -105,7 +105,9 @@ def settle(store: WorkshopStore, *, others_may_read: bool = False) -> bool:
     if problems != ["ok"]:
         detail = " ".join(" ".join(str(problem) for problem in problems[:3]).split())
         raise StoreError(f"{path} failed its check after writing: {detail.rstrip('.')}.")
-    size = _sync_file(path)
+    # The checkpoint has flushed the file (synchronous=FULL). Opening it here to flush it again
+    # would cancel this process's SQLite locks on it (see files._OPEN_IN_SQLITE).
+    size = path.stat().st_size
     if not busy and size < page_size * page_count:
         raise StoreError(
             f"{path} is damaged: {size:,} bytes reached the disk, "

@@ -14,6 +14,7 @@ from console.store.files import (
     StoreError,
     busy_error,
     check_readable_workshop,
+    connect_counted,
     is_busy,
 )
 from console.store.format import FORMAT_VERSION, SYNCED_TABLES
@@ -120,8 +121,8 @@ def open_read_only(
     version = check_readable_workshop(path) if checked is None else checked
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        connection = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        connection = connect_counted(
+            path, uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA query_only = ON")

@@ -5,13 +5,25 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from console.store.format import APPLICATION_ID, FORMAT_VERSION
 from console.store.schema import schema_difference
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+
+# POSIX locks belong to a process, and closing any descriptor of a file drops all of them: a
+# header read with open() and close() in a process that has the file open in SQLite cancels
+# SQLite's locks, and another program closing the file could then delete the journal this
+# process still writes to (https://www.sqlite.org/howtocorrupt.html, section 2.2). So this
+# process counts its open connections to each file, by device and inode, and reads no file raw
+# while it has one open.
+_OPEN_IN_SQLITE: Counter[tuple[int, int]] = Counter()
+_OPEN_IN_SQLITE_LOCK = threading.Lock()
 
 
 class StoreError(Exception):
@@ -55,6 +67,9 @@ def check_readable_workshop(path: Path, *, missing_hint: str = "", whole_file: b
         raise StoreError(f"{path} does not exist{missing_hint}.")
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a workshop file.")
+    if open_in_sqlite(path):
+        # This process has it open as a workshop already, and a raw read would cancel its locks.
+        return _inspect(path, whole_file)
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -111,6 +126,8 @@ def check_whole_file(path: Path) -> None:
 
 def uses_write_ahead_log(path: Path) -> bool:
     """Tell whether the file's header says it is in WAL mode: opening it then writes nothing."""
+    if open_in_sqlite(path):
+        return False  # unsure without a raw read (see _OPEN_IN_SQLITE): the careful answer
     try:
         with path.open("rb") as handle:
             header = handle.read(20)
@@ -124,10 +141,60 @@ def has_journal(path: Path) -> bool:
     return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
 
 
+class _CountedConnection(sqlite3.Connection):
+    """A connection that keeps this process's count of open connections to its file."""
+
+    _file_key: tuple[int, int] | None = None
+
+    def close(self) -> None:
+        """Close the connection, then count it out."""
+        try:
+            super().close()
+        finally:
+            key, self._file_key = self._file_key, None
+            if key is not None:
+                with _OPEN_IN_SQLITE_LOCK:
+                    _OPEN_IN_SQLITE[key] -= 1
+
+
+def connect_counted(path: Path, database: str, **options: Any) -> sqlite3.Connection:
+    """Open an SQLite connection to path (database: its name or URI), counted in _OPEN_IN_SQLITE.
+
+    A connection dropped without close() stays counted: raw reads are then left out for good.
+    """
+    connection = sqlite3.connect(database, factory=_CountedConnection, **options)
+    key = _file_key(path)
+    if key is not None:
+        connection._file_key = key
+        with _OPEN_IN_SQLITE_LOCK:
+            _OPEN_IN_SQLITE[key] += 1
+    return connection
+
+
+def open_in_sqlite(path: Path | str) -> bool:
+    """Tell whether this process has path open in SQLite (a raw read would cancel its locks)."""
+    key = _file_key(path)
+    with _OPEN_IN_SQLITE_LOCK:
+        return key is not None and _OPEN_IN_SQLITE[key] > 0
+
+
+def _file_key(path: Path | str) -> tuple[int, int] | None:
+    """Return the device and inode that name a file, or None if it cannot be looked at."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open a read-write connection with the pragmas that keep every commit safe."""
-    connection = sqlite3.connect(
-        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    connection = connect_counted(
+        path,
+        str(path),
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -175,7 +242,7 @@ def _read_only_uri(path: Path) -> str:
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """Open a read-only connection to the file, or raise the StoreError that says why not."""
     try:
-        return sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        return connect_counted(path, _read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise StoreError(f"{path} cannot be opened: {error}.") from None
 
@@ -262,7 +329,9 @@ def forget_journal(path: Path) -> None:
     if not has_journal(path):
         return
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0)
+        connection = connect_counted(
+            path, f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0
+        )
         try:
             connection.execute("PRAGMA schema_version").fetchone()
         finally:
