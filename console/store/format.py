@@ -24,7 +24,7 @@ STEP_NAMES = (
 FORMAT_VERSION = max(int(name.split("_", 1)[0]) for name in STEP_NAMES)
 """The newest file format this console reads and writes: the number of its newest step."""
 
-SCHEMA_SQL_FINGERPRINT = "bec221de5da89539"
+SCHEMA_SQL_FINGERPRINT = "5c089d8a497c5995"
 """Digest of the SQL text of the schema the steps build (console.store.schema.sql_fingerprint):
 a file with it opens without reading its structure. A test keeps it equal to a new file's."""
 
