@@ -37,9 +37,8 @@ from console.ui.common.keys import (
 from console.ui.common.pane import Pane
 from console.ui.common.report_export import ReportExport
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
-from console.ui.room.room_console import RoomConsole
+from console.ui.room.room_console import ROOM_FEATURES, RoomConsole
 from console.ui.room.room_process import RoomCommand, room_command
-from console.ui.room.room_status import ROOM_FEATURES
 
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
@@ -224,7 +223,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     async def on_mount(self) -> None:
         self._show_workshop()
-        self.show_room()
         await self.action_show_pane(self.first_pane)
         if (first := await self._built_pane(self.first_pane)) is not None:
             self.screen.set_focus(first.start_focus())  # opened to type in (notes: the line)
@@ -232,9 +230,12 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.set_interval(1.0, self._tick)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: resume garbage collection, load the inventory's code,
-        build the other panes, and wait for the read of the file for damage (its refusal ends
-        the console)."""
+        """The first frame is on screen: show the room, resume garbage collection, load the
+        inventory's code, build the other panes, and wait for the read of the file for damage
+        (its refusal ends the console)."""
+        # The room's line in the header is blank unless a room server runs: it is read now,
+        # with the room's code, which the first frame does not need.
+        self.show_room()
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()

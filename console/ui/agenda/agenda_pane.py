@@ -38,7 +38,6 @@ from console.store.agenda import (
 )
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError
-from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
 from console.ui.common.keys import PaneKey
 from console.ui.common.pane import TablePane, cell
 
@@ -71,6 +70,9 @@ def _day_label(day: AgendaDay) -> str:
     label = day.title if named else " · ".join(filter(None, [f"Day {day.ordinal}", day.title]))
     return label + (f" · {day.date}" if day.date else "")
 
+
+# The dialogs (agenda_modals) are imported on use: the console's first screen is this pane,
+# and it does not need them.
 
 TITLE_WIDTH = 56
 """Cells shown of an item's title (columns have fixed widths: see TablePane.COLUMNS)."""
@@ -341,6 +343,8 @@ class AgendaPane(TablePane):
 
     def action_start(self) -> None:
         """Start the selected item's timer after choosing its length."""
+        from console.ui.agenda.agenda_modals import TimerPresetModal
+
         item = self.selected_item()
         if item is None:
             self.notify("Select an agenda item (not a day) to start it.", severity="warning")
@@ -389,6 +393,8 @@ class AgendaPane(TablePane):
 
     def action_add_item(self) -> None:
         """Add an item after the selected one (or at the end of the selected day)."""
+        from console.ui.agenda.agenda_modals import AgendaItemModal
+
         day = self.selected_day() or (self.agenda.days[-1] if self.agenda.days else None)
         if day is None:
             self.notify("Add a day first (D).", severity="warning")
@@ -410,6 +416,7 @@ class AgendaPane(TablePane):
 
     def action_add_day(self) -> None:
         """Add a day after the last one."""
+        from console.ui.agenda.agenda_modals import AgendaDayModal
 
         def save(start_time: str, date: str, title: str) -> None:
             day_id = add_day(self.store, start_time=start_time, date_text=date, title=title)
@@ -419,6 +426,8 @@ class AgendaPane(TablePane):
 
     def action_edit(self) -> None:
         """Edit the selected item or day."""
+        from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal
+
         item = self.selected_item()
         if item is not None:
 

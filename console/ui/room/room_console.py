@@ -8,17 +8,33 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.worker import Worker, WorkerState
 
-from console.domain.room import RoomActivity
+from console.store.changes import Feature
 from console.store.core import StoreError, WorkshopStore
-from console.store.room import clear_server, ensure_room, set_activity
 from console.ui.common.header import WorkshopHeader
 from console.ui.room.room_process import RoomCommand, RoomProcess
-from console.ui.room.room_status import RoomChanged, RoomStatus, ServerState, read_status
+
+if TYPE_CHECKING:
+    from console.ui.room.room_status import RoomStatus
+
+# The room's code (its store functions and the status the header shows) is imported on use:
+# the console's first screen does not need it (ConsoleApp.on_ready shows the room line).
+
+ROOM_FEATURES = frozenset(
+    {
+        Feature.ROOM,
+        Feature.PARTICIPANTS,
+        Feature.PAIN_POINT_VOTES,
+        Feature.CARD_VOTES,
+        Feature.ROUNDS,
+    }
+)
+"""Changes that can change what the header says about the room."""
 
 
 class RoomConsole(App[None]):
@@ -65,6 +81,9 @@ class RoomConsole(App[None]):
 
     def action_room_start(self) -> None:
         """Start the room server, so that phones can join."""
+        from console.store.room import ensure_room
+        from console.ui.room.room_status import ServerState
+
         status = self.room_status()
         if status.server in (ServerState.RUNNING, ServerState.STARTING):
             where = status.join_url or "starting"
@@ -85,6 +104,8 @@ class RoomConsole(App[None]):
 
     def action_room_stop(self) -> None:
         """Stop the room server this console started (phones lose the room)."""
+        from console.ui.room.room_status import ServerState
+
         process = self.room_process
         if process is None or not process.running:
             status = self.room_status()
@@ -118,6 +139,9 @@ class RoomConsole(App[None]):
 
     def action_room_activity(self, activity: str) -> None:
         """Choose what phones may do now (a vote needs an open round of its kind)."""
+        from console.domain.room import RoomActivity
+        from console.store.room import set_activity
+
         chosen = RoomActivity(activity)
         try:
             set_activity(self.store, chosen)
@@ -129,10 +153,14 @@ class RoomConsole(App[None]):
 
     def room_status(self) -> RoomStatus:
         """Return the room as the file and this console's room server are now."""
+        from console.ui.room.room_status import read_status
+
         return read_status(self.store, self.room_process)
 
     def room_commands(self) -> Iterable[SystemCommand]:
         """Return the palette's room commands."""
+        from console.domain.room import RoomActivity
+
         yield SystemCommand(
             "Room: server, joining and places",
             "The delegates' phones: the room server, joining, what phones do (Ctrl+R)",
@@ -159,6 +187,8 @@ class RoomConsole(App[None]):
 
     def show_room(self) -> None:
         """Show the room in the header, and in the Room dialog when it is open."""
+        from console.ui.room.room_status import RoomChanged
+
         header = self._live_header()
         if header is None:
             return
@@ -179,6 +209,8 @@ class RoomConsole(App[None]):
         if process is None or self._room_failure_told or not process.ended_unexpectedly():
             return
         self._room_failure_told = True
+        from console.store.room import clear_server
+
         if process.pid is not None:
             # Its record would name a dead server; if the file refuses, the header still says.
             with contextlib.suppress(StoreError):
@@ -202,6 +234,8 @@ class RoomConsole(App[None]):
             return
         if worker.state is not WorkerState.SUCCESS:
             return
+        from console.store.room import clear_server
+
         process = self.room_process
         if process is not None and not process.running:
             if process.pid is not None:

@@ -9,21 +9,9 @@ from rich.text import Text
 from textual.message import Message
 
 from console.domain.room import RoomActivity, join_address
-from console.store.changes import Feature
 from console.store.core import WorkshopStore
 from console.store.room import RoomState, phone_round, room_counts, room_state
 from console.ui.room.room_process import RoomProcess
-
-ROOM_FEATURES = frozenset(
-    {
-        Feature.ROOM,
-        Feature.PARTICIPANTS,
-        Feature.PAIN_POINT_VOTES,
-        Feature.CARD_VOTES,
-        Feature.ROUNDS,
-    }
-)
-"""Changes that can change what the header says about the room."""
 
 
 class RoomChanged(Message):
