@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -26,19 +26,17 @@ from console.ui.common.crash import ReportingApp
 from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
-from console.ui.common.keys import (
-    Command,
-    KeyCommands,
-    KeySection,
-    commands_of,
-    declared_bindings,
-    section,
-)
+from console.ui.common.keys import declared_bindings
 from console.ui.common.pane import Pane
 from console.ui.common.report_export import ReportExport
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
 from console.ui.room.room_console import ROOM_FEATURES, RoomConsole
 from console.ui.room.room_process import RoomCommand, room_command
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from console.ui.common.key_map import Command, KeySection
 
 POLL_SECONDS = 0.25
 """How often the console looks for other consoles' changes (PRAGMA data_version)."""
@@ -73,6 +71,13 @@ PANES: tuple[PaneEntry, ...] = (
     PaneEntry("takeaways", "Takeaways", "TakeawaysPane"),
 )
 PANE_ENTRIES = {entry.pane_id: entry for entry in PANES}
+
+
+def _key_commands() -> type[Provider]:
+    """Return the palette's provider of the keys (its module loads when the palette opens)."""
+    from console.ui.common.key_map import KeyCommands
+
+    return KeyCommands
 
 
 class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
@@ -183,7 +188,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         ),
     ]
     MORE_KEYS: ClassVar = (("Ctrl+P", "Command palette: every command and key by name"),)
-    COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {KeyCommands}
+    COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {_key_commands}
 
     def __init__(
         self,
@@ -388,6 +393,8 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     def key_commands(self) -> list[Command]:
         """Return the palette's commands: the keys of the console, then of the pane on screen."""
+        from console.ui.common.key_map import commands_of
+
         found = [
             command
             for command in commands_of(self, declared_bindings(type(self)))
@@ -631,6 +638,8 @@ def _lines(count: int) -> str:
 
 def key_sections() -> tuple[KeySection, ...]:
     """Return the key map of the whole console: the keys everywhere, then each pane's."""
+    from console.ui.common.key_map import section
+
     sections = [section("Everywhere", declared_bindings(ConsoleApp), ConsoleApp.MORE_KEYS)]
     for entry in PANES:
         pane = entry.pane_class()

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from console.domain.ranking import TIE_BREAK_RULE
-from console.ui.common.keys import KeySection
+from console.ui.common.key_map import KeySection
 
 
 class HelpModal(ModalScreen[None]):

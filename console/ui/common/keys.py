@@ -1,15 +1,16 @@
-"""One source for keys: hint lines, the help, the README and the palette read the bindings."""
+"""One source for keys: hint lines, the help, the README and the palette read the bindings.
+
+What the panes need for the first screen is here; the key map of the help and the palette
+(key_map.py) loads on use.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Static
 
 SEPARATOR = " · "
@@ -50,24 +51,6 @@ class PaneKey(Binding):
     hint: bool = True
 
 
-@dataclass(frozen=True)
-class KeyRow:
-    """One row of the key map: the keys, a short label, what it does, and the action."""
-
-    keys: str
-    label: str
-    meaning: str
-    action: str = ""
-
-
-@dataclass(frozen=True)
-class KeySection:
-    """The keys of one part of the console, in the help and the README."""
-
-    title: str
-    rows: tuple[KeyRow, ...]
-
-
 def key_name(key: str) -> str:
     """Return how the facilitator reads a key: F2, Ctrl+Z, Shift+↑, /, Space, R."""
     *modifiers, name = key.split("+")
@@ -98,24 +81,6 @@ def declared_bindings(cls: type) -> list[Binding]:
     return found
 
 
-def key_rows(bindings: Iterable[Binding]) -> tuple[KeyRow, ...]:
-    """Return one row per action, its keys joined, in the order they are declared."""
-    rows: dict[str, KeyRow] = {}
-    for binding in bindings:
-        if binding.system or not binding.description:
-            continue  # Textual's own, such as Ctrl+C telling how to quit
-        row = rows.get(binding.action)
-        if row is None:
-            meaning = binding.tooltip or binding.description
-            rows[binding.action] = KeyRow(
-                binding_keys(binding), binding.description, meaning, binding.action
-            )
-        else:
-            keys = f"{row.keys} or {binding_keys(binding)}"
-            rows[binding.action] = KeyRow(keys, row.label, row.meaning, row.action)
-    return tuple(rows.values())
-
-
 def hint_line(bindings: Sequence[Binding], closing: str = "F1 all keys") -> str:
     """Return a pane's hint line: its hinted keys by their labels; grouped keys share one."""
     parts: list[tuple[list[str], str]] = []
@@ -133,14 +98,6 @@ def hint_line(bindings: Sequence[Binding], closing: str = "F1 all keys") -> str:
         label = binding.group.description if binding.group else binding.description
         parts.append(([first], label))
     return SEPARATOR.join([*(f"{' '.join(keys)} {label}" for keys, label in parts), closing])
-
-
-def section(
-    title: str, bindings: Iterable[Binding], more: Iterable[tuple[str, str]] = ()
-) -> KeySection:
-    """Return a section of the key map: the bindings' rows, then the rows of typed syntax."""
-    rows = key_rows(bindings) + tuple(KeyRow(keys, "", meaning) for keys, meaning in more)
-    return KeySection(title, rows)
 
 
 def wrap_hint(hint: str, width: int) -> str:
@@ -169,43 +126,3 @@ class HintLine(Static):
         self.hint = hint
         width = self.size.width
         self.update(wrap_hint(hint, width) if isinstance(hint, str) and width else hint)
-
-
-@dataclass(frozen=True)
-class Command:
-    """One palette command: a title, what it does with its keys, and what runs it."""
-
-    title: str
-    help: str
-    run: Callable[[], Any]
-
-
-def commands_of(target: Any, bindings: Iterable[Binding], where: str = "") -> Iterator[Command]:
-    """Return a palette command for every binding of target, run as its key would run it."""
-    for row in key_rows(bindings):
-        prefix = f"{where}: " if where else ""
-        run = partial(target.call_later, target.run_action, row.action)
-        yield Command(f"{prefix}{row.label}", f"{row.keys} · {row.meaning}", run)
-
-
-class KeyCommands(Provider):
-    """Lists the keys of the console and of the pane on screen in the palette, by what they do."""
-
-    def commands(self) -> list[Command]:
-        """Return the commands on offer now (the app says which)."""
-        offered: Callable[[], list[Command]] | None = getattr(self.app, "key_commands", None)
-        return offered() if offered is not None else []
-
-    async def discover(self) -> Hits:
-        for command in self.commands():
-            yield DiscoveryHit(command.title, command.run, help=command.help)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        words = query.casefold().split()
-        for command in self.commands():
-            score = matcher.match(command.title)
-            if not score and words and all(word in command.help.casefold() for word in words):
-                score = 0.5  # found by what it does: "timer" finds "Start"
-            if score > 0:
-                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
