@@ -215,6 +215,13 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self._quit_warned = False
         self._last_key_at = time.monotonic()
         self.room_command = room_command
+        # The first frame needs the styles up to its pane's: the rest (the other panes and their
+        # dialogs) are read once it is on screen, after them, in CSS_PATH's order.
+        first = next(
+            (number for number, path in enumerate(self.css_path) if path.parent.name == first_pane),
+            len(self.css_path) - 1,
+        )
+        self.css_path, self._css_later = self.css_path[: first + 1], self.css_path[first + 1 :]
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
 
@@ -238,6 +245,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         """The first frame is on screen: show the room, resume garbage collection, load the
         inventory's code, build the other panes, and wait for the read of the file for damage
         (its refusal ends the console)."""
+        self._read_later_css()
         # The room's line in the header is blank unless a room server runs: it is read now,
         # with the room's code, which the first frame does not need.
         self.show_room()
@@ -256,6 +264,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_key_at = time.monotonic()
+            self._read_later_css()  # a key can open another pane or a dialog before on_ready
         await super().on_event(event)
 
     @on(Pane.Edited)
@@ -527,6 +536,17 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         from console.ui.common.help_modal import HelpModal
 
         self.push_screen(HelpModal(key_sections()))
+
+    def _read_later_css(self) -> None:
+        """Read the styles the first frame did not need, once, and restyle what is mounted."""
+        later, self._css_later = self._css_later, []
+        if not later:
+            return
+        self.css_path = [*self.css_path, *later]
+        self.stylesheet.read_all(later)
+        self.stylesheet.parse()
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
 
     def _load_pane_code(self, pane_id: str) -> None:
         """Import a pane's modules before the pane is asked for."""
