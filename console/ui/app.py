@@ -28,7 +28,6 @@ from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
 from console.ui.common.keys import declared_bindings
 from console.ui.common.pane import Pane
-from console.ui.common.report_export import ReportExport
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
 from console.ui.room.room_console import ROOM_FEATURES, RoomConsole
 from console.ui.room.room_process import RoomCommand, room_command
@@ -227,7 +226,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     def compose(self) -> ComposeResult:
         yield WorkshopHeader(id="header")
-        yield FileBusyBanner(id="file-busy")
+        # The banner of a busy file is mounted under the header when first needed (_busy_banner).
         with ContentSwitcher(initial=self.first_pane, id="panes"):
             # Only the first pane is built before the first paint; the others follow it.
             yield self._new_pane(self.first_pane)
@@ -323,9 +322,19 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     def _wait_for_file(self) -> None:
         """Another program held the file when a save was tried: say so and wait for it."""
-        self.screen_stack[0].query_one(FileBusyBanner).show_waiting(len(self._lines_waiting))
+        self._busy_banner().show_waiting(len(self._lines_waiting))
         if not any(worker.name == "wait-for-file" for worker in self.workers):
             self._wait_for_write_lock()
+
+    def _busy_banner(self) -> FileBusyBanner:
+        """Return the banner of a busy file on the console's own screen, mounting it first."""
+        screen = self.screen_stack[0]
+        found = screen.query_children(FileBusyBanner)
+        if found:
+            return found.first()
+        banner = FileBusyBanner(id="file-busy")
+        screen.mount(banner, after=screen.query_one(WorkshopHeader))
+        return banner
 
     @work(thread=True, name="damage-check", exit_on_error=False)
     def _await_damage_check(self) -> None:
@@ -360,7 +369,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             WorkerState.ERROR,
         ):
             return
-        self.screen_stack[0].query_one(FileBusyBanner).hide()
+        self._busy_banner().hide()
         if event.state is WorkerState.ERROR:
             self.notify(str(event.worker.error), severity="error")
             return
@@ -488,10 +497,11 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         modes = ["agenda", *(mode for mode in VIEWS if mode != "agenda")]
         self.push_screen(ProjectorChooserModal(modes, current), chosen)
 
-    def action_export_report(self) -> None:
+    async def action_export_report(self) -> None:
         """Write the report (Markdown and HTML) next to the workshop file, in a worker thread."""
         # The console's own screen, also under a dialog: the header there shows the export.
-        exporter = self.screen_stack[0].query_one(ReportExport)
+        header = self.screen_stack[0].query_one(WorkshopHeader)
+        exporter = await header.report_export()
         exporter.start(self.store.path, self.clock())
 
     def action_write_back(self) -> None:

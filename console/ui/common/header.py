@@ -4,6 +4,7 @@ report is being written, and the room when phones can join."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,8 +14,10 @@ from textual.widgets import Static
 
 from console.domain.timers import TimerPhase, format_clock, timer_state
 from console.store.agenda import CurrentItem
-from console.ui.common.report_export import ReportExport
 from console.ui.common.text import literal
+
+if TYPE_CHECKING:
+    from console.ui.common.report_export import ReportExport
 
 
 class WorkshopHeader(Horizontal):
@@ -28,8 +31,20 @@ class WorkshopHeader(Horizontal):
         yield Static(id="header-title")
         yield Static(id="header-item")
         yield Static(id="header-room")
-        yield ReportExport(id="header-report")
+        # The report's indicator (ReportExport, hidden while no report is being written) is
+        # mounted here, before the clock, at the first export: the first frame does without it.
         yield Static(id="header-clock")
+
+    async def report_export(self) -> ReportExport:
+        """Return the report's writer and indicator, mounting it before the clock on first use."""
+        from console.ui.common.report_export import ReportExport
+
+        found = self.query_children(ReportExport)
+        if found:
+            return found.first()
+        exporter = ReportExport(id="header-report")
+        await self.mount(exporter, before=self.query_one("#header-clock"))
+        return exporter
 
     def watch_workshop_title(self) -> None:
         self._show_title()
