@@ -241,13 +241,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.set_interval(1.0, self._tick)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: show the room, resume garbage collection, load the
-        inventory's code, build the other panes, and wait for the read of the file for damage
-        (its refusal ends the console)."""
+        """The first frame is on screen: read the other styles, resume garbage collection,
+        load the inventory's code, show the room, build the other panes, and wait for the read
+        of the file for damage (its refusal ends the console)."""
         self._read_later_css()
-        # The room's line in the header is blank unless a room server runs: it is read now,
-        # with the room's code, which the first frame does not need.
-        self.show_room()
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
@@ -257,6 +254,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         # else to do, a key for it pressed at the first frame waits less. On this thread, as an
         # import on another thread can deadlock with the UI thread's own imports.
         self.call_next(self._load_pane_code, "inventory")
+        # The room's line in the header is blank unless a room server runs: it is read with the
+        # room's code as the first poll for changes is, after a key pressed at the first frame.
+        self.set_timer(POLL_SECONDS, self.show_room)
         if self.damage_check is not None:
             self._await_damage_check()
 
