@@ -214,13 +214,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self._quit_warned = False
         self._last_key_at = time.monotonic()
         self.room_command = room_command
-        # The first frame needs the styles up to its pane's: the rest (the other panes and their
-        # dialogs) are read once it is on screen, after them, in CSS_PATH's order.
-        first = next(
-            (number for number, path in enumerate(self.css_path) if path.parent.name == first_pane),
-            len(self.css_path) - 1,
-        )
-        self.css_path, self._css_later = self.css_path[: first + 1], self.css_path[first + 1 :]
         self.register_theme(PROJECTOR_THEME)
         self.theme = CONSOLE_THEME
 
@@ -241,10 +234,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.set_interval(1.0, self._tick)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: read the other styles, resume garbage collection,
-        load the inventory's code, show the room, build the other panes, and wait for the read
-        of the file for damage (its refusal ends the console)."""
-        self._read_later_css()
+        """The first frame is on screen: resume garbage collection, load the inventory's code,
+        show the room, build the other panes, and wait for the read of the file for damage (its
+        refusal ends the console)."""
         if not gc.isenabled():  # paused for start-up by the launcher (launch.run_console)
             gc.freeze()  # what start-up built lives on: later collections need not scan it
             gc.enable()
@@ -263,7 +255,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_key_at = time.monotonic()
-            self._read_later_css()  # a key can open another pane or a dialog before on_ready
         await super().on_event(event)
 
     @on(Pane.Edited)
@@ -546,17 +537,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         from console.ui.common.help_modal import HelpModal
 
         self.push_screen(HelpModal(key_sections()))
-
-    def _read_later_css(self) -> None:
-        """Read the styles the first frame did not need, once, and restyle what is mounted."""
-        later, self._css_later = self._css_later, []
-        if not later:
-            return
-        self.css_path = [*self.css_path, *later]
-        self.stylesheet.read_all(later)
-        self.stylesheet.parse()
-        for screen in self.screen_stack:
-            self.stylesheet.update(screen)
 
     def _load_pane_code(self, pane_id: str) -> None:
         """Import a pane's modules before the pane is asked for."""
