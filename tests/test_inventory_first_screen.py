@@ -26,7 +26,7 @@ from console.store.inventory_votes import (
     set_hand_count,
 )
 from console.ui.app import make_app
-from console.ui.inventory import inventory_pane
+from console.ui.inventory import first_screen, inventory_pane
 from console.ui.inventory.inventory_list import InventoryList
 from console.ui.inventory.inventory_pane import InventoryPane
 
@@ -38,8 +38,8 @@ COUNTS = [0, 3, 1, 5, 5, 2, 0, 5, 9, 1, 4, 5, 0, 2, 7, 5, 1, 0, 3, 5]
 @pytest.fixture
 def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Make a workshop of 20 pain points 'big', and hold its full load until the test says."""
-    monkeypatch.setattr(InventoryPane, "EAGER_ROWS", 8)
-    monkeypatch.setattr(InventoryPane, "FIRST_SCREEN", 4)
+    monkeypatch.setattr(first_screen, "EAGER_ROWS", 8)
+    monkeypatch.setattr(first_screen, "FIRST_SCREEN", 4)
     release = threading.Event()
     load = inventory_pane._load_every_pain_point
 
@@ -167,7 +167,7 @@ async def test_a_first_screen_read_before_a_write_is_read_again(
 ) -> None:
     round_id = scored_workshop(store)
     before = read_leading_pain_points(store.path, 4)
-    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", lambda path, count: before)
+    monkeypatch.setattr(first_screen, "read_leading_pain_points", lambda path, count: before)
     newest = capture_pain_point(store, "Pain 21")  # written after the thread read the file
     set_hand_count(store, round_id, newest, 20)
     expected = full_ranking(store, round_id)
@@ -189,7 +189,7 @@ async def test_a_first_screen_the_thread_could_not_read_is_read_on_the_ui_thread
     def unreadable(path: Path, count: int) -> LeadingPainPoints:
         raise StoreError("The file is busy.")
 
-    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", unreadable)
+    monkeypatch.setattr(first_screen, "read_leading_pain_points", unreadable)
     app = make_app(store, first_pane="inventory")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

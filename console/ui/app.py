@@ -15,7 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input
+from textual.widgets import ContentSwitcher, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.store.agenda import current_item
@@ -24,6 +24,7 @@ from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_f
 from console.store.workshop import workshop_details
 from console.ui.common.crash import ReportingApp
 from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
+from console.ui.common.footer import ConsoleFooter
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
 from console.ui.common.keys import (
@@ -220,7 +221,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         with ContentSwitcher(initial=self.first_pane, id="panes"):
             # Only the first pane is built before the first paint; the others follow it.
             yield self._new_pane(self.first_pane)
-        yield Footer()
+        yield ConsoleFooter()
 
     async def on_mount(self) -> None:
         self._show_workshop()
@@ -240,6 +241,9 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
+        # A big inventory's first screen takes SQLite a tenth of a second to read: started now,
+        # on a thread, it is read by the time F3 pressed at the first frame needs it.
+        self.call_next(self._start_reading_inventory)
         # The inventory's code is the largest to load: loaded now, when the console has nothing
         # else to do, a key for it pressed at the first frame waits less. On this thread, as an
         # import on another thread can deadlock with the UI thread's own imports.
@@ -409,14 +413,16 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         """Switch to a pane, building it first if the console has not yet."""
         if self.screen is not self.screen_stack[0]:
             return  # a dialog is open: it keeps the keys until it closes
-        pane = await self._built_pane(pane_id)
-        if pane is None:
-            return  # the console is closing
-        self.query_one(ContentSwitcher).current = pane_id
-        self.query_one(WorkshopHeader).pane_title = pane.TITLE
-        # Focus moves now, not after the keys already queued: a line typed right after F3
-        # belongs to the new pane.
-        self.screen.set_focus(pane.default_focus())
+        # The footer's keys (some 20 ms each time) are redrawn after the pane is on screen.
+        with self.query_one(ConsoleFooter).held():
+            pane = await self._built_pane(pane_id)
+            if pane is None:
+                return  # the console is closing
+            self.query_one(ContentSwitcher).current = pane_id
+            self.query_one(WorkshopHeader).pane_title = pane.TITLE
+            # Focus moves now, not after the keys already queued: a line typed right after F3
+            # belongs to the new pane.
+            self.screen.set_focus(pane.default_focus())
 
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""
@@ -519,6 +525,19 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         from console.ui.common.help_modal import HelpModal
 
         self.push_screen(HelpModal(key_sections()))
+
+    def _start_reading_inventory(self) -> None:
+        """Start reading a big inventory's first screen on a thread, if its pane is not built."""
+        # Only the store's inventory code is loaded first: the read starts before the pane's.
+        from console.ui.inventory.first_screen import start_reading
+
+        switcher = self._pane_switcher()
+        if switcher is None or switcher.query_children("#inventory"):
+            return  # closing, or the pane is built already (the console opened on it)
+        try:
+            start_reading(self.store)
+        except StoreError:
+            return  # the pane reads it when it is built, and says what went wrong
 
     def _load_pane_code(self, pane_id: str) -> None:
         """Import a pane's modules before the pane is asked for."""
