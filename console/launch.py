@@ -124,9 +124,9 @@ def run_console(path: Path, **options: Any) -> None:
 class DamageCheckProcess:
     """Read a workshop file whole for damage (check_whole_file) in a child process.
 
-    The child is forked before the console opens the file, so it shares no connection with it
-    (two connections to one file in one process lost a line shown as saved in the crash tests);
-    it answers through a pipe and leaves, and it leaves as well when the console ends first.
+    The child is forked before the console opens the file, so it shares no connection and no
+    lock with it; it answers through a pipe and leaves, and it leaves as well when the console
+    ends first.
     A file not in WAL mode is checked before it is opened: opening it would write its header;
     so is a small file, whose refusal then comes before anything is drawn.
     """
