@@ -241,13 +241,14 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             gc.enable()
         self._last_key_at = time.monotonic()
         self.set_timer(QUIET_BEFORE_BUILDING, self._build_next_pane)
-        # A big inventory's first screen takes SQLite a tenth of a second to read: started now,
-        # on a thread, it is read by the time F3 pressed at the first frame needs it.
-        self.call_next(self._start_reading_inventory)
         # The inventory's code is the largest to load: loaded now, when the console has nothing
         # else to do, a key for it pressed at the first frame waits less. On this thread, as an
         # import on another thread can deadlock with the UI thread's own imports.
         self.call_next(self._load_pane_code, "inventory")
+        # A big inventory's first screen takes SQLite a tenth of a second to read: started next,
+        # on a thread, it is read while F3 pressed at the first frame builds the pane. Not
+        # before the code is loaded: on a busy machine the read would slow the loading down.
+        self.call_next(self._start_reading_inventory)
         if self.damage_check is not None:
             self._await_damage_check()
 
@@ -413,16 +414,14 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         """Switch to a pane, building it first if the console has not yet."""
         if self.screen is not self.screen_stack[0]:
             return  # a dialog is open: it keeps the keys until it closes
-        # The footer's keys (some 20 ms each time) are redrawn after the pane is on screen.
-        with self.query_one(ConsoleFooter).held():
-            pane = await self._built_pane(pane_id)
-            if pane is None:
-                return  # the console is closing
-            self.query_one(ContentSwitcher).current = pane_id
-            self.query_one(WorkshopHeader).pane_title = pane.TITLE
-            # Focus moves now, not after the keys already queued: a line typed right after F3
-            # belongs to the new pane.
-            self.screen.set_focus(pane.default_focus())
+        pane = await self._built_pane(pane_id)
+        if pane is None:
+            return  # the console is closing
+        self.query_one(ContentSwitcher).current = pane_id
+        self.query_one(WorkshopHeader).pane_title = pane.TITLE
+        # Focus moves now, not after the keys already queued: a line typed right after F3
+        # belongs to the new pane.
+        self.screen.set_focus(pane.default_focus())
 
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""
@@ -528,7 +527,6 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     def _start_reading_inventory(self) -> None:
         """Start reading a big inventory's first screen on a thread, if its pane is not built."""
-        # Only the store's inventory code is loaded first: the read starts before the pane's.
         from console.ui.inventory.first_screen import start_reading
 
         switcher = self._pane_switcher()
