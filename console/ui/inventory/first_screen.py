@@ -1,8 +1,7 @@
 """The first screen of a big inventory: its leading pain points, read on a thread of their own.
 
-Light to import on purpose (the store's inventory modules, no widgets): the console starts the
-read at idle right after its first frame, before it loads the pane's code, so that the pane,
-built when F3 comes, finds its first screen read already.
+The console starts the read at idle right after its first frame (once the pane's code is
+loaded), so that the pane, built when F3 comes, finds its first screen read or nearly.
 """
 
 from __future__ import annotations
