@@ -26,7 +26,7 @@ from console.store.inventory_votes import (
     set_hand_count,
 )
 from console.ui.app import make_app
-from console.ui.inventory import inventory_pane
+from console.ui.inventory import first_screen, inventory_pane
 from console.ui.inventory.inventory_list import InventoryList
 from console.ui.inventory.inventory_pane import InventoryPane
 
@@ -38,8 +38,8 @@ COUNTS = [0, 3, 1, 5, 5, 2, 0, 5, 9, 1, 4, 5, 0, 2, 7, 5, 1, 0, 3, 5]
 @pytest.fixture
 def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Make a workshop of 20 pain points 'big', and hold its full load until the test says."""
-    monkeypatch.setattr(InventoryPane, "EAGER_ROWS", 8)
-    monkeypatch.setattr(InventoryPane, "FIRST_SCREEN", 4)
+    monkeypatch.setattr(first_screen, "EAGER_ROWS", 8)
+    monkeypatch.setattr(first_screen, "FIRST_SCREEN", 4)
     release = threading.Event()
     load = inventory_pane._load_every_pain_point
 
@@ -67,6 +67,11 @@ def scored_workshop(store: WorkshopStore) -> str:
 def shown(listing: InventoryList) -> list[tuple[int, int]]:
     """Return (number, score) of the listed pain points, top to bottom."""
     return [(listing.lines[item].position, listing.score_of(item)) for item in listing.order]
+
+
+def not_on_the_ui_thread(*args: object) -> list[PainPoint]:
+    """Stand for the UI thread's own read of the first screen, which must not happen."""
+    raise AssertionError("the first screen was read again on the UI thread")
 
 
 def full_ranking(store: WorkshopStore, round_id: str) -> list[tuple[int, int]]:
@@ -147,10 +152,6 @@ async def test_the_first_screen_read_on_a_thread_is_shown(
 ) -> None:
     round_id = scored_workshop(store)
     expected = full_ranking(store, round_id)
-
-    def not_on_the_ui_thread(*args: object) -> list[PainPoint]:
-        raise AssertionError("the first screen was read again on the UI thread")
-
     monkeypatch.setattr(inventory_pane, "leading_pain_points", not_on_the_ui_thread)
     app = make_app(store, first_pane="inventory")
     async with app.run_test(size=SIZE) as pilot:
@@ -167,7 +168,7 @@ async def test_a_first_screen_read_before_a_write_is_read_again(
 ) -> None:
     round_id = scored_workshop(store)
     before = read_leading_pain_points(store.path, 4)
-    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", lambda path, count: before)
+    monkeypatch.setattr(first_screen, "read_leading_pain_points", lambda path, count: before)
     newest = capture_pain_point(store, "Pain 21")  # written after the thread read the file
     set_hand_count(store, round_id, newest, 20)
     expected = full_ranking(store, round_id)
@@ -189,11 +190,123 @@ async def test_a_first_screen_the_thread_could_not_read_is_read_on_the_ui_thread
     def unreadable(path: Path, count: int) -> LeadingPainPoints:
         raise StoreError("The file is busy.")
 
-    monkeypatch.setattr(inventory_pane, "read_leading_pain_points", unreadable)
+    monkeypatch.setattr(first_screen, "read_leading_pain_points", unreadable)
     app = make_app(store, first_pane="inventory")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = shown(app.query_one(InventoryList))
         assert 4 <= len(first) < len(expected)
+        assert first == expected[: len(first)]
+        held_load.set()
+
+
+class CountedReads:
+    """The thread's reads of the first screen: how many started, and which have finished."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started = 0
+        self.finished: list[LeadingPainPoints] = []
+        read = first_screen.read_leading_pain_points
+
+        def counted(path: Path, count: int) -> LeadingPainPoints:
+            self.started += 1
+            found = read(path, count)
+            self.finished.append(found)
+            return found
+
+        monkeypatch.setattr(first_screen, "read_leading_pain_points", counted)
+
+
+async def test_f3_shows_the_first_screen_read_from_the_first_idle_moment(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_id = scored_workshop(store)
+    expected = full_ranking(store, round_id)
+    reads = CountedReads(monkeypatch)
+    monkeypatch.setattr(inventory_pane, "leading_pain_points", not_on_the_ui_thread)
+    app = make_app(store)  # on the agenda: F3 builds the inventory
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_until(pilot, lambda: reads.finished, message="nothing read at idle")
+        assert not app.query(InventoryPane)  # read before the pane was asked for
+        await pilot.press("f3")
+        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
+        await pilot.pause()
+        first = shown(app.query_one(InventoryList))
+        assert 4 <= len(first) < len(expected)
+        assert first == expected[: len(first)]
+        assert reads.started == 1  # the pane read nothing of its own
+        held_load.set()
+
+
+async def test_a_first_screen_read_at_idle_before_a_write_is_not_shown(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_id = scored_workshop(store)
+    reads = CountedReads(monkeypatch)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_until(pilot, lambda: reads.finished, message="nothing read at idle")
+        newest = capture_pain_point(store, "Pain 21")  # written after the idle read
+        set_hand_count(store, round_id, newest, 20)
+        expected = full_ranking(store, round_id)
+        await pilot.press("f3")
+        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
+        await pilot.pause()
+        first = shown(app.query_one(InventoryList))
+        assert first[0] == (21, 20)
+        assert first == expected[: len(first)]
+        assert reads.started == 2  # read again when the pane was built
+        held_load.set()
+
+
+async def test_a_first_screen_read_at_idle_before_a_new_round_is_not_shown(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scored_workshop(store)
+    reads = CountedReads(monkeypatch)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_until(pilot, lambda: reads.finished, message="nothing read at idle")
+        idle_read = reads.finished[0]
+        newer = open_round(store, "hand_count")  # the pane shows this round, without votes
+        set_hand_count(store, newer, idle_read.points[-1].id, 1)
+        expected = full_ranking(store, newer)
+        await pilot.press("f3")
+        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
+        await pilot.pause()
+        first = shown(app.query_one(InventoryList))
+        assert app.query_one(InventoryPane).rounds.round_id == newer
+        assert first[0] == (idle_read.points[-1].position, 1)
+        assert first == expected[: len(first)]
+        assert reads.started == 2  # read again when the pane was built
+        held_load.set()
+
+
+async def test_a_write_while_the_idle_read_runs_makes_the_pane_read_again(
+    store: WorkshopStore, held_load: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_id = scored_workshop(store)
+    read_once, release = threading.Event(), threading.Event()
+    read = first_screen.read_leading_pain_points
+
+    def held_read(path: Path, count: int) -> LeadingPainPoints:
+        found = read(path, count)
+        read_once.set()
+        release.wait(30)  # answers after the write below
+        return found
+
+    monkeypatch.setattr(first_screen, "read_leading_pain_points", held_read)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot_wait_until(pilot, read_once.is_set, message="nothing read at idle")
+        newest = capture_pain_point(store, "Pain 21")
+        set_hand_count(store, round_id, newest, 20)
+        expected = full_ranking(store, round_id)
+        release.set()
+        await pilot.press("f3")
+        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
+        await pilot.pause()
+        first = shown(app.query_one(InventoryList))
+        assert first[0] == (21, 20)
         assert first == expected[: len(first)]
         held_load.set()

@@ -15,7 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input
+from textual.widgets import ContentSwitcher, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.store.agenda import current_item
@@ -24,6 +24,7 @@ from console.store.core import Clock, StoreError, WorkshopStore, utc_now, wait_f
 from console.store.workshop import workshop_details
 from console.ui.common.crash import ReportingApp
 from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
+from console.ui.common.footer import ConsoleFooter
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
 from console.ui.common.keys import declared_bindings
@@ -223,7 +224,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         with ContentSwitcher(initial=self.first_pane, id="panes"):
             # Only the first pane is built before the first paint; the others follow it.
             yield self._new_pane(self.first_pane)
-        yield Footer()
+        yield ConsoleFooter()
 
     async def on_mount(self) -> None:
         self._show_workshop()
@@ -246,6 +247,10 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         # else to do, a key for it pressed at the first frame waits less. On this thread, as an
         # import on another thread can deadlock with the UI thread's own imports.
         self.call_next(self._load_pane_code, "inventory")
+        # A big inventory's first screen takes SQLite a tenth of a second to read: started next,
+        # on a thread, it is read while F3 pressed at the first frame builds the pane. Not
+        # before the code is loaded: on a busy machine the read would slow the loading down.
+        self.call_next(self._start_reading_inventory)
         # The room's line in the header is blank unless a room server runs: it is read with the
         # room's code as the first poll for changes is, after a key pressed at the first frame.
         self.set_timer(POLL_SECONDS, self.show_room)
@@ -537,6 +542,18 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         from console.ui.common.help_modal import HelpModal
 
         self.push_screen(HelpModal(key_sections()))
+
+    def _start_reading_inventory(self) -> None:
+        """Start reading a big inventory's first screen on a thread, if its pane is not built."""
+        from console.ui.inventory.first_screen import start_reading
+
+        switcher = self._pane_switcher()
+        if switcher is None or switcher.query_children("#inventory"):
+            return  # closing, or the pane is built already (the console opened on it)
+        try:
+            start_reading(self.store)
+        except StoreError:
+            return  # the pane reads it when it is built, and says what went wrong
 
     def _load_pane_code(self, pane_id: str) -> None:
         """Import a pane's modules before the pane is asked for."""

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import gc
-import sys
-import threading
-from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,7 +33,6 @@ from console.store.inventory import (
     create_theme,
     delete_pain_point,
     edit_pain_point,
-    has_more_pain_points,
     leading_pain_points,
     live_theme_names,
     live_themes,
@@ -49,7 +44,6 @@ from console.store.inventory import (
 )
 from console.store.inventory_votes import (
     LeadingPainPoints,
-    read_leading_pain_points,
     round_votes,
     theme_items,
     voted_items_since,
@@ -65,7 +59,9 @@ from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import Pane, cell
 from console.ui.common.report_export import cyclic_collection_paused
 from console.ui.common.text import literal
+from console.ui.inventory import first_screen
 from console.ui.inventory.ballot_bar import BallotInput
+from console.ui.inventory.first_screen import ui_thread_first
 from console.ui.inventory.inventory_list import InventoryList, ListModel, build_model, header_line
 from console.ui.inventory.inventory_modals import (
     InventoryProjectorModal,
@@ -221,13 +217,6 @@ class InventoryPane(Pane):
         ("Up/Down in ballots", "Previous/next delegate; re-entering replaces a ballot"),
     )
 
-    EAGER_ROWS: ClassVar[int] = 2_000
-    """Up to this many pain points, the first build reads them all before it shows the pane."""
-    FIRST_SCREEN: ClassVar[int] = 100
-    """Beyond that, it shows this many first (a screen's worth) and loads the rest in a worker."""
-    PREPARED_WAIT: ClassVar[float] = 3.0
-    """Seconds the first screen waits for the thread reading it; then this thread reads it."""
-
     def __init__(self, store: Any, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
         self.projector_top = 10
@@ -244,10 +233,9 @@ class InventoryPane(Pane):
         """The largest number the column titles were last lined up for."""
         self.theme_choices: list[str] = []
         """The live themes' names, which a typed #theme is matched against."""
-        self._prepared: Future[LeadingPainPoints] | None = None
-        """The first screen of a big workshop, read on a thread while the pane is being built."""
-        if has_more_pain_points(store, self.EAGER_ROWS):
-            self._prepared = _read_in_thread(store.path, self.FIRST_SCREEN)
+        self._prepared: Future[LeadingPainPoints] | None = first_screen.take_reading(store)
+        """The first screen of a big workshop, read on a thread (started at the console's first
+        idle moment, or now) while the pane is being built."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title", id="inventory-title")
@@ -339,7 +327,7 @@ class InventoryPane(Pane):
             return
         if self.loading:
             return  # the loaded pain points catch up with everything written meanwhile
-        if not since_rev and not self._eager and has_more_pain_points(self.store, self.EAGER_ROWS):
+        if not since_rev and not self._eager and first_screen.is_big(self.store):
             self._show_first_screen()
             return
         if not since_rev or changed & {Feature.CARD_LINKS, Feature.CARDS}:
@@ -399,7 +387,7 @@ class InventoryPane(Pane):
         round_id = current.id if current is not None else None
         points = self._prepared_points(round_id)
         if points is None:
-            points = leading_pain_points(self.store, round_id, self.FIRST_SCREEN)
+            points = leading_pain_points(self.store, round_id, first_screen.FIRST_SCREEN)
         listing.apply_changes(points)
         self.rounds.pain_points = listing.lines
         members = [point.id for point in points]
@@ -421,7 +409,7 @@ class InventoryPane(Pane):
         if prepared is None:
             return None
         try:
-            found = prepared.result(self.PREPARED_WAIT)
+            found = prepared.result(first_screen.PREPARED_WAIT)
         except Exception:
             return None  # read again on this thread, which says what went wrong, if anything
         if found.rev != self.store.current_rev() or found.round_id != round_id:
@@ -810,49 +798,3 @@ def _load_every_pain_point(path: Path, round_id: str | None) -> tuple[int, ListM
         # the first one after the pause would, holding every thread for half a second.
         gc.freeze()
         return rev, model
-
-
-def _read_in_thread(path: Path, count: int) -> Future[LeadingPainPoints]:
-    """Start reading the leading pain points on a thread of its own; return the result to come.
-
-    SQLite adds up the round's votes without the interpreter: the pane is built meanwhile.
-    """
-    result: Future[LeadingPainPoints] = Future()
-
-    def read() -> None:
-        try:
-            # The UI thread builds the pane meanwhile: without a short switch interval, this
-            # thread would wait up to 5 ms for the interpreter between one query and the next.
-            with ui_thread_first():
-                result.set_result(read_leading_pain_points(path, count))
-        except Exception as error:  # the UI thread then reads it itself, and reports
-            result.set_exception(error)
-
-    threading.Thread(target=read, name="inventory-first-screen", daemon=True).start()
-    return result
-
-
-@contextmanager
-def ui_thread_first() -> Iterator[None]:
-    """Hand the interpreter back to the UI thread within 0.5 ms while this thread computes.
-
-    Python lets a thread that wants the interpreter wait up to 5 ms for a busy one, and the UI
-    thread gives it up on every wait for input or the file: loading 100,000 pain points beside
-    it made each key wait 100 ms and more. Loads may overlap, so the first one sets it back.
-    """
-    global _ui_first_depth
-    if _ui_first_depth == 0:
-        _switch_interval[0] = sys.getswitchinterval()
-        sys.setswitchinterval(UI_SWITCH_SECONDS)
-    _ui_first_depth += 1
-    try:
-        yield
-    finally:
-        _ui_first_depth -= 1
-        if _ui_first_depth == 0:
-            sys.setswitchinterval(_switch_interval[0])
-
-
-UI_SWITCH_SECONDS = 0.0005
-_ui_first_depth = 0
-_switch_interval = [0.005]
