@@ -15,6 +15,7 @@ Run: python benchmarks/run_all.py [--sizes 10000,100000] [--runs 5] [--quick] [-
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import platform
 import statistics
@@ -160,6 +161,9 @@ def main() -> int:
         *(["--quick"] if found.quick else []),
     ]
     chosen = set(found.only.split(",")) if found.only else None
+    # Byte-compiled, as an installed wheel is (PYTHONDONTWRITEBYTECODE may be set): otherwise
+    # every start of the console would compile its modules first.
+    compileall.compile_dir(HERE.parent / "console", quiet=1)
     sized: list[dict[str, Any]] = []
     other: list[list[str]] = []
     failures: list[str] = []
