@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import pilot_wait_until
@@ -67,6 +68,14 @@ def scored_workshop(store: WorkshopStore) -> str:
 def shown(listing: InventoryList) -> list[tuple[int, int]]:
     """Return (number, score) of the listed pain points, top to bottom."""
     return [(listing.lines[item].position, listing.score_of(item)) for item in listing.order]
+
+
+async def first_screen_after_f3(pilot: Any, app: Any) -> list[tuple[int, int]]:
+    """Press F3 and return the inventory's first screen once the pane is built."""
+    await pilot.press("f3")
+    await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
+    await pilot.pause()
+    return shown(app.query_one(InventoryList))
 
 
 def not_on_the_ui_thread(*args: object) -> list[PainPoint]:
@@ -228,10 +237,7 @@ async def test_f3_shows_the_first_screen_read_from_the_first_idle_moment(
     async with app.run_test(size=SIZE) as pilot:
         await pilot_wait_until(pilot, lambda: reads.finished, message="nothing read at idle")
         assert not app.query(InventoryPane)  # read before the pane was asked for
-        await pilot.press("f3")
-        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
-        await pilot.pause()
-        first = shown(app.query_one(InventoryList))
+        first = await first_screen_after_f3(pilot, app)
         assert 4 <= len(first) < len(expected)
         assert first == expected[: len(first)]
         assert reads.started == 1  # the pane read nothing of its own
@@ -249,10 +255,7 @@ async def test_a_first_screen_read_at_idle_before_a_write_is_not_shown(
         newest = capture_pain_point(store, "Pain 21")  # written after the idle read
         set_hand_count(store, round_id, newest, 20)
         expected = full_ranking(store, round_id)
-        await pilot.press("f3")
-        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
-        await pilot.pause()
-        first = shown(app.query_one(InventoryList))
+        first = await first_screen_after_f3(pilot, app)
         assert first[0] == (21, 20)
         assert first == expected[: len(first)]
         assert reads.started == 2  # read again when the pane was built
@@ -271,10 +274,7 @@ async def test_a_first_screen_read_at_idle_before_a_new_round_is_not_shown(
         newer = open_round(store, "hand_count")  # the pane shows this round, without votes
         set_hand_count(store, newer, idle_read.points[-1].id, 1)
         expected = full_ranking(store, newer)
-        await pilot.press("f3")
-        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
-        await pilot.pause()
-        first = shown(app.query_one(InventoryList))
+        first = await first_screen_after_f3(pilot, app)
         assert app.query_one(InventoryPane).rounds.round_id == newer
         assert first[0] == (idle_read.points[-1].position, 1)
         assert first == expected[: len(first)]
@@ -303,10 +303,7 @@ async def test_a_write_while_the_idle_read_runs_makes_the_pane_read_again(
         set_hand_count(store, round_id, newest, 20)
         expected = full_ranking(store, round_id)
         release.set()
-        await pilot.press("f3")
-        await pilot_wait_until(pilot, lambda: app.query(InventoryPane))
-        await pilot.pause()
-        first = shown(app.query_one(InventoryList))
+        first = await first_screen_after_f3(pilot, app)
         assert first[0] == (21, 20)
         assert first == expected[: len(first)]
         held_load.set()

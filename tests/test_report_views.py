@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from workshops import EXPECTED_THEMES, EXPECTED_TOP, build_realistic_workshop
 
 from console.report.build import read_report
-from console.store.core import WorkshopStore
+from console.store.core import Transaction, WorkshopStore
 from console.store.migrations import migrations
 
 
@@ -84,14 +84,7 @@ def build_tangled_workshop(store: WorkshopStore, seed: int) -> None:
             )
             for n in range(6)
         ]
-        for theme in themes:
-            values: dict[str, object] = {}
-            if chance.random() < 0.4:
-                values["merged_into_id"] = chance.choice(themes)
-            if chance.random() < 0.15:
-                values["deleted_at"] = gone
-            if values:
-                transaction.update("themes", theme, values)
+        _merge_or_delete_some(transaction, "themes", themes, chance, gone)
         points = [
             transaction.insert(
                 "pain_points",
@@ -104,14 +97,7 @@ def build_tangled_workshop(store: WorkshopStore, seed: int) -> None:
             )
             for n in range(40)
         ]
-        for point in points:
-            values = {}
-            if chance.random() < 0.4:
-                values["merged_into_id"] = chance.choice(points)
-            if chance.random() < 0.15:
-                values["deleted_at"] = gone
-            if values:
-                transaction.update("pain_points", point, values)
+        _merge_or_delete_some(transaction, "pain_points", points, chance, gone)
         rounds = [
             transaction.insert(
                 "voting_rounds",
@@ -139,6 +125,20 @@ def build_tangled_workshop(store: WorkshopStore, seed: int) -> None:
                     "deleted_at": gone if chance.random() < 0.1 else None,
                 },
             )
+
+
+def _merge_or_delete_some(
+    transaction: Transaction, table: str, ids: list[str], chance: random.Random, gone: str
+) -> None:
+    """Merge some rows into others at random (chains and loops too), and delete some."""
+    for row_id in ids:
+        values: dict[str, object] = {}
+        if chance.random() < 0.4:
+            values["merged_into_id"] = chance.choice(ids)
+        if chance.random() < 0.15:
+            values["deleted_at"] = gone
+        if values:
+            transaction.update(table, row_id, values)
 
 
 def assert_ranking_views_unchanged(store: WorkshopStore) -> list[list[tuple]]:
