@@ -61,7 +61,6 @@ from console.ui.common.report_export import cyclic_collection_paused
 from console.ui.common.text import literal
 from console.ui.inventory import first_screen
 from console.ui.inventory.ballot_bar import BallotInput
-from console.ui.inventory.first_screen import ui_thread_first
 from console.ui.inventory.inventory_list import InventoryList, ListModel, build_model, header_line
 from console.ui.inventory.inventory_modals import (
     InventoryProjectorModal,
@@ -784,7 +783,7 @@ def _load_every_pain_point(path: Path, round_id: str | None) -> tuple[int, ListM
         open_read_only(path) as reader,
         reader.snapshot(),
         cyclic_collection_paused(),
-        ui_thread_first(),
+        first_screen.ui_thread_first(),
     ):
         rev = current_revision(reader)
         points = changed_pain_points(reader, 0)
