@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
+from itertools import islice
 from typing import Any
 
 from console.store.export import (
@@ -79,13 +81,8 @@ def workshop_json_chunks(tables: Iterable[tuple[str, Sequence[str], Rows]]) -> I
 
 def _batches(rows: Rows) -> Iterator[list[Sequence[Any] | str]]:
     """Yield rows in lists of up to BATCH."""
-    batch: list[Sequence[Any] | str] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
         yield batch
 
 
@@ -93,8 +90,10 @@ def _rows_text(columns: Sequence[str], batch: list[Sequence[Any] | str]) -> str:
     """Return rows as the members of a list three levels deep, as json.dumps(indent=1) does."""
     if not columns:
         return ",\n".join("   {}" for _row in batch)
+    with suppress(TypeError):  # a row of values among them
+        return ",\n".join(batch)  # rows SQLite laid out, whole
     if any(isinstance(row, str) for row in batch):
-        # Rows SQLite laid out come whole; the few it could not (a REAL, a BLOB) are encoded here.
+        # The few rows SQLite could not lay out (a REAL, a BLOB) are encoded here, in place.
         return ",\n".join(
             row if isinstance(row, str) else _encoded(columns, [row]) for row in batch
         )

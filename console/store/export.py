@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -233,11 +234,14 @@ def table_rows_as_json(
     )
     sql = f"SELECT CASE WHEN {unlike} THEN rowid ELSE printf({layout}, {quoted}) END FROM {table}"
     one_row = f"SELECT {', '.join(names)} FROM {table} WHERE rowid = ?"
-    for (row,) in iter_rows(reader, sql + " ORDER BY rowid"):
-        if isinstance(row, str):
-            yield row
-        else:
-            yield tuple(reader.query(one_row, (row,))[0].values())
+    rows = iter_rows(reader, sql + " ORDER BY rowid")
+    while batch := [text for (text,) in islice(rows, 1000)]:
+        if int in map(type, batch):  # a row's rowid, for its values
+            batch = [
+                text if isinstance(text, str) else tuple(reader.query(one_row, (text,))[0].values())
+                for text in batch
+            ]
+        yield from batch
 
 
 def _not_json(name: str, declared_type: str) -> str:
