@@ -22,6 +22,7 @@ from console.store.export import (
     table_rows_as_json,
     table_rows_streamed,
 )
+from console.store.files import StoreError
 
 TRICKY_TEXTS = [
     'say "no" \\ to C:\\temp\\ and /slashes/',
@@ -175,3 +176,26 @@ def test_an_sqlite_that_quotes_otherwise_leaves_the_rows_to_python(
 def _missing(value: Any) -> str:
     """Fail as a function SQLite does not have would."""
     raise sqlite3.OperationalError("no such function: json_quote")
+
+
+def test_a_text_that_is_not_utf8_is_refused_naming_its_column_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_workshop(tmp_path / "w.db")
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "UPDATE agenda_items SET title = CAST(x'41e94a0a42' AS TEXT) WHERE rowid = 2"
+        )
+    connection.close()
+    messages = []
+    for by_sqlite in (True, False):
+        if not by_sqlite:
+            monkeypatch.setattr("console.report.json_export.sqlite_quotes_json", lambda _r: False)
+        with open_read_only(path) as reader, pytest.raises(StoreError) as refused:
+            export(reader, path, "json", tmp_path / "out.json")
+        messages.append(str(refused.value))
+    assert messages[0] == messages[1]
+    assert "Could not decode to UTF-8 column 'title'" in messages[0]
+    assert "CASE" not in messages[0]
+    assert not (tmp_path / "out.json").exists()

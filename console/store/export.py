@@ -186,7 +186,7 @@ def _listed(columns: Sequence[str]) -> str:
 # What SQLite's json_quote must write as json.dumps(ensure_ascii=False) does before the JSON
 # export lets it quote the rows: quotes, backslashes, every kind of control character (short and
 # long escapes), DEL, line and paragraph separators, a byte order mark, accents, an emoji, the
-# extreme whole numbers and NULL. Other SQLite versions escape differently.
+# extreme whole numbers and NULL. Other SQLite versions may escape differently.
 JSON_QUOTE_PROBE: tuple[Any, ...] = (
     '"\\/ \x00\x01\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x80\x9f\u2028\u2029\ufeff é Ω 😀 \U0010ffff %s %%',
     2**63 - 1,
@@ -233,15 +233,22 @@ def table_rows_as_json(
         _not_json(name, str(column["type"])) for name, column in zip(names, declared, strict=True)
     )
     sql = f"SELECT CASE WHEN {unlike} THEN rowid ELSE printf({layout}, {quoted}) END FROM {table}"
-    one_row = f"SELECT {', '.join(names)} FROM {table} WHERE rowid = ?"
+    one = f"SELECT {', '.join(names)} FROM {table} WHERE rowid = ?"
     rows = iter_rows(reader, sql + " ORDER BY rowid")
-    while batch := [text for (text,) in islice(rows, 1000)]:
-        if int in map(type, batch):  # a row's rowid, for its values
-            batch = [
-                text if isinstance(text, str) else tuple(reader.query(one_row, (text,))[0].values())
-                for text in batch
-            ]
-        yield from batch
+    try:
+        while batch := [text for (text,) in islice(rows, 1000)]:
+            if int in map(type, batch):  # a row's rowid, for its values
+                batch = [
+                    text if isinstance(text, str) else tuple(reader.query(one, (text,))[0].values())
+                    for text in batch
+                ]
+            yield from batch
+    except StoreError:
+        # Read plainly, the values say which column could not be read (a text that is not
+        # UTF-8), where the error would name the whole expression.
+        for _values in iter_rows(reader, f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid"):
+            pass
+        raise
 
 
 def _not_json(name: str, declared_type: str) -> str:
