@@ -52,7 +52,7 @@ def workshop_json_tables(reader: Reader) -> Iterator[tuple[str, list[str], Rows]
 
 
 def _row_pieces(columns: Sequence[str]) -> list[str]:
-    """Return the text around each value of a row as _rows_text lays it out: the row's opening
+    """Return the text around each value of a row as _encoded lays it out: the row's opening
     and first key, each following key, and the row's end."""
     keys = [json.dumps(column, ensure_ascii=False) + ": " for column in columns]
     return ["   {\n    " + keys[0], *(",\n    " + key for key in keys[1:]), "\n   }"]
