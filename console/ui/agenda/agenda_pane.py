@@ -235,7 +235,7 @@ class AgendaPane(TablePane):
         now_line.add_class(f"phase-{state.phase.value}")
         key = current.id
         if key in self._shown:
-            self.table.update_cell(key, "Actual", format_clock(state.elapsed_seconds))
+            self.table.update_cell(key, "Actual", Text(format_clock(state.elapsed_seconds)))
         self.query_one("#agenda-drift", Static).update(self._drift_text(current, now))
 
     def _drift_text(self, current: CurrentItem | None, now: datetime) -> Text:
@@ -296,21 +296,30 @@ class AgendaPane(TablePane):
                 )
         return rows
 
-    def _render_cells(self, key: str, values: Cells) -> tuple[Text | str, ...]:
+    def _render_cells(self, key: str, values: Cells) -> tuple[Text, ...]:
         """Turn plain cell values into what the table shows (user text stays literal)."""
+        # Text, not str: the table would read a str as markup, and the first frame waits for that.
         number, start, title, kind, minutes, status, actual = values
         if key.startswith(DAY_KEY_PREFIX):
             shown_title = cell(title, TITLE_WIDTH)
             shown_title.stylize("bold")
-            return (Text(number, style="bold"), start, shown_title, kind, minutes, status, actual)
+            return (
+                Text(number, style="bold"),
+                Text(start),
+                shown_title,
+                Text(kind),
+                Text(minutes),
+                Text(status),
+                Text(actual),
+            )
         return (
-            number,
-            start,
+            Text(number),
+            Text(start),
             cell(title, TITLE_WIDTH),
-            kind,
-            minutes,
+            Text(kind),
+            Text(minutes),
             Text(status, style=STATUS_STYLES.get(status, "")),
-            actual,
+            Text(actual),
         )
 
     # Selection ----------------------------------------------------------------------------

@@ -123,7 +123,8 @@ class TablePane(Pane, Generic[ListedT]):
             cursor_type="row", zebra_stripes=True, id=f"{self.id}-table"
         )
         for label, width in self.COLUMNS:
-            table.add_column(label, width=width, key=label)
+            # A Text label is not read as markup: a str one would load Rich's emoji table.
+            table.add_column(Text(label), width=width, key=label)
         yield table
         yield HintLine(self.hint())
 
