@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -177,14 +176,15 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-@dataclass
 class Transaction:
     """One user action in progress: its revision, instant and the undo record it builds."""
 
-    store: WorkshopStore
-    rev: int
-    now: str
-    undo_changes: list[dict[str, Any]] = field(default_factory=list)
+    # A plain class, not a dataclass: building one at import costs the console's start-up more.
+    def __init__(self, store: WorkshopStore, rev: int, now: str) -> None:
+        self.store = store
+        self.rev = rev
+        self.now = now
+        self.undo_changes: list[dict[str, Any]] = []
 
     def insert(self, table: str, values: Mapping[str, Any]) -> str:
         """Insert one row with fresh audit columns and return its id."""

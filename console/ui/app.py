@@ -5,10 +5,9 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -49,8 +48,7 @@ QUIET_BEFORE_BUILDING = 0.6
 first frame does not wait behind a pane the facilitator did not ask for."""
 
 
-@dataclass(frozen=True)
-class PaneEntry:
+class PaneEntry(NamedTuple):
     """One pane of the console: its id, title and where its class lives."""
 
     pane_id: str

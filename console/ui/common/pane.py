@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
@@ -47,7 +46,6 @@ class Pane(Widget):
     MORE_KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()
     """Help rows that are not the pane's bindings: what to type, keys of its text lines."""
 
-    @dataclass
     class Edited(Message):
         """A pane saved something: the app brings every pane up to date."""
 
