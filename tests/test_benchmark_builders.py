@@ -111,6 +111,7 @@ def run_script(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
 
 SCRIPTS = {
     "startup.py": ["start-up to first paint"],
+    "startup_instructions.py": ["start-up to first paint, instructions"],
     "commit.py": ["Enter to durable commit, pain point (median)"],
     "panes.py": [
         "F3 at the first frame: inventory shown",
@@ -131,6 +132,8 @@ SAMPLED = {"commit.py", "live.py", "tmux_latency.py"}
 def test_each_benchmark_runs_in_its_quick_mode(script: str, temporary_root: Path) -> None:
     if script == "tmux_latency.py" and shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
+    if script == "startup_instructions.py" and shutil.which("valgrind") is None:
+        pytest.skip("valgrind is not installed")
     fewer = ["--samples", "3"] if script in SAMPLED else []
     done = run_script(
         temporary_root, script, "--quick", "--sizes", str(ITEMS), "--runs", "1", *fewer
