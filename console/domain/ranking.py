@@ -131,7 +131,8 @@ def rank_items(items: Iterable[Scored]) -> list[Ranked]:
         if item.item_id in seen:
             raise ValueError(f"Item {item.item_id} appears twice in the ranking.")
         seen.add(item.item_id)
-    ordered = sorted(scored, key=_display_key)
+    scored.sort(key=_display_key)  # in place: no second list of every item
+    ordered = scored
     ranked: list[Ranked] = []
     start = 0
     while start < len(ordered):

@@ -109,12 +109,13 @@ def pain_point_records(reader: Reader) -> list[Item]:
     ]
 
 
-def vote_records(reader: Reader, round_id: str, items: Iterable[Item] = ()) -> list[Vote]:
-    """Return a round's live votes on pain points (console.store.inventory_votes.round_votes,
-    read as tuples), a voted item's id the same string as its record's among items."""
-    # One string per pain point and per delegate, not one per vote: a big round holds 100,000.
+def vote_records(reader: Reader, round_id: str, items: Iterable[Item] = ()) -> Iterator[Vote]:
+    """Yield a round's live votes on pain points as they are read (scoring adds them up once:
+    a big round's 100,000 are never all held), a voted item's id the same string as its
+    record's among items (console.store.inventory_votes.round_votes, read as tuples)."""
+    # One string per pain point and per delegate, not one per vote.
     same: dict[str | None, str | None] = {item.id: item.id for item in items}
-    return [
+    return (
         Vote(same.setdefault(row[0], row[0]), int(row[2]), same.setdefault(row[1], row[1]))
         for row in iter_rows(
             reader,
@@ -122,7 +123,7 @@ def vote_records(reader: Reader, round_id: str, items: Iterable[Item] = ()) -> l
             "WHERE round_id = ? AND deleted_at IS NULL",
             [round_id],
         )
-    ]
+    )
 
 
 def theme_descriptions(reader: Reader) -> dict[str, str]:
