@@ -8,17 +8,22 @@ grow with the workshop's size.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.report.csv_export import csv_folder
+from console.report.csv_export import csv_folder, csv_line_folder
 from console.report.json_export import workshop_json_chunks
 from console.report.output import Ready, write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
-from console.store.export import spreadsheet_tables_streamed, table_rows_streamed
+from console.store.export import (
+    spreadsheet_lines_streamed,
+    spreadsheet_views_streamed,
+    table_rows_streamed,
+)
 from console.store.format import SYNCED_TABLES
 
 if TYPE_CHECKING:
@@ -97,10 +102,11 @@ def export_formats(
             )
         # The rows are read while they are written: the snapshot lasts until the file is whole.
         if "csv" in targets:
-            tables = spreadsheet_tables_streamed(reader)
-            yield write_folder_atomic(
-                targets["csv"], csv_folder(tables, rows_safe=True), ready=ready
+            files = itertools.chain(
+                csv_line_folder(spreadsheet_lines_streamed(reader)),
+                csv_folder(spreadsheet_views_streamed(reader), rows_safe=True),
             )
+            yield write_folder_atomic(targets["csv"], files, ready=ready)
         if "json" in targets:
             dump = ((table, *table_rows_streamed(reader, table)) for table in SYNCED_TABLES)
             yield write_atomic(targets["json"], workshop_json_chunks(dump), ready=ready)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -200,21 +202,82 @@ REPORT_VIEWS = ("pain_point_ranking", "theme_ranking", "card_results", "actions"
 """The views of results (migration 0006_report_views), also exported as CSV files."""
 
 
-def spreadsheet_tables_streamed(
-    reader: Reader,
-) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
-    """Yield the name, columns and live rows of every synced table and every result view, the
-    rows yielded as they are read (in the columns' order), every text a spreadsheet could read
-    as a formula led by an apostrophe (console.domain.text.csv_safe, done by SQLite), and NULL
-    an empty text (what a CSV file holds for it)."""
+@dataclass(frozen=True)
+class SpreadsheetLines:
+    """A synced table's live rows as CSV lines made by SQLite, and its rows as stored."""
+
+    name: str
+    columns: list[str]
+    lines: Iterator[tuple[str | None, int]]
+    """(line, rowid) for each live row in the order they were written: the line is the row's
+    cells made as console.report.csv_export describes (None where SQLite cannot make one)."""
+    stored: Callable[[Sequence[int]], dict[int, tuple[Any, ...]]]
+    """The stored values of rows of this table (in the columns' order) by their rowid."""
+
+
+def spreadsheet_lines_streamed(reader: Reader) -> Iterator[SpreadsheetLines]:
+    """Yield every synced table's live rows as CSV lines made by SQLite, read as they are used.
+
+    Python then only joins lines: making a Python object of every cell cost more than the rest
+    of a CSV export together.
+    """
     for table in SYNCED_TABLES:
         columns = table_columns(reader, table)
-        sql = f"SELECT {_safe(columns)} FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"
-        yield table, columns, iter_rows(reader, sql)
+        sql = (
+            f"SELECT {_csv_line(columns)}, rowid FROM {table} "
+            "WHERE deleted_at IS NULL ORDER BY rowid"
+        )
+        yield SpreadsheetLines(
+            table, columns, iter_rows(reader, sql), partial(_stored_rows, reader, table, columns)
+        )
+
+
+def _stored_rows(
+    reader: Reader, table: str, columns: Sequence[str], rowids: Sequence[int]
+) -> dict[int, tuple[Any, ...]]:
+    """Return rows of a table as stored, by rowid."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(rowids), 500):
+        chunk = list(rowids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT rowid, {_listed(columns)} FROM {table} WHERE rowid IN ({marks})"
+        for rowid, *values in iter_rows(reader, sql, chunk):
+            found[rowid] = tuple(values)
+    return found
+
+
+def spreadsheet_views_streamed(
+    reader: Reader,
+) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
+    """Yield the name, columns and rows of every result view, the rows yielded as they are
+    read (in the columns' order), every text a spreadsheet could read as a formula led by an
+    apostrophe (console.domain.text.csv_safe, done by SQLite), and NULL an empty text (what a
+    CSV file holds for it)."""
     for view in REPORT_VIEWS:
         columns = table_columns(reader, view)
         if columns:
             yield view, columns, iter_rows(reader, f"SELECT {_safe(columns)} FROM {view}")
+
+
+_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_PREFIXES, key=lambda prefix: prefix != "-")) + "]*"
+"""A GLOB pattern matching a text that starts with a formula prefix ("-" first: not a range)."""
+
+
+def _csv_line(columns: Sequence[str]) -> str:
+    """Return an SQL expression making a row's CSV line, its cells joined by commas: a text
+    formula-safe (csv_safe), an integer in digits, NULL empty, and the whole line NULL if a cell
+    is a REAL or a BLOB (SQLite writes those unlike Python). Cells are not quoted: checking each
+    for a comma, a quote or a line break cost SQLite more than Python takes to check a batch of
+    lines, see console.report.csv_export."""
+    cells = []
+    for column in columns:
+        name = f'"{column}"'
+        cells.append(
+            f"CASE typeof({name}) WHEN 'text' THEN CASE WHEN {name} GLOB '{_FORMULA_GLOB}' "
+            f"THEN char(39) || {name} ELSE {name} END "
+            f"WHEN 'integer' THEN {name} WHEN 'null' THEN '' END"
+        )
+    return " || ',' || ".join(cells) or "''"
 
 
 _FORMULA_START = ", ".join(f"char({ord(prefix)})" for prefix in FORMULA_PREFIXES)
