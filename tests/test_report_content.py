@@ -302,6 +302,9 @@ def hostile(kind: typing.Any) -> typing.Any:
         return kind(
             **{field.name: hostile(hints[field.name]) for field in dataclasses.fields(kind)}
         )
+    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        hints = typing.get_type_hints(kind)
+        return kind(*(hostile(hints[name]) for name in kind._fields))
     raise AssertionError(f"no hostile value for {kind}")
 
 

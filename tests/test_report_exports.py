@@ -75,6 +75,33 @@ def test_markdown_report_ranks_items_compares_cards_and_lists_actions(workshop: 
     assert "> “Improving daily work is more important than doing daily work” — Mike Orzen" in text
 
 
+def test_quotes_read_literally_with_and_without_a_speaker(workshop: Path) -> None:
+    store = WorkshopStore.open(workshop, clock=FakeClock())
+    try:
+        with store.write() as tx:
+            for text, speaker in [("No *bold* <here> & | there", ""), ("Said & done", "<Ann>")]:
+                tx.insert(
+                    "takeaways",
+                    {
+                        "kind": "quote",
+                        "text": text,
+                        "speaker": speaker,
+                        "owner": "",
+                        "captured_at": "2026-11-27T17:00:00Z",
+                    },
+                )
+    finally:
+        store.close()
+    code, out, _err = run("export", str(workshop), "--format", "md", "--format", "html")
+    assert code == 0, out
+    markdown = (workshop.parent / "workshop-report.md").read_text("utf-8")
+    assert "\n> “No \\*bold\\* \\<here\\> & \\| there”\n\n" in markdown
+    assert "\n> “Said & done” — \\<Ann\\>\n\n" in markdown
+    html = (workshop.parent / "workshop-report.html").read_text("utf-8")
+    assert "<blockquote>“No *bold* &lt;here&gt; &amp; | there”</blockquote>\n" in html
+    assert "<blockquote>“Said &amp; done”<cite>— &lt;Ann&gt;</cite></blockquote>\n" in html
+
+
 class BalanceChecker(HTMLParser):
     """Fails on any end tag that does not close the innermost open element."""
 

@@ -16,15 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.report.csv_export import csv_folder, csv_line_folder
-from console.report.json_export import workshop_json_chunks
+from console.report.json_export import workshop_json_chunks, workshop_json_tables
 from console.report.output import Ready, write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
-from console.store.export import (
-    spreadsheet_lines_streamed,
-    spreadsheet_views_streamed,
-    table_rows_streamed,
-)
-from console.store.format import SYNCED_TABLES
+from console.store.export import spreadsheet_lines_streamed, spreadsheet_views_streamed
 
 if TYPE_CHECKING:
     from console.report.model import Report
@@ -108,8 +103,8 @@ def export_formats(
             )
             yield write_folder_atomic(targets["csv"], files, ready=ready)
         if "json" in targets:
-            dump = ((table, *table_rows_streamed(reader, table)) for table in SYNCED_TABLES)
-            yield write_atomic(targets["json"], workshop_json_chunks(dump), ready=ready)
+            dump = workshop_json_chunks(workshop_json_tables(reader))
+            yield write_atomic(targets["json"], dump, ready=ready)
 
 
 def _renderers() -> dict[str, Any]:

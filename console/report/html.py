@@ -20,6 +20,7 @@ from console.report.model import (
     CardRoundReport,
     Portfolio,
     Report,
+    TakeawayLine,
     ThemeReport,
 )
 from console.report.render import Flag, Tagged, VariantRow, environment, in_pieces
@@ -113,7 +114,7 @@ def _environment() -> jinja2.Environment:
         # The standard library's escape, as the report has always used (&#x27; for "'").
         return value if isinstance(value, Markup) else Markup(escape(str(value)))
 
-    return environment(finalize, table_rows=html_rows, list_items=html_items)
+    return environment(finalize, table_rows=html_rows, list_items=html_items, quotes=html_quotes)
 
 
 def html_rows(rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()) -> Iterator[Markup]:
@@ -143,6 +144,16 @@ def html_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:
         if isinstance(entry, Tagged)
         else f"<li>{escape(entry)}</li>\n"
         for entry in entries
+    )
+
+
+def html_quotes(lines: Iterable[TakeawayLine]) -> Iterator[Markup]:
+    """Yield quotes as block quotes, each text in quotation marks followed by who said it."""
+    return in_pieces(
+        f"<blockquote>“{escape(line.text)}”<cite>— {escape(line.speaker)}</cite></blockquote>\n\n"
+        if line.speaker
+        else f"<blockquote>“{escape(line.text)}”</blockquote>\n\n"
+        for line in lines
     )
 
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
+from itertools import islice
 from typing import Any
 
-from console.store.export import JSON_KIND
+from console.store.export import (
+    JSON_KIND,
+    MAX_JSON_COLUMNS,
+    Reader,
+    sqlite_quotes_json,
+    table_columns,
+    table_rows_as_json,
+    table_rows_streamed,
+)
 from console.store.format import FORMAT_VERSION, SYNCED_TABLES
 
 MAX_JSON_BYTES = 200_000_000
@@ -24,9 +34,31 @@ BATCH = 1000
 """How many rows are encoded at once."""
 
 
-def workshop_json_chunks(
-    tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
-) -> Iterator[str]:
+Rows = Iterable[Sequence[Any] | str]
+"""A table's rows: each its values in the columns' order, or its JSON text already laid out."""
+
+
+def workshop_json_tables(reader: Reader) -> Iterator[tuple[str, list[str], Rows]]:
+    """Yield every synced table's name, columns and rows for workshop_json_chunks, in one
+    snapshot (the reader's): laid out by SQLite where it quotes as json.dumps does."""
+    by_sqlite = sqlite_quotes_json(reader)  # once per export: SQLite's version does not change
+    for table in SYNCED_TABLES:
+        if by_sqlite:
+            columns = table_columns(reader, table)
+            if 0 < len(columns) < MAX_JSON_COLUMNS:
+                yield table, columns, table_rows_as_json(reader, table, _row_pieces(columns))
+                continue
+        yield table, *table_rows_streamed(reader, table)
+
+
+def _row_pieces(columns: Sequence[str]) -> list[str]:
+    """Return the text around each value of a row as _encoded lays it out: the row's opening
+    and first key, each following key, and the row's end."""
+    keys = [json.dumps(column, ensure_ascii=False) + ": " for column in columns]
+    return ["   {\n    " + keys[0], *(",\n    " + key for key in keys[1:]), "\n   }"]
+
+
+def workshop_json_chunks(tables: Iterable[tuple[str, Sequence[str], Rows]]) -> Iterator[str]:
     """Yield a whole-workshop dump (each table's name, columns and rows in the columns' order) as
     JSON text a batch of rows at a time: byte for byte what json.dumps with indent=1 writes."""
     yield (
@@ -47,22 +79,29 @@ def workshop_json_chunks(
     yield "}\n}\n" if first_table else "\n }\n}\n"
 
 
-def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+def _batches(rows: Rows) -> Iterator[list[Sequence[Any] | str]]:
     """Yield rows in lists of up to BATCH."""
-    batch: list[Sequence[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
         yield batch
 
 
-def _rows_text(columns: Sequence[str], batch: list[Sequence[Any]]) -> str:
+def _rows_text(columns: Sequence[str], batch: list[Sequence[Any] | str]) -> str:
     """Return rows as the members of a list three levels deep, as json.dumps(indent=1) does."""
     if not columns:
         return ",\n".join("   {}" for _row in batch)
+    with suppress(TypeError):  # a row of values among them
+        return ",\n".join(batch)  # rows SQLite laid out, whole
+    if any(isinstance(row, str) for row in batch):
+        # The few rows SQLite could not lay out (a REAL, a BLOB) are encoded here, in place.
+        return ",\n".join(
+            row if isinstance(row, str) else _encoded(columns, [row]) for row in batch
+        )
+    return _encoded(columns, batch)
+
+
+def _encoded(columns: Sequence[str], batch: Sequence[Sequence[Any]]) -> str:
+    """Return rows of values as the members of a list three levels deep, json.dumps' text."""
     text = _ROWS.encode([dict(zip(columns, row, strict=True)) for row in batch])
     # text is "[{...},\n    {...}]": unwrap the list, then open and close each row on its line.
     return "   {\n    " + text[2:-2].replace(_ROW_BREAK, "\n   },\n   {\n    ") + "\n   }"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from console.report.model import Report
+from console.report.model import Report, TakeawayLine
 from console.report.render import Flag, Tagged, environment, in_pieces
 
 if TYPE_CHECKING:
@@ -97,7 +97,8 @@ def tidied(pieces: Iterable[str]) -> Iterator[str]:
         if not started:
             text = text.lstrip()
             started = True
-        yield _BLANK_LINES.sub("\n\n", text)
+        # Most pieces hold no blank lines to fold: a search for them costs less than the regex.
+        yield _BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text
     yield "\n"
 
 
@@ -109,7 +110,9 @@ def _template() -> jinja2.Template:
     def finalize(value: Any) -> Markup:
         return value if isinstance(value, Markup) else Markup(md(value))
 
-    env = environment(finalize, table_rows=markdown_rows, list_items=markdown_items)
+    env = environment(
+        finalize, table_rows=markdown_rows, list_items=markdown_items, quotes=markdown_quotes
+    )
     return env.get_template("report.md.jinja")
 
 
@@ -128,6 +131,16 @@ def markdown_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:
         if isinstance(entry, Tagged)
         else f"- {md(entry)}\n"
         for entry in entries
+    )
+
+
+def markdown_quotes(lines: Iterable[TakeawayLine]) -> Iterator[Markup]:
+    """Yield quotes as block quotes, each text in quotation marks followed by who said it."""
+    return in_pieces(
+        f"> “{md(line.text)}” — {md(line.speaker)}\n\n"
+        if line.speaker
+        else f"> “{md(line.text)}”\n\n"
+        for line in lines
     )
 
 

@@ -328,6 +328,7 @@ def environment(
     *,
     table_rows: Callable[..., Any],
     list_items: Callable[..., Any],
+    quotes: Callable[..., Any],
 ) -> jinja2.Environment:
     """Return an environment over the shipped templates that prints every value through finalize.
 
@@ -366,6 +367,7 @@ def environment(
         card_columns=card_columns,
         table_rows=table_rows,
         list_items=list_items,
+        quotes=quotes,
         takeaway_entries=takeaway_entries,
         texts=texts,
         agenda_rows=agenda_rows,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -181,6 +183,96 @@ def table_rows_streamed(reader: Reader, table: str) -> tuple[list[str], Iterator
 def _listed(columns: Sequence[str]) -> str:
     """Return columns as an SQL select list, each quoted ("*" for none)."""
     return ", ".join(f'"{column}"' for column in columns) or "*"
+
+
+# What SQLite's json_quote must write as json.dumps(ensure_ascii=False) does before the JSON
+# export lets it quote the rows: quotes, backslashes, every kind of control character (short and
+# long escapes), DEL, line and paragraph separators, a byte order mark, accents, an emoji, the
+# extreme whole numbers and NULL. Other SQLite versions may escape differently.
+JSON_QUOTE_PROBE: tuple[Any, ...] = (
+    '"\\/ \x00\x01\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x80\x9f\u2028\u2029\ufeff é Ω 😀 \U0010ffff %s %%',
+    2**63 - 1,
+    -(2**63),
+    0,
+    None,
+)
+
+MAX_JSON_COLUMNS = 100
+"""The most columns a table's rows are quoted by SQLite for: printf takes at most 127 values."""
+
+
+def sqlite_quotes_json(reader: Reader) -> bool:
+    """Tell whether this SQLite lays out values as json.dumps(ensure_ascii=False) does, through
+    the printf and json_quote that table_rows_as_json uses (checked on JSON_QUOTE_PROBE)."""
+    layout = "[" + ", ".join("%s" for _value in JSON_QUOTE_PROBE) + "]"
+    quoted = ", ".join("json_quote(?)" for _value in JSON_QUOTE_PROBE)
+    try:
+        [row] = reader.query(f"SELECT printf(?, {quoted}) AS text", (layout, *JSON_QUOTE_PROBE))
+    except (sqlite3.Error, StoreError):
+        return False  # an SQLite without json_quote: the probe reads nothing of the file
+    return row["text"] == json.dumps(list(JSON_QUOTE_PROBE), ensure_ascii=False)
+
+
+def table_rows_as_json(
+    reader: Reader, table: str, pieces: Sequence[str]
+) -> Iterator[str | tuple[Any, ...]]:
+    """Yield a synced table's every row (deleted ones too) in the order they were written, as the
+    text pieces[0] + value + pieces[1] + ... + value + pieces[-1] with each value, in the
+    columns' order, written as JSON by SQLite (use only where sqlite_quotes_json is true).
+
+    A row holding a REAL (SQLite writes numbers unlike json.dumps) or a BLOB (not JSON) comes as
+    its values instead, in the columns' order, read in the same snapshot.
+    """
+    if table not in SYNCED_TABLES:
+        raise ValueError(f"{table} is not a workshop table.")
+    declared = reader.query(f'PRAGMA table_info("{table}")')
+    if not 0 < len(declared) < MAX_JSON_COLUMNS or len(pieces) != len(declared) + 1:
+        raise ValueError(f"{table} has {len(declared)} columns for {len(pieces)} pieces of text.")
+    names = [_identifier(column["name"]) for column in declared]
+    layout = _sql_text("%s".join(piece.replace("%", "%%") for piece in pieces))
+    quoted = ", ".join(f"json_quote({name})" for name in names)
+    unlike = " OR ".join(
+        _not_json(name, str(column["type"])) for name, column in zip(names, declared, strict=True)
+    )
+    sql = f"SELECT CASE WHEN {unlike} THEN rowid ELSE printf({layout}, {quoted}) END FROM {table}"
+    one = f"SELECT {', '.join(names)} FROM {table} WHERE rowid = ?"
+    rows = iter_rows(reader, sql + " ORDER BY rowid")
+    try:
+        while batch := [text for (text,) in islice(rows, 1000)]:
+            if int in map(type, batch):  # a row's rowid, for its values
+                batch = [
+                    text if isinstance(text, str) else tuple(reader.query(one, (text,))[0].values())
+                    for text in batch
+                ]
+            yield from batch
+    except StoreError:
+        # Read plainly, the values say which column could not be read (a text that is not
+        # UTF-8), where the error would name the whole expression.
+        for _values in iter_rows(reader, f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid"):
+            pass
+        raise
+
+
+def _not_json(name: str, declared_type: str) -> str:
+    """Return an SQL test of whether a column's value is a REAL or a BLOB.
+
+    A column of TEXT affinity turns numbers into text, so only a BLOB can differ there, and
+    `>= x''` finds it without a function call (every BLOB sorts after every other value).
+    """
+    kind = declared_type.upper()
+    if "INT" not in kind and any(text in kind for text in ("CHAR", "CLOB", "TEXT")):
+        return f"{name} >= x''"
+    return f"typeof({name}) IN ('real', 'blob')"
+
+
+def _identifier(name: str) -> str:
+    """Return a name quoted as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(text: str) -> str:
+    """Return text as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def dump_workshop(reader: Reader) -> dict[str, Any]:
