@@ -83,10 +83,10 @@ def csv_line_chunks(table: SpreadsheetLines) -> Iterator[str]:
     yield BOM + buffer.getvalue()
     width = len(table.columns)
     for batch in _batches(table.lines):
-        lines = [line for line, _rowid in batch]
+        lines: list[Any] = [line for line, _rowid in batch]
         count = len(lines)
         try:
-            text = LINE_BREAK.join(lines)  # type: ignore[arg-type]
+            text = LINE_BREAK.join(lines)
         except TypeError:  # a line SQLite could not make (None)
             text = None
         # Unquoted lines hold exactly their cells' commas, and line breaks only between them.
@@ -119,9 +119,8 @@ def _checked(buffer: io.StringIO, writer: Any, table: SpreadsheetLines, batch: l
     lines = []
     for line, rowid in batch:
         if rowid in stored:
-            row = stored[rowid]
-            # csv_safe inlined, as in csv_chunks: the csv module writes None as an empty cell.
-            line = _written(buffer, writer, [[_guarded(value) for value in row]])
+            # The csv module writes None (NULL) as an empty cell.
+            line = _written(buffer, writer, [[_guarded(value) for value in stored[rowid]]])
             line = line[: -len(LINE_BREAK)]
         lines.append(line)
     return LINE_BREAK.join(lines) + LINE_BREAK
