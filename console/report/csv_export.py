@@ -9,8 +9,8 @@ for the rows made formula-safe (console.domain.text.csv_safe) with NULL as an em
 
 A synced table's lines come made by SQLite, unquoted (console.store.export,
 spreadsheet_lines_streamed): a batch of them is checked at once for what would need quoting,
-and only a line that does, or that SQLite could not make, is written by the csv module from
-the row as stored.
+and only a line that does is made again by SQLite with its cells quoted, or, holding a REAL or
+a BLOB, written by the csv module from the row as stored.
 """
 
 from __future__ import annotations
@@ -105,30 +105,37 @@ def csv_line_chunks(table: SpreadsheetLines) -> Iterator[str]:
 
 def _checked(buffer: io.StringIO, writer: Any, table: SpreadsheetLines, batch: list[Any]) -> str:
     """Return a batch of SQLite's lines as CSV text, each line that would need quoting (or that
-    SQLite could not make) written by the csv module from its row as stored."""
-    commas = len(table.columns) - 1
+    SQLite could not make) made again quoted, or written by the csv module from the stored
+    row."""
+    width = len(table.columns)
     redo = [
         rowid
         for line, rowid in batch
         if line is None
-        or line.count(",") != commas
+        or line.count(",") != width - 1
         or _QUOTED.search(line) is not None
-        or (not commas and not line)
+        or (width == 1 and not line)
     ]
-    stored = table.stored(redo)
-    lines = []
+    quoted = table.quoted(redo)
+    # One pass through the emptied buffer: the writer writes the stored rows (None, NULL, as an
+    # empty cell, and the one empty cell of a one-column row as "").
+    buffer.seek(0)
+    buffer.truncate()
+    write, writerow = buffer.write, writer.writerow
     for line, rowid in batch:
-        if rowid in stored:
-            # The csv module writes None (NULL) as an empty cell.
-            line = _written(buffer, writer, [[_guarded(value) for value in stored[rowid]]])
-            line = line[: -len(LINE_BREAK)]
-        lines.append(line)
-    return LINE_BREAK.join(lines) + LINE_BREAK
-
-
-def _guarded(value: Any) -> Any:
-    """Return a stored value formula-safe, as csv_safe does."""
-    return "'" + value if type(value) is str and value[:1] in _FIRST else value
+        again = quoted.get(rowid, line)
+        if type(again) is tuple:
+            # csv_safe inlined, as in csv_chunks: it runs once per cell of each such row.
+            writerow(
+                [
+                    "'" + value if type(value) is str and value[:1] in _FIRST else value
+                    for value in again
+                ]
+            )
+        else:
+            write('""' if width == 1 and not again else again)
+            write(LINE_BREAK)
+    return buffer.getvalue()
 
 
 def csv_line_folder(tables: Iterable[SpreadsheetLines]) -> Iterator[tuple[str, Iterator[str]]]:

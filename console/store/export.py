@@ -296,15 +296,16 @@ REPORT_VIEWS = ("pain_point_ranking", "theme_ranking", "card_results", "actions"
 
 @dataclass(frozen=True)
 class SpreadsheetLines:
-    """A synced table's live rows as CSV lines made by SQLite, and its rows as stored."""
+    """A synced table's live rows as CSV lines made by SQLite."""
 
     name: str
     columns: list[str]
     lines: Iterator[tuple[str | None, int]]
     """(line, rowid) for each live row in the order they were written: the line is the row's
-    cells made as console.report.csv_export describes (None where SQLite cannot make one)."""
-    stored: Callable[[Sequence[int]], dict[int, tuple[Any, ...]]]
-    """The stored values of rows of this table (in the columns' order) by their rowid."""
+    cells, unquoted, made as console.report.csv_export describes (None where SQLite cannot)."""
+    quoted: Callable[[Sequence[int]], dict[int, str | tuple[Any, ...]]]
+    """Rows of this table by rowid: each as its CSV line with its cells quoted where they need
+    it, or, where SQLite cannot make that line, as its stored values (in the columns' order)."""
 
 
 def spreadsheet_lines_streamed(reader: Reader) -> Iterator[SpreadsheetLines]:
@@ -320,17 +321,29 @@ def spreadsheet_lines_streamed(reader: Reader) -> Iterator[SpreadsheetLines]:
             "WHERE deleted_at IS NULL ORDER BY rowid"
         )
         yield SpreadsheetLines(
-            table, columns, iter_rows(reader, sql), partial(_stored_rows, reader, table, columns)
+            table, columns, iter_rows(reader, sql), partial(_quoted_rows, reader, table, columns)
         )
 
 
-def _stored_rows(
+def _quoted_rows(
     reader: Reader, table: str, columns: Sequence[str], rowids: Sequence[int]
-) -> dict[int, tuple[Any, ...]]:
-    """Return rows of a table as stored, by rowid."""
-    found: dict[int, tuple[Any, ...]] = {}
+) -> dict[int, str | tuple[Any, ...]]:
+    """Return rows of a table by rowid, as SpreadsheetLines.quoted describes."""
+    found: dict[int, str | tuple[Any, ...]] = {}
+    stored = []
     for start in range(0, len(rowids), 500):
         chunk = list(rowids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        sql = (
+            f"SELECT rowid, {_csv_line(columns, quoted=True)} FROM {table} WHERE rowid IN ({marks})"
+        )
+        for rowid, line in iter_rows(reader, sql, chunk):
+            if line is None:
+                stored.append(rowid)
+            else:
+                found[rowid] = line
+    for start in range(0, len(stored), 500):
+        chunk = stored[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         sql = f"SELECT rowid, {_listed(columns)} FROM {table} WHERE rowid IN ({marks})"
         for rowid, *values in iter_rows(reader, sql, chunk):
@@ -356,18 +369,28 @@ _FORMULA_GLOB = "[" + "".join(sorted(FORMULA_PREFIXES, key=lambda prefix: prefix
 of them "]" or "^"; "-" first so that it is no range)."""
 
 
-def _csv_line(columns: Sequence[str]) -> str:
+def _csv_line(columns: Sequence[str], *, quoted: bool = False) -> str:
     """Return an SQL expression making a row's CSV line, its cells joined by commas: a text
     formula-safe (csv_safe), an integer in digits, NULL empty, and the whole line NULL if a cell
-    is a REAL or a BLOB (SQLite writes those unlike Python). Cells are not quoted: checking each
-    for a comma, a quote or a line break cost SQLite more than Python takes to check a batch of
-    lines, see console.report.csv_export."""
+    is a REAL or a BLOB (SQLite writes those unlike Python).
+
+    quoted: a text holding a comma, a double quote, CR or LF is quoted, its quotes doubled.
+    Without it, the cells are left unquoted: checking each cost SQLite more than Python takes
+    to check a batch of lines, see console.report.csv_export.
+    """
     cells = []
     for column in columns:
         name = f'"{column}"'
+        text = f"CASE WHEN {name} GLOB '{_FORMULA_GLOB}' THEN char(39) || {name} ELSE {name} END"
+        if quoted:
+            text = (
+                f"CASE WHEN instr({name}, ',') OR instr({name}, '\"') "
+                f"OR instr({name}, char(13)) OR instr({name}, char(10)) "
+                f"THEN '\"' || CASE WHEN {name} GLOB '{_FORMULA_GLOB}' THEN char(39) ELSE '' END "
+                f"|| replace({name}, '\"', '\"\"') || '\"' ELSE {text} END"
+            )
         cells.append(
-            f"CASE typeof({name}) WHEN 'text' THEN CASE WHEN {name} GLOB '{_FORMULA_GLOB}' "
-            f"THEN char(39) || {name} ELSE {name} END "
+            f"CASE typeof({name}) WHEN 'text' THEN {text} "
             f"WHEN 'integer' THEN {name} WHEN 'null' THEN '' END"
         )
     return " || ',' || ".join(cells) or "''"
