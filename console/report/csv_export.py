@@ -113,29 +113,26 @@ def _checked(buffer: io.StringIO, writer: Any, table: SpreadsheetLines, batch: l
         for line, rowid in batch
         if line is None
         or line.count(",") != width - 1
-        or _QUOTED.search(line) is not None
+        or '"' in line
+        or "\r" in line
+        or "\n" in line
         or (width == 1 and not line)
     ]
     quoted = table.quoted(redo)
-    # One pass through the emptied buffer: the writer writes the stored rows (None, NULL, as an
-    # empty cell, and the one empty cell of a one-column row as "").
-    buffer.seek(0)
-    buffer.truncate()
-    write, writerow = buffer.write, writer.writerow
+    lines = []
     for line, rowid in batch:
         again = quoted.get(rowid, line)
         if type(again) is tuple:
-            # csv_safe inlined, as in csv_chunks: it runs once per cell of each such row.
-            writerow(
-                [
-                    "'" + value if type(value) is str and value[:1] in _FIRST else value
-                    for value in again
-                ]
-            )
-        else:
-            write('""' if width == 1 and not again else again)
-            write(LINE_BREAK)
-    return buffer.getvalue()
+            # csv_safe inlined, as in csv_chunks; the writer writes None (NULL) as an empty cell.
+            row = [
+                "'" + value if type(value) is str and value[:1] in _FIRST else value
+                for value in again
+            ]
+            again = _written(buffer, writer, [row])[: -len(LINE_BREAK)]
+        elif width == 1 and not again:
+            again = '""'  # what the csv module writes for a one-column row's empty cell
+        lines.append(again)
+    return LINE_BREAK.join(lines) + LINE_BREAK
 
 
 def csv_line_folder(tables: Iterable[SpreadsheetLines]) -> Iterator[tuple[str, Iterator[str]]]:
