@@ -235,3 +235,88 @@ def test_csv_rows_are_written_as_the_csv_module_writes_them() -> None:
         writer.writerows(rows)
         written = "".join(csv_chunks(columns, rows, rows_safe=True))
         assert written == "\ufeff" + expected.getvalue(), rows
+
+
+TRICKY_TEXTS = [
+    "plain",
+    "a,b",
+    'say "no"',
+    '"',
+    "line\nbreak",
+    "carriage\rreturn",
+    "both\r\nends",
+    "=SUM(A1)",
+    "+1",
+    "-2",
+    "@mallory",
+    "\tindented",
+    "\rleading return",
+    "=a,b",
+    '-"quoted"',
+    "",
+    " ",
+    "café ☕ 漢字 👍",
+    "nul\x00inside",
+    "nul\x00,comma",
+    "'already",
+    "12",
+]
+"""Texts whose CSV cells the csv module writes in every way it can."""
+
+
+def test_sqlite_made_csv_lines_are_what_the_csv_module_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pain points hold texts, integers, NULL, REAL numbers and BLOBs, written by hand into the
+    # file. In the first batches each tricky text is alone among plain lines (a batch SQLite
+    # made whole must notice it); then they mix, with REAL numbers and BLOBs.
+    import random
+    import sqlite3
+
+    monkeypatch.setattr("console.report.csv_export.BATCH", 7)
+    alone = 7 * len(TRICKY_TEXTS)
+    path = workshop_with_pain_points(tmp_path / "w.db", alone + 150)
+    pick = random.Random(16)
+    connection = sqlite3.connect(path)
+    ids = [row[0] for row in connection.execute("SELECT id FROM pain_points ORDER BY rowid")]
+    odd: list[object] = [0.1 + 0.2, 1e16, 3.0, -0.0, b"\x00,blob", b"", 2**62, -7]
+    for number, pain_point in enumerate(ids):
+        text, raised_by, position = f"plain {number}", "Ann", number
+        if number < alone and number % 7 == 3:
+            text = TRICKY_TEXTS[number // 7]
+        elif number >= alone:
+            text, raised_by = pick.choice(TRICKY_TEXTS), pick.choice(TRICKY_TEXTS)
+            position = pick.choice(odd) if number % 3 == 0 else number
+        connection.execute(
+            "UPDATE pain_points SET text = ?, raised_by = ?, position = ?, theme_id = NULL "
+            "WHERE id = ?",
+            (text, raised_by, position, pain_point),
+        )
+    connection.commit()
+    types = {row[0] for row in connection.execute("SELECT typeof(position) FROM pain_points")}
+    connection.close()
+    assert types == {"integer", "real", "blob"}
+
+    with open_read_only(path) as reader:
+        folder = export(reader, path, "csv", tmp_path / "out-csv")
+    written = {f.name: f.read_bytes() for f in folder.iterdir()}
+    assert written == whole_csv_export(path)
+    pain_points = written["pain_points.csv"].decode("utf-8")
+    for cell in ('"a,b"', '"say ""no"""', '"both\r\nends"', "'=SUM(A1)", '"\'=a,b"'):
+        assert cell in pain_points, cell
+    assert "0.30000000000000004" in pain_points and "b'\\x00,blob'" in pain_points
+
+
+def test_a_one_column_row_with_an_empty_cell_is_quoted() -> None:
+    from console.report.csv_export import csv_line_chunks
+    from console.store.export import SpreadsheetLines
+
+    # SQLite makes the first row's line again (empty); the third comes as stored (NULL).
+    again: dict[int, object] = {1: "", 2: "x", 3: (None,)}
+    table = SpreadsheetLines(
+        "notes",
+        ["note"],
+        iter([("", 1), ("x", 2), ("", 3)]),
+        lambda rowids: {rowid: again[rowid] for rowid in rowids},
+    )
+    assert "".join(csv_line_chunks(table)) == '\ufeffnote\r\n""\r\nx\r\n""\r\n'

@@ -8,17 +8,18 @@ grow with the workshop's size.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.report.csv_export import csv_folder
+from console.report.csv_export import csv_folder, csv_line_folder
 from console.report.json_export import workshop_json_chunks, workshop_json_tables
 from console.report.output import Ready, write_atomic, write_files_atomic, write_folder_atomic
 from console.store.core import utc_now
-from console.store.export import spreadsheet_tables_streamed
+from console.store.export import spreadsheet_lines_streamed, spreadsheet_views_streamed
 
 if TYPE_CHECKING:
     from console.report.model import Report
@@ -96,10 +97,11 @@ def export_formats(
             )
         # The rows are read while they are written: the snapshot lasts until the file is whole.
         if "csv" in targets:
-            tables = spreadsheet_tables_streamed(reader)
-            yield write_folder_atomic(
-                targets["csv"], csv_folder(tables, rows_safe=True), ready=ready
+            files = itertools.chain(
+                csv_line_folder(spreadsheet_lines_streamed(reader)),
+                csv_folder(spreadsheet_views_streamed(reader), rows_safe=True),
             )
+            yield write_folder_atomic(targets["csv"], files, ready=ready)
         if "json" in targets:
             dump = workshop_json_chunks(workshop_json_tables(reader))
             yield write_atomic(targets["json"], dump, ready=ready)

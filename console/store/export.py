@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
@@ -292,21 +294,106 @@ REPORT_VIEWS = ("pain_point_ranking", "theme_ranking", "card_results", "actions"
 """The views of results (migration 0006_report_views), also exported as CSV files."""
 
 
-def spreadsheet_tables_streamed(
-    reader: Reader,
-) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
-    """Yield the name, columns and live rows of every synced table and every result view, the
-    rows yielded as they are read (in the columns' order), every text a spreadsheet could read
-    as a formula led by an apostrophe (console.domain.text.csv_safe, done by SQLite), and NULL
-    an empty text (what a CSV file holds for it)."""
+@dataclass(frozen=True)
+class SpreadsheetLines:
+    """A synced table's live rows as CSV lines made by SQLite."""
+
+    name: str
+    columns: list[str]
+    lines: Iterator[tuple[str | None, int]]
+    """(line, rowid) for each live row in the order they were written: the line is the row's
+    cells, unquoted, made as console.report.csv_export describes (None where SQLite cannot)."""
+    quoted: Callable[[Sequence[int]], dict[int, str | tuple[Any, ...]]]
+    """Rows of this table by rowid: each as its CSV line with its cells quoted where they need
+    it, or, where SQLite cannot make that line, as its stored values (in the columns' order)."""
+
+
+def spreadsheet_lines_streamed(reader: Reader) -> Iterator[SpreadsheetLines]:
+    """Yield every synced table's live rows as CSV lines made by SQLite, read as they are used.
+
+    Python then mostly joins lines: a Python object made of every cell, and every row checked
+    in Python, took most of a big CSV export's time.
+    """
     for table in SYNCED_TABLES:
         columns = table_columns(reader, table)
-        sql = f"SELECT {_safe(columns)} FROM {table} WHERE deleted_at IS NULL ORDER BY rowid"
-        yield table, columns, iter_rows(reader, sql)
+        sql = (
+            f"SELECT {_csv_line(columns)}, rowid FROM {table} "
+            "WHERE deleted_at IS NULL ORDER BY rowid"
+        )
+        yield SpreadsheetLines(
+            table, columns, iter_rows(reader, sql), partial(_quoted_rows, reader, table, columns)
+        )
+
+
+def _quoted_rows(
+    reader: Reader, table: str, columns: Sequence[str], rowids: Sequence[int]
+) -> dict[int, str | tuple[Any, ...]]:
+    """Return rows of a table by rowid, as SpreadsheetLines.quoted describes."""
+    found: dict[int, str | tuple[Any, ...]] = {}
+    stored = []
+    for start in range(0, len(rowids), 500):
+        chunk = list(rowids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        sql = (
+            f"SELECT rowid, {_csv_line(columns, quoted=True)} FROM {table} WHERE rowid IN ({marks})"
+        )
+        for rowid, line in iter_rows(reader, sql, chunk):
+            if line is None:
+                stored.append(rowid)
+            else:
+                found[rowid] = line
+    for start in range(0, len(stored), 500):
+        chunk = stored[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT rowid, {_listed(columns)} FROM {table} WHERE rowid IN ({marks})"
+        for rowid, *values in iter_rows(reader, sql, chunk):
+            found[rowid] = tuple(values)
+    return found
+
+
+def spreadsheet_views_streamed(
+    reader: Reader,
+) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
+    """Yield the name, columns and rows of every result view, the rows yielded as they are
+    read (in the columns' order), every text a spreadsheet could read as a formula led by an
+    apostrophe (console.domain.text.csv_safe, done by SQLite), and NULL an empty text (what a
+    CSV file holds for it)."""
     for view in REPORT_VIEWS:
         columns = table_columns(reader, view)
         if columns:
             yield view, columns, iter_rows(reader, f"SELECT {_safe(columns)} FROM {view}")
+
+
+_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_PREFIXES, key=lambda prefix: prefix != "-")) + "]*"
+"""A GLOB pattern matching a text that starts with a formula prefix (each one character, none
+of them "]" or "^"; "-" first so that it is no range)."""
+
+
+def _csv_line(columns: Sequence[str], *, quoted: bool = False) -> str:
+    """Return an SQL expression making a row's CSV line, its cells joined by commas: a text
+    formula-safe (csv_safe), an integer in digits, NULL empty, and the whole line NULL if a cell
+    is a REAL or a BLOB (SQLite writes those unlike Python).
+
+    quoted: a text holding a comma, a double quote, CR or LF is quoted, its quotes doubled.
+    Without it, the cells are left unquoted: checking each cost SQLite more than Python takes
+    to check a batch of lines, see console.report.csv_export.
+    """
+    cells = []
+    for column in columns:
+        name = f'"{column}"'
+        text = f"CASE WHEN {name} GLOB '{_FORMULA_GLOB}' THEN char(39) || {name} ELSE {name} END"
+        if quoted:
+            text = (
+                f"CASE WHEN instr({name}, ',') OR instr({name}, '\"') "
+                f"OR instr({name}, char(13)) OR instr({name}, char(10)) "
+                f"THEN '\"' || CASE WHEN {name} GLOB '{_FORMULA_GLOB}' THEN char(39) ELSE '' END "
+                f"|| replace({name}, '\"', '\"\"') || '\"' ELSE {text} END"
+            )
+        cells.append(
+            f"CASE typeof({name}) WHEN 'text' THEN {text} "
+            f"WHEN 'integer' THEN {name} WHEN 'null' THEN '' END"
+        )
+    return " || ',' || ".join(cells) or "''"
 
 
 _FORMULA_START = ", ".join(f"char({ord(prefix)})" for prefix in FORMULA_PREFIXES)
