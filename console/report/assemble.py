@@ -380,13 +380,4 @@ def _by_area(reader: Reader) -> tuple[Group, ...]:
 
 def _actions(reader: Reader) -> list[ActionLine]:
     """Return the live actions: open ones first by due date, then done and dropped."""
-    return [
-        ActionLine(
-            row["text"],
-            row["owner"] or "",
-            row["due_on"] or "",
-            row["status"],
-            row["done_means"] or "",
-        )
-        for row in action_rows(reader)
-    ]
+    return [ActionLine(*row) for row in action_rows(reader)]

@@ -136,24 +136,27 @@ def shown_table(
 ) -> Table:
     """Return a table without its empty columns: those where no row has anything to say."""
     rows = list(rows)
-    keep = [
-        index
-        for index in range(len(columns))
-        if not rows or any(_filled(row[index]) for row in rows if index < len(row))
-    ]
+    keep = [index for index in range(len(columns)) if not rows or _says_something(rows, index)]
+    if len(keep) < len(columns):  # a big table mostly keeps every column: its rows stay as made
+        rows = [type(row)(tuple(row[index] for index in keep)) for row in rows]
     numbers = set(numeric)
     return Table(
         tuple(columns[index] for index in keep),
-        [type(row)(tuple(row[index] for index in keep)) for row in rows],
+        rows,
         tuple(place for place, index in enumerate(keep) if index in numbers),
     )
 
 
-def _filled(cell: Any) -> bool:
-    """Tell whether a table cell says anything (a number always does)."""
-    if cell is None or (isinstance(cell, tuple) and not cell):
-        return False
-    return not (isinstance(cell, str) and cell in EMPTY_CELLS)
+def _says_something(rows: list[tuple[Any, ...]], index: int) -> bool:
+    """Tell whether a column of a table says anything in any row (a number always does): not
+    None, an empty tuple or one of EMPTY_CELLS."""
+    # One loop without a call per cell: an empty column of a big table is read to its end.
+    for row in rows:
+        if index < len(row):
+            cell = row[index]
+            if cell is not None and cell != () and cell not in EMPTY_CELLS:
+                return True
+    return False
 
 
 # The cells of every table, computed once for both formats. A cell is text (or a number), a

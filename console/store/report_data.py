@@ -252,13 +252,16 @@ def competence_areas(reader: Reader) -> list[Row]:
     )
 
 
-def action_rows(reader: Reader) -> list[Row]:
-    """Return the live actions: open ones first by due date, then done and dropped."""
-    return reader.query(
-        "SELECT text, owner, due_on, coalesce(action_status, 'open') AS status, done_means "
+def action_rows(reader: Reader) -> Iterator[tuple[str, str, str, str, str]]:
+    """Yield the live actions (text, owner, due date, status, what done means; a missing one
+    empty): open ones first by due date, then done and dropped."""
+    return iter_rows(
+        reader,
+        "SELECT text, coalesce(owner, ''), coalesce(due_on, ''), "
+        "coalesce(action_status, 'open'), coalesce(done_means, '') "
         "FROM takeaways WHERE deleted_at IS NULL AND kind = 'action' "
         "ORDER BY CASE coalesce(action_status, 'open') WHEN 'open' THEN 0 WHEN 'done' THEN 1 "
-        "ELSE 2 END, due_on IS NULL, due_on, captured_at, rowid"
+        "ELSE 2 END, due_on IS NULL, due_on, captured_at, rowid",
     )
 
 
