@@ -11,7 +11,6 @@ Run: python benchmarks/startup_instructions.py [--sizes 10000,100000] [--runs 1]
 
 from __future__ import annotations
 
-import compileall
 import os
 import pty
 import re
@@ -22,10 +21,7 @@ import tempfile
 from pathlib import Path
 
 from _common import PYTHON, TERMINAL, Target, options, result
-from startup import BARE_APP
-from workloads import fresh_copy
-
-import console
+from startup import first_paints
 
 TARGET = Target("<= 1.3x floor", 1.3, relative=True)
 FIRST_FRAME = Path(__file__).with_name("_first_frame.py")
@@ -69,20 +65,8 @@ def main() -> None:
     found = options(__doc__)
     if shutil.which("valgrind") is None:
         sys.exit("startup_instructions.py needs valgrind (apt-get install valgrind)")
-    compileall.compile_dir(Path(console.__file__).parent, quiet=1)
     for size in found.sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            workspace = Path(folder)
-            (workspace / "bare.py").write_text(BARE_APP)
-            fresh_copy(size, workspace)
-            floor, mine = [], []
-            for _ in range(found.runs):
-                floor.append(instructions_to_screen(["bare.py"], "BARE-READY", workspace))
-                mine.append(
-                    instructions_to_screen(
-                        ["-m", "console", "workshop.db"], "Wrap-up of day 1", workspace
-                    )
-                )
+        mine, floor = first_paints(size, found.runs, instructions_to_screen)
         result(
             size,
             "start-up to first paint, instructions",
