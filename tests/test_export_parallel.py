@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from console.report import parallel
 from console.report.build import targets_of
 from console.report.output import ExportError
 from console.store.core import WorkshopStore
+from console.store.export import ReadOnlyWorkshop
 from console.store.files import StoreError, check_readable_workshop, has_journal
 from console.store.inventory import capture_pain_point
 
@@ -162,3 +164,47 @@ def test_a_file_damaged_deep_inside_is_refused_and_no_export_is_written(
     assert list(folder.iterdir()) == []
     assert workshop.read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "w.db"]
+
+
+def test_a_child_stopped_while_it_tells_a_failure_still_leaves_at_once(
+    workshop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parent's stop (SIGTERM, raised as SystemExit) can come while the child is telling the
+    # parent why it failed: the child must still leave, never run on in the code it was forked
+    # from (here, this test and the rest of the suite).
+    def stopped_while_telling(*_args: object) -> int:
+        raise SystemExit(1)
+
+    monkeypatch.setattr(parallel, "_write_group", stopped_while_telling)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with os.fdopen(read_end, "rb") as down, os.fdopen(write_end, "wb") as up:
+                parallel._child(workshop, {}, 0, down, up)
+        finally:
+            os._exit(99)  # reached only if the child returned or raised out of _child
+    os.close(read_end)
+    os.close(write_end)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+
+
+class _ReadThatFailsToEnd:
+    """A connection whose reads fail, and whose end of a read fails too (a damaged file)."""
+
+    in_transaction = False
+    row_factory: object = None
+
+    def execute(self, sql: str, *_params: object) -> None:
+        if sql == "COMMIT":
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+
+def test_a_read_that_fails_says_why_even_when_ending_it_fails_too(tmp_path: Path) -> None:
+    reader = ReadOnlyWorkshop(tmp_path / "w.db", _ReadThatFailsToEnd(), 12)  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="the read itself"), reader.snapshot():
+        raise StoreError("the read itself failed")
+    ended = pytest.raises(StoreError, match=r"w\.db could not be read: database disk image")
+    with ended, reader.snapshot():
+        pass

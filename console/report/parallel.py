@@ -29,7 +29,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 from console.report.build import export_formats
 from console.report.output import ExportError
@@ -241,10 +241,29 @@ def _child(
     format_version: int,
     from_parent: BinaryIO,
     to_parent: BinaryIO,
-) -> None:
+) -> NoReturn:
     """Write one group of exports in this forked process, then leave it at once."""
+    status = 1  # until the group is written, or the parent stopped it
+    try:
+        signal.signal(signal.SIGTERM, _stopped)
+        status = _write_group(workshop, targets, format_version, from_parent, to_parent)
+    finally:
+        # Leave here whatever happened, a stop arriving while a failure is told included: this
+        # process must never return into the code of the one it was forked from. And leave
+        # without Python's clean-up: the parent's objects and buffers are not this process's.
+        os._exit(status)
+
+
+def _write_group(
+    workshop: Path,
+    targets: dict[str, Path],
+    format_version: int,
+    from_parent: BinaryIO,
+    to_parent: BinaryIO,
+) -> int:
+    """Write one group of exports in a forked child, telling the parent what came of it;
+    return the child's exit status."""
     status = 0
-    signal.signal(signal.SIGTERM, _stopped)
     answer: list[bytes] = []
 
     def released() -> None:
@@ -277,9 +296,7 @@ def _child(
             outcome = ("unexpected", "".join(traceback.format_exception(error)))
         with contextlib.suppress(OSError):
             _send(to_parent, outcome)
-    # Leave without Python's clean-up: the parent's objects (and its buffers) are not this
-    # process's to close or flush.
-    os._exit(status)
+    return status
 
 
 def _stopped(signum: int, frame: object) -> None:

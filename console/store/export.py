@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -86,8 +86,16 @@ class ReadOnlyWorkshop:
         self.connection.execute("BEGIN")
         try:
             yield self
-        finally:
+        except BaseException:
+            # What went wrong inside says why; ending the read must not hide it (on a damaged
+            # file the end of the read can fail too).
+            with suppress(sqlite3.Error):
+                self.connection.execute("COMMIT")
+            raise
+        try:
             self.connection.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path} could not be read: {error}.") from None
 
     def columns(self, table: str) -> list[str]:
         """Return the columns of a table of this file (empty if the table does not exist)."""
