@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from console.domain.text import FORMULA_PREFIXES, csv_safe
+from console.report.output import batched
 
 if TYPE_CHECKING:
     from console.store.export import SpreadsheetLines
@@ -58,7 +58,7 @@ def csv_chunks(
     yield BOM + buffer.getvalue()
     if rows_safe:
         width = len(columns)
-        for batch in _batches(rows):
+        for batch in batched(rows, BATCH):
             yield _lines(buffer, writer, batch, width)
         return
     # csv_safe inlined: it runs once per cell, millions of times in a big workshop. The csv
@@ -82,7 +82,7 @@ def csv_line_chunks(table: SpreadsheetLines) -> Iterator[str]:
     writer.writerow([csv_safe(name) for name in table.columns])
     yield BOM + buffer.getvalue()
     width = len(table.columns)
-    for batch in _batches(table.lines):
+    for batch in batched(table.lines, BATCH):
         lines: list[Any] = [line for line, _rowid in batch]
         count = len(lines)
         try:
@@ -161,13 +161,6 @@ def _written(buffer: io.StringIO, writer: Any, batch: list[Any]) -> str:
     buffer.truncate()
     writer.writerows(batch)
     return buffer.getvalue()
-
-
-def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
-    """Yield rows in lists of up to BATCH."""
-    iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, BATCH)):
-        yield batch
 
 
 def csv_folder(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
-from itertools import islice
 from typing import Any
 
+from console.report.output import batched
 from console.store.export import (
     JSON_KIND,
     MAX_JSON_COLUMNS,
@@ -72,18 +72,11 @@ def workshop_json_chunks(tables: Iterable[tuple[str, Sequence[str], Rows]]) -> I
         yield ("\n" if first_table else ",\n") + f"  {json.dumps(name, ensure_ascii=False)}: ["
         first_table = False
         first_batch = True
-        for batch in _batches(rows):
+        for batch in batched(rows, BATCH):
             yield ("\n" if first_batch else ",\n") + _rows_text(columns, batch)
             first_batch = False
         yield "]" if first_batch else "\n  ]"
     yield "}\n}\n" if first_table else "\n }\n}\n"
-
-
-def _batches(rows: Rows) -> Iterator[list[Sequence[Any] | str]]:
-    """Yield rows in lists of up to BATCH."""
-    rows = iter(rows)
-    while batch := list(islice(rows, BATCH)):
-        yield batch
 
 
 def _rows_text(columns: Sequence[str], batch: list[Sequence[Any] | str]) -> str:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from console.store.durable import NO_ROOM_ERRNOS, sync_folder
 
@@ -32,8 +34,18 @@ Content = bytes | str | Iterable[str]
 """What an export holds: its bytes, its text, or its text in pieces, written as they come."""
 
 
+T = TypeVar("T")
+
 Ready = Callable[[], None]
 """What an atomic write calls once everything is written aside, before anything is renamed."""
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield items in lists of up to size: an export's rows are made into text a batch at a
+    time, few enough calls and little memory."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 class ExportError(ValueError):

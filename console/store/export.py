@@ -190,7 +190,7 @@ def table_rows_streamed(reader: Reader, table: str) -> tuple[list[str], Iterator
 
 def _listed(columns: Sequence[str]) -> str:
     """Return columns as an SQL select list, each quoted ("*" for none)."""
-    return ", ".join(f'"{column}"' for column in columns) or "*"
+    return ", ".join(_identifier(column) for column in columns) or "*"
 
 
 # What SQLite's json_quote must write as json.dumps(ensure_ascii=False) does before the JSON
@@ -237,26 +237,28 @@ def table_rows_as_json(
     if not 0 < len(declared) < MAX_JSON_COLUMNS or len(pieces) != len(declared) + 1:
         raise ValueError(f"{table} has {len(declared)} columns for {len(pieces)} pieces of text.")
     names = [_identifier(column["name"]) for column in declared]
+    listed = ", ".join(names)
     layout = _sql_text("%s".join(piece.replace("%", "%%") for piece in pieces))
     quoted = ", ".join(f"json_quote({name})" for name in names)
     unlike = " OR ".join(
         _not_json(name, str(column["type"])) for name, column in zip(names, declared, strict=True)
     )
     sql = f"SELECT CASE WHEN {unlike} THEN rowid ELSE printf({layout}, {quoted}) END FROM {table}"
-    one = f"SELECT {', '.join(names)} FROM {table} WHERE rowid = ?"
     rows = iter_rows(reader, sql + " ORDER BY rowid")
     try:
         while batch := [text for (text,) in islice(rows, 1000)]:
-            if int in map(type, batch):  # a row's rowid, for its values
-                batch = [
-                    text if isinstance(text, str) else tuple(reader.query(one, (text,))[0].values())
-                    for text in batch
-                ]
+            rowids = [text for text in batch if type(text) is int]  # rows read for their values
+            if rowids:
+                stored = {
+                    rowid: tuple(values)
+                    for rowid, *values in _by_rowid(reader, table, listed, rowids)
+                }
+                batch = [stored.get(text, text) if type(text) is int else text for text in batch]
             yield from batch
     except StoreError:
         # Read plainly, the values say which column could not be read (a text that is not
         # UTF-8), where the error would name the whole expression.
-        for _values in iter_rows(reader, f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid"):
+        for _values in iter_rows(reader, f"SELECT {listed} FROM {table} ORDER BY rowid"):
             pass
         raise
 
@@ -339,24 +341,26 @@ def _quoted_rows(
     """Return rows of a table by rowid, as SpreadsheetLines.quoted describes."""
     found: dict[int, str | tuple[Any, ...]] = {}
     stored = []
+    for rowid, line in _by_rowid(reader, table, _csv_line(columns, quoted=True), rowids):
+        if line is None:
+            stored.append(rowid)
+        else:
+            found[rowid] = line
+    for rowid, *values in _by_rowid(reader, table, _listed(columns), stored):
+        found[rowid] = tuple(values)
+    return found
+
+
+def _by_rowid(
+    reader: Reader, table: str, selected: str, rowids: Sequence[int]
+) -> Iterator[tuple[Any, ...]]:
+    """Yield the rowid and the selected values (an SQL select list) of a table's rows by rowid,
+    a few hundred rowids to a query."""
     for start in range(0, len(rowids), 500):
         chunk = list(rowids[start : start + 500])
         marks = ", ".join("?" * len(chunk))
-        sql = (
-            f"SELECT rowid, {_csv_line(columns, quoted=True)} FROM {table} WHERE rowid IN ({marks})"
-        )
-        for rowid, line in iter_rows(reader, sql, chunk):
-            if line is None:
-                stored.append(rowid)
-            else:
-                found[rowid] = line
-    for start in range(0, len(stored), 500):
-        chunk = stored[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT rowid, {_listed(columns)} FROM {table} WHERE rowid IN ({marks})"
-        for rowid, *values in iter_rows(reader, sql, chunk):
-            found[rowid] = tuple(values)
-    return found
+        sql = f"SELECT rowid, {selected} FROM {table} WHERE rowid IN ({marks})"
+        yield from iter_rows(reader, sql, chunk)
 
 
 def spreadsheet_views_streamed(
@@ -388,7 +392,7 @@ def _csv_line(columns: Sequence[str], *, quoted: bool = False) -> str:
     """
     cells = []
     for column in columns:
-        name = f'"{column}"'
+        name = _identifier(column)
         text = f"CASE WHEN {name} GLOB '{_FORMULA_GLOB}' THEN char(39) || {name} ELSE {name} END"
         if quoted:
             text = (
@@ -404,19 +408,16 @@ def _csv_line(columns: Sequence[str], *, quoted: bool = False) -> str:
     return " || ',' || ".join(cells) or "''"
 
 
-_FORMULA_START = ", ".join(f"char({ord(prefix)})" for prefix in FORMULA_PREFIXES)
-
-
 def _safe(columns: Sequence[str]) -> str:
     """Return columns as an SQL select list that puts csv_safe's apostrophe before a text
     starting like a formula, and gives NULL as an empty text: in SQLite, it costs little next to
     the same in Python per cell."""
     guarded = []
     for column in columns:
-        name = f'"{column}"'
+        name = _identifier(column)
         guarded.append(
             f"CASE WHEN {name} IS NULL THEN '' "
-            f"WHEN typeof({name}) = 'text' AND substr({name}, 1, 1) IN ({_FORMULA_START}) "
+            f"WHEN typeof({name}) = 'text' AND {name} GLOB '{_FORMULA_GLOB}' "
             f"THEN char(39) || {name} ELSE {name} END"
         )
     return ", ".join(guarded) or "*"
