@@ -48,6 +48,9 @@ QUIET_BEFORE_BUILDING = 0.6
 first frame does not wait behind a pane the facilitator did not ask for."""
 
 
+UI_FOLDER = Path(__file__).parent
+
+
 class PaneEntry(NamedTuple):
     """One pane of the console: its id, title and where its class lives."""
 
@@ -60,6 +63,11 @@ class PaneEntry(NamedTuple):
         module = import_module(f"console.ui.{self.pane_id}.{self.pane_id}_pane")
         pane_class: type[Pane] = getattr(module, self.class_name)
         return pane_class
+
+    @property
+    def styles(self) -> Path:
+        """Return the file of the pane's styles, beside its pane."""
+        return UI_FOLDER / self.pane_id / f"{self.pane_id}.tcss"
 
 
 PANES: tuple[PaneEntry, ...] = (
@@ -81,15 +89,14 @@ def _key_commands() -> type[Provider]:
 class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
     """The facilitator's console on one workshop file."""
 
-    # Each feature keeps its styles in its own folder, beside its pane.
+    # Each feature keeps its styles in its own folder, beside its pane. The agenda's and the
+    # room's are read at start; another pane's when it is built (_new_pane), as Textual does
+    # for a screen's own CSS_PATH: the first frame does not wait on styles it does not show.
     CSS_PATH: ClassVar = [
         "common/global.tcss",
         "common/app.tcss",
         "agenda/agenda.tcss",
-        "cards/cards.tcss",
-        "inventory/inventory.tcss",
         "room/room.tcss",
-        "takeaways/takeaways.tcss",
     ]
     TITLE = "Facilitation console"
     ENABLE_COMMAND_PALETTE = True
@@ -558,7 +565,19 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         PANE_ENTRIES[pane_id].pane_class()
 
     def _new_pane(self, pane_id: str) -> Pane:
-        return PANE_ENTRIES[pane_id].pane_class()(self.store, id=pane_id)
+        entry = PANE_ENTRIES[pane_id]
+        pane_class = entry.pane_class()
+        self._read_styles(entry.styles)
+        return pane_class(self.store, id=pane_id)
+
+    def _read_styles(self, path: Path) -> None:
+        """Add a pane's styles to the app's, once: they apply from its first mount."""
+        source = (str(path), "")
+        if source in self.stylesheet.source:
+            return  # read at start (CSS_PATH) or by an earlier build of the pane
+        # add_source, not Stylesheet.read: it also drops the rules map, so the next styling
+        # parses again; the sources parsed before come from the stylesheet's cache.
+        self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=source)
 
     def _pane_switcher(self) -> ContentSwitcher | None:
         """Return the switcher on the console's own screen (under any dialog), None if closing."""

@@ -134,10 +134,10 @@ class CardRoundModal(FormModal[str]):
         if chosen is None and decks:
             chosen = decks[0].id
         pick_count = workshop_details(self.store).settings.pick_count
-        with Vertical(id="round-dialog", classes="dialog"):
+        with Vertical(id="card-round-dialog", classes="dialog"):
             yield Static("New voting round on cards", classes="dialog-title")
             yield Label("Method (arrows choose)")
-            with ChoiceSet(id="round-method"):
+            with ChoiceSet(id="card-round-method"):
                 for index, method in enumerate(CARD_METHODS):
                     yield Choice(METHOD_NAMES[method], value=index == 0, id=f"method-{method}")
             yield Label("Cards each delegate picks (pick N)")
@@ -155,7 +155,7 @@ class CardRoundModal(FormModal[str]):
 
     def save(self) -> str:
         """Open the round."""
-        radio = self.query_one("#round-method", ChoiceSet)
+        radio = self.query_one("#card-round-method", ChoiceSet)
         index = radio.pressed_index if radio.pressed_index >= 0 else 0
         deck = self.query_one("#round-deck", Select).value
         count = self.query_one("#round-pick-count", Input).value.strip()
