@@ -561,8 +561,11 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             return  # the pane reads it when it is built, and says what went wrong
 
     def _load_pane_code(self, pane_id: str) -> None:
-        """Import a pane's modules before the pane is asked for."""
-        PANE_ENTRIES[pane_id].pane_class()
+        """Import a pane's modules and read its styles before the pane is asked for."""
+        entry = PANE_ENTRIES[pane_id]
+        entry.pane_class()
+        self._read_styles(entry.styles)
+        self.stylesheet.parse()  # now, with nothing else to do, not when the pane is built
 
     def _new_pane(self, pane_id: str) -> Pane:
         entry = PANE_ENTRIES[pane_id]
