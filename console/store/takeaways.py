@@ -182,9 +182,13 @@ def count_takeaways(store: WorkshopStore, shown: TakeawayFilter | None = None) -
     """Return how many takeaways pass the filter and how many there are."""
     condition, params = _condition(shown or TakeawayFilter())
     with store.snapshot():
+        total = int(
+            store.query("SELECT count(*) AS n FROM takeaways WHERE deleted_at IS NULL")[0]["n"]
+        )
+        if condition == _LIVE:  # no filter: every live takeaway passes, no second count
+            return total, total
         passing = store.query(f"SELECT count(*) AS n FROM takeaways t WHERE {condition}", params)
-        total = store.query("SELECT count(*) AS n FROM takeaways WHERE deleted_at IS NULL")
-    return int(passing[0]["n"]), int(total[0]["n"])
+    return int(passing[0]["n"]), total
 
 
 def takeaway_counts(
@@ -255,9 +259,13 @@ def _takeaway(row: Row) -> Takeaway:
     )
 
 
+_LIVE = "t.deleted_at IS NULL"
+"""The condition of a takeaway not deleted: every filter starts from it."""
+
+
 def _condition(shown: TakeawayFilter) -> tuple[str, dict[str, Any]]:
     """Return the SQL condition a takeaway `t` must meet to pass the filter, and its params."""
-    parts = ["t.deleted_at IS NULL"]
+    parts = [_LIVE]
     params: dict[str, Any] = {}
     if shown.words:
         parts.append("t.rowid IN (SELECT rowid FROM takeaways_fts WHERE takeaways_fts MATCH :fts)")
