@@ -19,7 +19,7 @@ from console.domain.ranking import Ranked, top_n
 from console.domain.room import join_address
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
 from console.store.agenda import current_item, load_agenda
-from console.store.card_rounds import CardResult, card_rounds, round_results
+from console.store.card_rounds import RoundResults, card_rounds, round_results
 from console.store.core import StoreError, WorkshopStore
 from console.store.display import display_state
 from console.store.inventory_votes import rank_pain_points, rank_themes, rounds, voters_in
@@ -58,26 +58,40 @@ class AgendaFrame:
 
 @dataclass(frozen=True)
 class ScreenRow:
-    """One ranked entry as the screen shows it: rank, title, score and a bar length."""
+    """One ranked entry as the screen shows it: rank, code (cards only), title, score, bar."""
 
     rank: str
     title: str
     score: str
     bar: int
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class ScreenSection:
+    """One ranking on the screen, under its heading ("" when the frame's heading says it)."""
+
+    heading: str
+    rows: tuple[ScreenRow, ...]
 
 
 @dataclass(frozen=True)
 class RankingFrame:
-    """A round's top entries, or why none are shown yet."""
+    """A round's top entries, in one or more sections, or why none are shown yet."""
 
     kind: str
     """inventory or cards."""
     heading: str
     round_title: str
     waiting: str
-    """Set (and rows empty) until the round is revealed."""
+    """Set (and sections empty) until the round is revealed."""
     empty: str
-    rows: tuple[ScreenRow, ...]
+    sections: tuple[ScreenSection, ...]
+
+    @property
+    def rows(self) -> tuple[ScreenRow, ...]:
+        """Return every row shown, section after section."""
+        return tuple(row for section in self.sections for row in section.rows)
 
 
 @dataclass(frozen=True)
@@ -214,17 +228,28 @@ def _ranked_rows(ranked: list[Ranked]) -> tuple[ScreenRow, ...]:
     )
 
 
-def _card_rows(results: list[CardResult]) -> tuple[ScreenRow, ...]:
-    """Return ranked cards as screen rows, each titled with its code."""
-    highest = max((float(result.score) for result in results), default=0.0)
+def _card_sections(results: RoundResults, top: int) -> tuple[ScreenSection, ...]:
+    """Return the round's sections (RoundResults.sections decides them) as screen sections,
+    the bars on one scale so that sections compare, as on the terminal's projector."""
+    sections = results.sections(top)
+    highest = max(
+        (float(result.score) for section in sections for result in section.results), default=0.0
+    )
     return tuple(
-        ScreenRow(
-            rank=f"{result.rank}{'=' if result.tied else ''}",
-            title=f"{result.card.code} {result.card.title}",
-            score=_score_text(result.score),
-            bar=_bar(float(result.score), highest),
+        ScreenSection(
+            section.heading,
+            tuple(
+                ScreenRow(
+                    rank=f"{result.rank}{'=' if result.tied else ''}",
+                    title=result.card.title,
+                    score=_score_text(result.score),
+                    bar=_bar(float(result.score), highest),
+                    code=result.card.code,
+                )
+                for result in section.results
+            ),
         )
-        for result in results
+        for section in sections
     )
 
 
@@ -253,11 +278,12 @@ def _inventory(store: WorkshopStore, payload: dict[str, Any]) -> RankingFrame:
     else:
         ranked = rank_pain_points(store, chosen.id)
     rows = _ranked_rows(top_n(ranked, top))
-    return RankingFrame("inventory", heading, chosen.title, "", f"No {what} yet.", rows)
+    sections = (ScreenSection("", rows),) if rows else ()
+    return RankingFrame("inventory", heading, chosen.title, "", f"No {what} yet.", sections)
 
 
 def _cards(store: WorkshopStore, payload: dict[str, Any]) -> RankingFrame:
-    """Return the chosen card round's top cards, once revealed."""
+    """Return the chosen card round's top cards overall and per category, once revealed."""
     all_rounds = card_rounds(store)
     wanted = payload.get("round_id")
     chosen = next(
@@ -275,8 +301,8 @@ def _cards(store: WorkshopStore, payload: dict[str, Any]) -> RankingFrame:
             waiting = f"{results.ballots} ballots in"
         waiting = f"Results are revealed soon · {waiting}"
         return RankingFrame("cards", heading, chosen.title, waiting, "", ())
-    rows = _card_rows(results.top(top))
-    return RankingFrame("cards", heading, chosen.title, "", "No votes yet.", rows)
+    sections = _card_sections(results, top)
+    return RankingFrame("cards", heading, chosen.title, "", "No votes yet.", sections)
 
 
 def _takeaway(store: WorkshopStore, payload: dict[str, Any]) -> TakeawayFrame:

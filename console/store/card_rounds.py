@@ -22,7 +22,15 @@ from console.domain.voting import (
 )
 from console.store.agenda import current_item
 from console.store.core import Row, StoreError, WorkshopStore
-from console.store.decks import NUMBERED_CARDS, Card, card_labels, card_of, deck_cards, live_decks
+from console.store.decks import (
+    CATEGORIES,
+    NUMBERED_CARDS,
+    Card,
+    card_labels,
+    card_of,
+    deck_cards,
+    live_decks,
+)
 from console.store.export import Reader
 from console.store.workshop import workshop_details
 
@@ -118,6 +126,14 @@ class CardResult:
 
 
 @dataclass(frozen=True)
+class ResultSection:
+    """One part of a revealed round's board: its heading and its ranked cards."""
+
+    heading: str
+    results: tuple[CardResult, ...]
+
+
+@dataclass(frozen=True)
 class RoundResults:
     """A round's ranked results: every card that got at least one vote."""
 
@@ -131,6 +147,17 @@ class RoundResults:
         if category is None:
             return top_n(self.results, n)
         return top_n(_rank(r for r in self.results if r.card.category == category), n)
+
+    def sections(self, n: int) -> list[ResultSection]:
+        """Return what every projector shows: the top n overall, then the top n of each category
+        that has results, in the deck's category order."""
+        points = "hands" if self.round.method is VotingMethod.HAND_COUNT else "votes"
+        sections = [ResultSection(f"Top {n} ({points})", tuple(self.top(n)))]
+        for category in CATEGORIES:
+            in_category = self.top(n, category)
+            if in_category:
+                sections.append(ResultSection(category, tuple(in_category)))
+        return sections
 
     @property
     def total_points(self) -> int:

@@ -97,19 +97,31 @@
     if (show.scrollHeight > show.clientHeight + 1 || show.scrollWidth > show.clientWidth + 1) {
       return true;
     }
-    var list = show.querySelector(".ranking");
-    return Boolean(list && list.scrollHeight > list.clientHeight + 1);
+    var boxes = show.querySelectorAll(".ranking, .sections");
+    for (var i = 0; i < boxes.length; i += 1) {
+      if (boxes[i].scrollHeight > boxes[i].clientHeight + 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The shown rows of each ranking, top to bottom (cards have one ranking per section).
+  function rankings(show) {
+    return Array.prototype.slice.call(show.querySelectorAll(".ranking")).map(function (list) {
+      return Array.prototype.slice.call(list.querySelectorAll(".rank-row"));
+    });
   }
 
   // Shrink the type until everything fits; if the smallest type is still too big, leave out
-  // whole rows from the bottom (never part of a row: a rank or a score is never cut).
+  // whole rows from the bottom of the longest ranking (never part of a row: a rank or a score
+  // is never cut; never a ranking's first row, so every heading keeps its leader).
   function fit() {
     var show = root.querySelector(".show");
     if (!show) {
       return;
     }
-    var rows = Array.prototype.slice.call(show.querySelectorAll(".rank-row"));
-    rows.forEach(function (row) {
+    Array.prototype.forEach.call(show.querySelectorAll(".rank-row"), function (row) {
       row.classList.remove("not-shown");
     });
     var note = show.querySelector(".more");
@@ -122,9 +134,19 @@
       scale = Math.round((scale - 0.05) * 100) / 100;
       show.style.setProperty("--fit", String(scale));
     }
+    var lists = rankings(show);
     var hidden = 0;
-    for (var i = rows.length - 1; i > 0 && overflowing(show); i -= 1) {
-      rows[i].classList.add("not-shown");
+    while (overflowing(show)) {
+      var longest = null;
+      lists.forEach(function (shown) {
+        if (shown.length > 1 && (!longest || shown.length >= longest.length)) {
+          longest = shown;
+        }
+      });
+      if (!longest) {
+        break;
+      }
+      longest.pop().classList.add("not-shown");
       hidden += 1;
       if (!note) {
         note = document.createElement("p");

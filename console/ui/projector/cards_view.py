@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -10,7 +11,6 @@ from textual.widgets import Static
 
 from console.store.card_rounds import CardResult, RoundResults, card_rounds, round_results
 from console.store.changes import Feature
-from console.store.decks import CATEGORIES
 from console.ui.common.text import literal
 from console.ui.projector.base import ProjectorView
 from console.ui.projector.board import BoardRow, BoardSection, RankingBoard
@@ -19,7 +19,7 @@ DEFAULT_TOP = 5
 MAX_TOP = 20
 
 
-def board_rows(results: list[CardResult]) -> tuple[BoardRow, ...]:
+def board_rows(results: Sequence[CardResult]) -> tuple[BoardRow, ...]:
     """Return ranked cards as board rows: rank ("4=" when tied), code, title and score."""
     return tuple(
         BoardRow(
@@ -34,14 +34,11 @@ def board_rows(results: list[CardResult]) -> tuple[BoardRow, ...]:
 
 
 def board_sections(results: RoundResults, top: int) -> list[BoardSection]:
-    """Return the round's top cards overall, then per category where cards have one."""
-    points = "hands" if results.round.method.value == "hand_count" else "votes"
-    sections = [BoardSection(f"Top {top} ({points})", board_rows(results.top(top)))]
-    for category in CATEGORIES:
-        in_category = results.top(top, category)
-        if in_category:
-            sections.append(BoardSection(category, board_rows(in_category)))
-    return sections
+    """Return the round's sections (RoundResults.sections decides them) as board sections."""
+    return [
+        BoardSection(section.heading, board_rows(section.results))
+        for section in results.sections(top)
+    ]
 
 
 class CardsView(ProjectorView):
