@@ -19,10 +19,11 @@ from console.room.screen import qr_svg
 from console.store import card_rounds, inventory, inventory_votes, room
 from console.store.agenda import load_agenda, start_item, toggle_pause
 from console.store.core import WorkshopStore
-from console.store.decks import live_decks
+from console.store.decks import deck_cards, live_decks, update_card
 from console.store.display import set_display
 from console.store.takeaways import capture_takeaway
 from console.store.workshop import add_participants, participants
+from console.ui.projector.cards_view import board_sections
 
 
 class Element:
@@ -273,6 +274,125 @@ def test_card_results_appear_only_after_the_reveal(
             ("3=", third, "1"),
             ("3=", fourth, "1"),
         ]
+
+
+MARKUP_TITLE = '<b>x</b> & "y"'
+"""A card title typed with markup in it: the screen shows its characters."""
+
+
+def categorised_cards(store: WorkshopStore) -> tuple[str, dict[str, str]]:
+    """Give the ABC deck's first six cards categories (ABC05's title holds markup); return
+    the deck's id and each card as the screen names it ("ABC01 Title"), by code."""
+    deck = next(deck for deck in live_decks(store) if deck.name == "ABC cards")
+    categories = {
+        "ABC01": "Attitude",
+        "ABC02": "Attitude",
+        "ABC03": "Behavior",
+        "ABC04": "Culture",
+        "ABC05": "Culture",
+        "ABC06": "",
+    }
+    for card in deck_cards(store, deck.id):
+        if card.code in categories:
+            title = MARKUP_TITLE if card.code == "ABC05" else card.title
+            update_card(store, card.id, code=card.code, title=title, category=categories[card.code])
+    named = {card.code: f"{card.code} {card.title}" for card in deck_cards(store, deck.id)}
+    return deck.id, named
+
+
+def sections_of(tree: Element) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Return each card section's heading and its rows (rank, code and title, score)."""
+    return [
+        (" ".join(heading.text for heading in section.find("section-heading")), rows_of(section))
+        for section in tree.find("ranking-section")
+    ]
+
+
+def test_card_results_show_the_top_cards_then_each_category_once_revealed(
+    screen: TestClient, store: WorkshopStore
+) -> None:
+    deck_id, named = categorised_cards(store)
+    assert named["ABC05"] == f"ABC05 {MARKUP_TITLE}"
+    round_id = card_rounds.create_round(store, deck_id, "pick_n", title="Pick three", pick_count=3)
+    for number, ballot in enumerate(["1 2 3", "1 4 5", "1 2 6", "6 4 3"], start=1):
+        card_rounds.save_ballot(store, round_id, number, ballot)
+    set_display(store, "cards", {"round_id": round_id, "top": 3})
+    for tree in both_views(screen):
+        text = tree.by_id("results").text
+        assert tree.by_id("waiting").text == "Results are revealed soon · 4 ballots in"
+        assert tree.find("ranking-section") == [] and tree.find("rank-row") == []
+        for word in ("Attitude", "Behavior", "Culture", "(votes)", "ABC0", MARKUP_TITLE):
+            assert word not in text, f"{word!r} is shown before the reveal"
+
+    card_rounds.set_revealed(store, round_id, True)
+    for tree in both_views(screen):
+        # Top 3 overall keeps every card tied with the third; then each category in the
+        # deck's order, ranked within it; a card with no category is only in the top N.
+        assert sections_of(tree) == [
+            (
+                "Top 3 (votes)",
+                [
+                    ("1", named["ABC01"], "3"),
+                    ("2=", named["ABC02"], "2"),
+                    ("2=", named["ABC03"], "2"),
+                    ("2=", named["ABC04"], "2"),
+                    ("2=", named["ABC06"], "2"),
+                ],
+            ),
+            ("Attitude", [("1", named["ABC01"], "3"), ("2", named["ABC02"], "2")]),
+            ("Behavior", [("1", named["ABC03"], "2")]),
+            ("Culture", [("1", named["ABC04"], "2"), ("2", named["ABC05"], "1")]),
+        ]
+        # The bars share one scale across sections, as on the terminal's projector.
+        widths = [
+            (row.find("code")[0].text, int(row.find("bar")[0].children[0].attrs["width"]))
+            for row in tree.find("rank-row")
+        ]
+        assert widths[:5] == [("ABC01", 1000)] + [
+            (code, 667) for code in ("ABC02", "ABC03", "ABC04", "ABC06")
+        ]
+        assert widths[-1] == ("ABC05", 333)
+    for html in client_html(screen):
+        assert "<b>x</b>" not in html
+        assert "&lt;b&gt;x&lt;/b&gt; &amp; &#34;y&#34;" in html
+
+
+def test_card_sections_are_the_terminal_projectors_with_hands(
+    screen: TestClient, store: WorkshopStore
+) -> None:
+    deck_id, named = categorised_cards(store)
+    round_id = card_rounds.create_round(store, deck_id, "hand_count", title="Hands up")
+    card_rounds.save_hand_counts(store, round_id, "ABC01 7, ABC02 7, ABC06 9, ABC04 2")
+    card_rounds.set_revealed(store, round_id, True)
+    set_display(store, "cards", {"round_id": round_id})
+    results = card_rounds.round_results(store, round_id)
+    terminal = [
+        (
+            section.heading,
+            [
+                (row.rank.rstrip("."), f"{row.code} {row.title}", row.score_text)
+                for row in section.rows
+            ],
+        )
+        for section in board_sections(results, 5)
+    ]
+    for tree in both_views(screen):
+        # Hands, not votes; no card of Behavior got a hand, so it has no section.
+        assert sections_of(tree) == [
+            (
+                "Top 5 (hands)",
+                [
+                    ("1", named["ABC06"], "9"),
+                    ("2=", named["ABC01"], "7"),
+                    ("2=", named["ABC02"], "7"),
+                    ("4", named["ABC04"], "2"),
+                ],
+            ),
+            ("Attitude", [("1=", named["ABC01"], "7"), ("1=", named["ABC02"], "7")]),
+            ("Culture", [("1", named["ABC04"], "2")]),
+        ]
+        # The terminal's projector shows the same (it writes "1." where the screen writes "1").
+        assert sections_of(tree) == terminal
 
 
 def test_a_quote_is_shown_with_its_speaker(screen: TestClient, store: WorkshopStore) -> None:
