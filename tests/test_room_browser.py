@@ -19,10 +19,11 @@ from conftest import make_workshop
 from helpers import chromium, pilot_wait_until, room_server, visible_text, why_no_chromium
 
 from console.domain.room import new_place_token
+from console.store import card_rounds
 from console.store.agenda import load_agenda, start_item
 from console.store.card_rounds import create_round
 from console.store.core import WorkshopStore
-from console.store.decks import deck_cards, live_decks
+from console.store.decks import deck_cards, live_decks, update_card
 from console.store.display import set_display
 from console.store.inventory import capture_pain_point
 from console.store.inventory_votes import open_round, save_ballot, set_revealed
@@ -337,3 +338,123 @@ def test_the_screen_fits_a_revealed_ranking_of_ten(tmp_path: Path, size: tuple[i
         if UPDATE_SCREENSHOTS and size == (1920, 1080):
             page.wait_for_selector("img[src*='qr.svg'], svg", timeout=WAIT_MS)
             page.screenshot(path=str(SCREENSHOTS / "room-screen.png"))
+
+
+CARD_BALLOTS = (
+    "9 10 13",
+    "9 1 8",
+    "9 10 17",
+    "9 13 2",
+    "10 1 8",
+    "13 4 7",
+    "9 3 6",
+    "1 12 18",
+    "10 8 21",
+    "9 13 5",
+    "17 11 20",
+    "1 6 22",
+)
+"""Twelve delegates' pick-3 ballots on the ABC cards (ABC09 leads with 6)."""
+
+
+def categorised_card_round(path: Path) -> str:
+    """Fill the file with a pick-3 round on the ABC cards, each card in Attitude, Behavior or
+    Culture in turn, twelve ballots in, not yet revealed, on the projector; return its id."""
+    make_workshop(path)
+    with WorkshopStore.open(path) as store:
+        ensure_room(store)
+        deck = next(deck for deck in live_decks(store) if deck.name == "ABC cards")
+        for index, card in enumerate(deck_cards(store, deck.id)):
+            category = ("Attitude", "Behavior", "Culture")[index % 3]
+            update_card(store, card.id, code=card.code, title=card.title, category=category)
+        round_id = create_round(store, deck.id, "pick_n", "ABC cards", pick_count=3)
+        for number, ballot in enumerate(CARD_BALLOTS, start=1):
+            card_rounds.save_ballot(store, round_id, number, ballot)
+        set_display(store, "cards", {"round_id": round_id, "top": 5})
+    return round_id
+
+
+def inside(box: dict[str, float] | None, width: int, height: int) -> bool:
+    """Tell whether an element's box is wholly within the window."""
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width + 0.5
+        and box["y"] + box["height"] <= height + 0.5
+    )
+
+
+@pytest.mark.parametrize(
+    "size", [(390, 844), (1024, 768), (1920, 1080)], ids=["phone", "1024x768", "1920x1080"]
+)
+def test_the_screen_shows_each_card_category_after_the_reveal(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    path = tmp_path / "workshop.db"
+    round_id = categorised_card_round(path)
+    width, height = size
+    with room_server(path) as server, chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(WAIT_MS)
+        page.goto(f"{server.url}/screen")
+        assert page.locator("#waiting").inner_text() == "Results are revealed soon · 12 ballots in"
+        assert page.locator(".ranking-section, .rank-row").count() == 0
+        assert "ABC0" not in page.inner_text("#results")
+
+        # The facilitator reveals: the page, polling, shows the sections by itself.
+        with WorkshopStore.open(path) as store:
+            card_rounds.set_revealed(store, round_id, True)
+        page.wait_for_selector(".ranking-section")
+        sections = page.locator(".ranking-section")
+        headings = [text.strip() for text in page.locator(".section-heading").all_inner_texts()]
+        assert headings == ["Top 5 (votes)", "Attitude", "Behavior", "Culture"]
+        leaders = []
+        for section in sections.all():
+            row = section.locator(".rank-row").first
+            parts = (
+                row.locator(part).inner_text().strip() for part in (".rank", ".code", ".score")
+            )
+            leaders.append(tuple(parts))
+        assert leaders == [
+            ("1", "ABC09", "6"),
+            ("1=", "ABC01", "4"),
+            ("1", "ABC08", "3"),
+            ("1", "ABC09", "6"),
+        ]
+        # The top 5 overall keeps the three cards tied second.
+        overall = sections.first.locator(".rank-row")
+        assert [text.strip() for text in overall.locator(".rank").all_inner_texts()] == [
+            "1",
+            "2=",
+            "2=",
+            "2=",
+            "5",
+        ]
+
+        # Every heading and every row shown (each whole: rank, code, title, score) is on the
+        # screen; rows left out for room are counted under the ranking.
+        for heading in page.locator(".section-heading").all():
+            assert inside(heading.bounding_box(), width, height), (heading.inner_text(), size)
+        shown = page.locator(".rank-row:not(.not-shown)")
+        for row in shown.all():
+            for part in (".rank", ".code", ".title", ".score"):
+                box = row.locator(part).bounding_box()
+                assert inside(box, width, height), (part, box, size)
+        left_out = page.locator(".rank-row.not-shown").count()
+        assert shown.count() + left_out == 23
+        if left_out:
+            assert page.locator(".more").inner_text() == f"+{left_out} more not shown"
+        fits = page.evaluate(
+            "[document.documentElement.scrollHeight, window.innerHeight,"
+            " document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert fits[0] <= fits[1] and fits[2] <= fits[3], f"the screen scrolls: {fits}"
+
+        # Two columns on a projector, one on a phone held upright.
+        first, second = (sections.nth(i).bounding_box() for i in (0, 1))
+        assert first is not None and second is not None
+        if width > height:
+            assert second["x"] > first["x"] + first["width"] - 1 and second["y"] == first["y"]
+        else:
+            assert second["x"] == first["x"] and second["y"] >= first["y"] + first["height"]
