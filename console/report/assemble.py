@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import starmap
 from typing import overload
 
 from console.domain.ranking import TIE_BREAK_RULE, rank_items, shared_top
@@ -313,9 +314,8 @@ class Streamed(Sequence[TakeawayLine]):
         self._size = size
 
     def __iter__(self) -> Iterator[TakeawayLine]:
-        line = TakeawayLine
-        for row in takeaway_lines(self._reader, self._chosen):
-            yield line(*row)
+        # starmap, not a generator: no Python frame resumed per takeaway.
+        return starmap(TakeawayLine, takeaway_lines(self._reader, self._chosen))
 
     def __len__(self) -> int:
         return self._size

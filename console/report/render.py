@@ -260,8 +260,7 @@ def takeaway_entries(lines: Iterable[TakeawayLine]) -> Iterator[Tagged]:
 
 def texts(lines: Iterable[TakeawayLine]) -> Iterator[str]:
     """Yield the takeaways as list entries of one kind: each text with who said it."""
-    for line in lines:
-        yield takeaway_text(line)
+    return map(takeaway_text, lines)  # no generator frame per takeaway
 
 
 class Bar(NamedTuple):
