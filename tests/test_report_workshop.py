@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FakeClock
+from conftest import FakeClock, make_workshop
 from workshops import EXPECTED_THEMES, EXPECTED_TOP, build_realistic_workshop
 
 from console.report.build import read_report
+from console.store import inventory
 from console.store.core import WorkshopStore
+from console.store.takeaways import Choice, capture_takeaway, delete_takeaway, toggle_link
 
 
 def test_the_report_ranks_the_inventory_by_the_revealed_round(tmp_path: Path) -> None:
@@ -56,3 +58,31 @@ def test_the_report_compares_cards_and_times_the_agenda(tmp_path: Path) -> None:
     assert [a.status for a in report.actions] == ["open"] * 4 + ["done", "dropped"]
     assert report.by_theme[0].name == "People and culture"
     assert {group.name for group in report.by_area} == {"Courage", "Business Value Optimization"}
+
+
+def test_takeaways_are_grouped_by_their_tags_and_by_the_pain_point_they_are_about(
+    tmp_path: Path,
+) -> None:
+    path = make_workshop(tmp_path / "workshop.db", "blank")
+    with WorkshopStore.open(path, clock=FakeClock()) as store:
+        inventory.capture_pain_point(store, 'Blame culture #"Culture"')
+        tools = inventory.capture_pain_point(store, 'Too many tools #"Tooling"')
+        capture_takeaway(store, "i: Say sorry first #Culture")
+        about = capture_takeaway(store, "i: Every team picks its own tracker").id
+        toggle_link(store, about, Choice("pain_point", tools, "Pain point 2: Too many tools"))
+        capture_takeaway(store, "i: Speak up in the review #Courage")
+        gone = capture_takeaway(store, "i: Struck out #Culture #Courage").id
+        delete_takeaway(store, gone)
+        report = read_report(store)
+        # The groups' takeaways are read from the file as they are gone through.
+        by_theme = [
+            (group.name, [line.text for line in group.takeaways]) for group in report.by_theme
+        ]
+        by_area = [
+            (group.name, [line.text for line in group.takeaways]) for group in report.by_area
+        ]
+    assert by_theme == [
+        ("Culture", ["Say sorry first"]),
+        ("Tooling", ["Every team picks its own tracker"]),
+    ]
+    assert by_area == [("Courage", ["Speak up in the review"])]

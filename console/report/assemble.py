@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import starmap
 from typing import overload
 
 from console.domain.ranking import TIE_BREAK_RULE, rank_items, shared_top
@@ -43,7 +44,6 @@ from console.store.report_data import (
     card_round_rows,
     competence_areas,
     delegate_count,
-    held_themes,
     linked_pain_points,
     pain_point_records,
     pain_point_round,
@@ -144,10 +144,12 @@ def inventory_report(reader: Reader) -> tuple[list[ThemeReport], int, str | None
     """Return the ranked themes with their ranked pain points, the count, and the round's title."""
     chosen = pain_point_round(reader)
     points = pain_point_records(reader)
+    # The themes a live pain point is recorded under (merged ones too): from the rows at hand,
+    # not from the file again.
+    held = {point.theme_id for point in points if point.theme_id is not None}
     votes = vote_records(reader, chosen["id"], points) if chosen else []
     scores = score_inventory(points, theme_items(reader), votes)
     del points, votes  # scored: only the scores are needed from here on
-    held = held_themes(reader)
     return (
         theme_reports(scores, raisers(reader), theme_descriptions(reader), held),
         len(scores.points),
@@ -169,18 +171,21 @@ def theme_reports(
     points moved, such as a stray "#people", only ever existed by mistake.
     """
     lines_by_theme: dict[str | None, list[PainPointLine]] = defaultdict(list)
-    for entry in scores.points:
-        item_id = entry.item.item_id
-        lines_by_theme[scores.theme_of[item_id]].append(
+    theme_of, all_variants = scores.theme_of, scores.variants
+    for entry in scores.points:  # once per pain point: lookups kept out of the loop
+        item = entry.item
+        item_id = item.item_id
+        variants = all_variants.get(item_id)
+        lines_by_theme[theme_of[item_id]].append(
             PainPointLine(
                 entry.rank,
                 entry.tied,
-                int(entry.item.position),
-                entry.item.label,
-                int(entry.item.score),
-                entry.item.voters,
+                int(item.position),
+                item.label,
+                int(item.score),
+                item.voters,
                 raised.get(item_id, ""),
-                tuple(variant.label for variant in scores.variants.get(item_id, ())),
+                tuple([variant.label for variant in variants]) if variants else (),
             )
         )
     holding = rank_items(
@@ -309,9 +314,8 @@ class Streamed(Sequence[TakeawayLine]):
         self._size = size
 
     def __iter__(self) -> Iterator[TakeawayLine]:
-        line = TakeawayLine
-        for row in takeaway_lines(self._reader, self._chosen):
-            yield line(*row)
+        # starmap, not a generator: no Python frame resumed per takeaway.
+        return starmap(TakeawayLine, takeaway_lines(self._reader, self._chosen))
 
     def __len__(self) -> int:
         return self._size

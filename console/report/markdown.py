@@ -120,7 +120,11 @@ def markdown_rows(
     rows: Iterable[tuple[Any, ...]], numeric: Container[int] = ()
 ) -> Iterator[Markup]:
     """Yield a table's rows as lines, every cell Markdown-escaped unless a template rendered it."""
-    return in_pieces("| " + " | ".join([_cell(cell) for cell in row]) + " |\n" for row in rows)
+    # md() called at once on a text, without _cell: most cells of a big table are texts.
+    return in_pieces(
+        "| " + " | ".join([md(cell) if type(cell) is str else _cell(cell) for cell in row]) + " |\n"
+        for row in rows
+    )
 
 
 def markdown_items(entries: Iterable[str | Tagged]) -> Iterator[Markup]:

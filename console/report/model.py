@@ -71,9 +71,9 @@ class AgendaDayReport:
         return sum(item.actual_minutes or 0 for item in self.items)
 
 
-@dataclass(frozen=True, slots=True)
-class PainPointLine:
-    """One surviving pain point with its score and the variants merged into it."""
+class PainPointLine(NamedTuple):
+    """One surviving pain point with its score and the variants merged into it (a tuple, as
+    TakeawayLine: a big report makes one per pain point)."""
 
     rank: int
     tied: bool
@@ -175,9 +175,8 @@ class TakeawayLine(NamedTuple):
     """An action's status: open, done or dropped."""
 
 
-@dataclass(frozen=True, slots=True)
-class ActionLine:
-    """One action: what, who, when, status and what done means."""
+class ActionLine(NamedTuple):
+    """One action: what, who, when, status and what done means (a tuple, as TakeawayLine)."""
 
     what: str
     who: str

@@ -271,6 +271,9 @@ def _write_group(
         if not answer:
             answer.append(from_parent.read(1))
         if answer[0] != _GO:
+            # What was written aside is taken away on the way out; the parent's stop, which may
+            # come meanwhile (it failed too), must not cut that short and leave it behind.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             raise _Stopped
 
     try:

@@ -9,6 +9,7 @@ report is rendered: console start-up does not pay for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.domain.ranking import top_n
@@ -138,7 +139,12 @@ def shown_table(
     rows = list(rows)
     keep = [index for index in range(len(columns)) if not rows or _says_something(rows, index)]
     if len(keep) < len(columns):  # a big table mostly keeps every column: its rows stay as made
-        rows = [type(row)(tuple(row[index] for index in keep)) for row in rows]
+        # Every row of a big table with an empty column (no "Raised by") is made again: by
+        # itemgetter, not a loop per cell.
+        pick: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
+            itemgetter(*keep) if len(keep) > 1 else lambda row: tuple(row[i] for i in keep)
+        )
+        rows = [pick(row) if type(row) is tuple else type(row)(pick(row)) for row in rows]
     numbers = set(numeric)
     return Table(
         tuple(columns[index] for index in keep),
@@ -254,8 +260,7 @@ def takeaway_entries(lines: Iterable[TakeawayLine]) -> Iterator[Tagged]:
 
 def texts(lines: Iterable[TakeawayLine]) -> Iterator[str]:
     """Yield the takeaways as list entries of one kind: each text with who said it."""
-    for line in lines:
-        yield takeaway_text(line)
+    return map(takeaway_text, lines)  # no generator frame per takeaway
 
 
 class Bar(NamedTuple):

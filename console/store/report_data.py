@@ -201,23 +201,27 @@ def takeaways_listed(rowids: Collection[int]) -> TakeawaySet:
 def takeaway_theme_tags(reader: Reader) -> Iterator[tuple[int, str]]:
     """Yield each live takeaway (by rowid) with a theme it is tagged with, or that the live pain
     point it is about is recorded under."""
+    # The tags lead (CROSS JOIN keeps them first), and the takeaways about a pain point are
+    # found in one pass over the table ("+" keeps its index of deletions out): looked up through
+    # that index, every live takeaway of a big workshop was read out of order, in both parts.
     return iter_rows(
         reader,
         "SELECT t.rowid, tt.theme_id FROM takeaway_themes tt "
-        "JOIN takeaways t ON t.id = tt.takeaway_id "
+        "CROSS JOIN takeaways t ON t.id = tt.takeaway_id "
         "WHERE tt.deleted_at IS NULL AND t.deleted_at IS NULL "
         "UNION ALL SELECT t.rowid, p.theme_id FROM takeaways t "
-        "JOIN pain_points p ON p.id = t.pain_point_id WHERE t.deleted_at IS NULL "
-        "AND p.deleted_at IS NULL AND p.theme_id IS NOT NULL",
+        "JOIN pain_points p ON p.id = t.pain_point_id WHERE t.pain_point_id IS NOT NULL "
+        "AND +t.deleted_at IS NULL AND p.deleted_at IS NULL AND p.theme_id IS NOT NULL",
     )
 
 
 def takeaway_area_tags(reader: Reader) -> Iterator[tuple[int, str]]:
     """Yield each live takeaway (by rowid) with a competence area it is tagged with."""
+    # The tags lead, as in takeaway_theme_tags.
     return iter_rows(
         reader,
         "SELECT t.rowid, a.competence_area_id FROM takeaway_competence_areas a "
-        "JOIN takeaways t ON t.id = a.takeaway_id "
+        "CROSS JOIN takeaways t ON t.id = a.takeaway_id "
         "WHERE a.deleted_at IS NULL AND t.deleted_at IS NULL",
     )
 
@@ -230,19 +234,12 @@ def takeaway_lines(reader: Reader, chosen: TakeawaySet) -> Iterator[tuple[str, .
 
 def takeaway_kinds(reader: Reader) -> dict[str, int]:
     """Return how many live takeaways there are of each kind."""
+    # "+": counted from the index of kinds alone (it holds deleted_at), not row by row through
+    # the index of deletions (a tenth of the time at 200,000 takeaways).
     rows = reader.query(
-        "SELECT kind, count(*) AS n FROM takeaways WHERE deleted_at IS NULL GROUP BY kind"
+        "SELECT kind, count(*) AS n FROM takeaways WHERE +deleted_at IS NULL GROUP BY kind"
     )
     return {row["kind"]: int(row["n"]) for row in rows}
-
-
-def held_themes(reader: Reader) -> set[str]:
-    """Return the themes a live pain point is recorded under (merged ones too)."""
-    rows = reader.query(
-        "SELECT DISTINCT theme_id FROM pain_points WHERE deleted_at IS NULL "
-        "AND theme_id IS NOT NULL"
-    )
-    return {row["theme_id"] for row in rows}
 
 
 def competence_areas(reader: Reader) -> list[Row]:
