@@ -118,10 +118,6 @@ class ReadOnlyWorkshop:
 BULK_CACHE_KIB = 32768
 """How much of the file a bulk reader keeps cached, at most (SQLite's default is 2 MB)."""
 
-BULK_MAP_BYTES = 1 << 30
-"""How much of the file a bulk reader maps into memory, at most (SQLite maps no more than the
-file holds; pages past it are read as usual)."""
-
 
 def open_read_only(
     path: Path | str, *, checked: int | None = None, bulk: bool = False
@@ -147,10 +143,6 @@ def open_read_only(
             # temporary files for their sorts, and pages read again and again.
             connection.execute("PRAGMA temp_store = MEMORY")
             connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-            # A report looks the takeaways up by kind and by rowid, page by page: read through
-            # system calls, a 100,000-pain-point export made over 400,000 of them (a sixth of
-            # its time). Mapped, a page is read where the operating system's cache holds it.
-            connection.execute(f"PRAGMA mmap_size = {BULK_MAP_BYTES}")
     except sqlite3.Error as error:
         if is_busy(error):
             raise busy_error(path) from None
