@@ -304,6 +304,7 @@ def _write_group(
 
 def _stopped(signum: int, frame: object) -> None:
     """End a child's work as an exception, so that its half-written files are taken away."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second stop must not cut that short
     raise SystemExit(1)
 
 
