@@ -298,6 +298,13 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             # Lines are waiting for the file: this one goes behind them, in the order typed.
             self._hold_line(focused)
             return True
+        if focused is None or isinstance(focused, Input) or not event.is_printable:
+            return False
+        pane = self.current_pane()
+        if pane is not None and pane in focused.ancestors and pane.disabled_key(event.key):
+            # A pane key that cannot act now (p on an empty list) is text: else the console's
+            # own key of that letter would act in its place.
+            return pane.type_key(event)
         return False
 
     async def key_settled(self, focused: Widget | None) -> None:
@@ -429,14 +436,17 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         """Switch to a pane, building it first if the console has not yet."""
         if self.screen is not self.screen_stack[0]:
             return  # a dialog is open: it keeps the keys until it closes
+        leaving = self.current_pane()
+        if leaving is not None:
+            leaving.leave(self.screen.focused)
         pane = await self._built_pane(pane_id)
         if pane is None:
             return  # the console is closing
         self.query_one(ContentSwitcher).current = pane_id
         self.query_one(WorkshopHeader).pane_title = pane.TITLE
         # Focus moves now, not after the keys already queued: a line typed right after F3
-        # belongs to the new pane.
-        self.screen.set_focus(pane.default_focus())
+        # belongs to the new pane, and to the line it was left in, if it was.
+        self.screen.set_focus(pane.return_focus())
 
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""
