@@ -185,7 +185,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             "ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (everything is already saved)"
         ),
     ]
-    MORE_KEYS: ClassVar = (("Ctrl+P", "Command palette: every command and key by name"),)
+    MORE_KEYS: ClassVar = (("Ctrl+P", "Command palette: every command that can act now, by name"),)
     COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {_key_commands}
 
     def __init__(
