@@ -181,3 +181,38 @@ async def test_a_pane_key_left_in_the_search_line_goes_to_the_list(
         # Only a capture line is gone back to: elsewhere the list, where the keys act.
         assert app.focused is app.query_one("#takeaways-table", DataTable)
         assert search.value == "ask"
+
+
+async def test_a_ballot_line_left_open_gets_the_focus_back_with_its_text(
+    store: WorkshopStore,
+) -> None:
+    for text in ("Silos", "Queues", "Handoffs"):
+        capture_pain_point(store, text)
+    open_round(store, "dot", title="Dots")
+    app = make_app(store, first_pane="inventory")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        ballot = app.query_one("#ballot-input", Input)
+        await pilot.press("escape", "b")
+        await pilot_wait_until(pilot, lambda: app.focused is ballot)
+        # Half a ballot typed, a look at the agenda, back: the ballot goes on, not a pain point.
+        await pilot.press(*"1 2", "f2", "f3", *" 3", "enter")
+        await pilot_wait_until(
+            pilot, lambda: store.query("SELECT count(*) AS n FROM pain_point_votes")[0]["n"] == 3
+        )
+        assert pain_point_texts(store) == ["Silos", "Queues", "Handoffs"]
+        assert app.focused is ballot
+
+
+async def test_the_cards_ballot_line_gets_the_focus_back_with_its_text(
+    store: WorkshopStore,
+) -> None:
+    app = make_app(store, first_pane="cards")
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await pilot.press("v")
+        await pilot_wait_until(pilot, lambda: app.screen is not app.screen_stack[0])
+        await pilot.press("ctrl+s")
+        ballot = app.query_one("#cards-ballot", Input)
+        await pilot_wait_until(pilot, lambda: app.focused is ballot)
+        await pilot.press(*"1 2", "f3", "f4", *" 10", "enter")
+        await pilot_wait_until(pilot, lambda: bool(notices(app)))
+        assert notices(app) == ["Delegate 1 saved: ABC01 ABC02 ABC10."]

@@ -446,7 +446,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         self.query_one(WorkshopHeader).pane_title = pane.TITLE
         # Focus moves now, not after the keys already queued: a line typed right after F3
         # belongs to the new pane, and to the line it was left in, if it was.
-        self.screen.set_focus(pane.return_focus())
+        pane.take_focus()
 
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""

@@ -104,6 +104,16 @@ class Pane(Widget):
         inside = isinstance(focused, Input) and self in focused.ancestors
         self._left_in = focused if inside else None
 
+    def take_focus(self) -> None:
+        """Put the focus where a pane key puts it (return_focus), at once: a line keeps its
+        text as it was left, not selected anew by the focus (a ballot line selects on focus),
+        so that typing goes on where it stopped."""
+        target = self.return_focus()
+        self.screen.set_focus(target)
+        if target is self._left_in and isinstance(target, Input):
+            # Queued behind the focus, which selects, and before the keys typed next.
+            target.call_later(setattr, target, "selection", target.selection)
+
     def return_focus(self) -> Widget:
         """Return where a pane key puts the focus: the line the facilitator left the pane in,
         so that typing goes on as text, or else the list."""
