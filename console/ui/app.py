@@ -301,11 +301,21 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         if focused is None or isinstance(focused, Input) or not event.is_printable:
             return False
         pane = self.current_pane()
-        if pane is not None and pane in focused.ancestors and pane.disabled_key(event.key):
-            # A pane key that cannot act now (p on an empty list) is text: else the console's
-            # own key of that letter would act in its place.
+        if pane is None or pane not in focused.ancestors:
+            return False
+        if pane.disabled_key(event.key) or self._shows_pane(event.key, pane):
+            # A pane key that cannot act now (p on an empty list) is text, as is the letter of
+            # the pane on screen (t in the takeaways): else another key of that letter would
+            # act in its place, or nothing would.
             return pane.type_key(event)
         return False
+
+    def _shows_pane(self, key: str, pane: Pane) -> bool:
+        """Tell whether one of the console's own keys is the letter of this pane."""
+        return any(
+            binding.action == f"show_pane('{pane.id}')" and key in binding.key.split(",")
+            for binding in declared_bindings(type(self))
+        )
 
     async def key_settled(self, focused: Widget | None) -> None:
         if self.store.busy_count == self._busy_seen:
