@@ -24,8 +24,11 @@ def key_map_markdown() -> str:
         lines += [f"| {escape(row.keys)} | {escape(row.meaning)} |" for row in section.rows]
     lines += [
         "\nLetters act as keys only when no text field has the focus: while you type, they are",
-        "text. Escape leaves a text field. After a pane key the list has the focus: a key that",
-        "does nothing there starts the capture line, so nothing typed is lost.\n",
+        "text. Escape leaves a text field. A pane key goes back to where you left that pane: to",
+        "its capture line (or ballot line) if you were typing there, else to the list. On the",
+        "list a key acts only when its command can (+ in a hand-count round, m with pain points",
+        "marked, e with a row to edit); any other key starts the capture line, so nothing typed",
+        "is lost.\n",
         f"**Ranking rule.** {TIE_BREAK_RULE}",
         END,
     ]

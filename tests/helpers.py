@@ -688,3 +688,17 @@ def qr_modules(url: str) -> list[list[int]]:
     rows += [[0] * QUIET_ZONE + row + [0] * QUIET_ZONE for row in matrix]
     rows += [[0] * width] * QUIET_ZONE
     return rows + ([[0] * width] if len(rows) % 2 else [])
+
+
+def pain_point_texts(store: WorkshopStore) -> list[str]:
+    """Return the live pain points' texts as the file holds them, in capture order."""
+    rows = store.query("SELECT text FROM pain_points WHERE deleted_at IS NULL ORDER BY position")
+    return [row["text"] for row in rows]
+
+
+def takeaway_texts(store: WorkshopStore) -> list[tuple[str, str]]:
+    """Return the live takeaways' kinds and texts as the file holds them, in capture order."""
+    rows = store.query(
+        "SELECT kind, text FROM takeaways WHERE deleted_at IS NULL ORDER BY captured_at, rowid"
+    )
+    return [(row["kind"], row["text"]) for row in rows]

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input
 
 from console.store.core import WorkshopStore
 from console.store.display import display_state
+from console.store.inventory import capture_pain_point
 from console.ui.app import make_app
 from console.ui.inventory.inventory_list import InventoryList
 from console.ui.inventory.inventory_modals import InventoryProjectorModal, ThemeChooserModal
@@ -188,9 +189,11 @@ async def test_every_kind_of_takeaway_takes_a_speaker_and_the_report_names_it(
 async def test_after_a_pane_switch_pane_keys_act_and_other_keys_start_capture(
     store: WorkshopStore,
 ) -> None:
+    capture_pain_point(store, "Handoffs")
     app = make_app(store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        # What a new user typed: F3, p, Ctrl+T, p, Enter saved a pain point "pp".
+        # What a new user typed: F3, p, Ctrl+T, p, Enter saved a pain point "pp". (On an empty
+        # inventory p has nothing to put up, so there it is text: tests/test_pane_keys_text.py.)
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.focused, InventoryList)
@@ -203,11 +206,11 @@ async def test_after_a_pane_switch_pane_keys_act_and_other_keys_start_capture(
         await pilot.press("p", "enter")
         await pilot.pause()
         assert display_state(store)[1]["show"] == "items"
-        assert saved_pain_points(store) == []
+        assert saved_pain_points(store) == [("Handoffs", None)]
         # A key no pane key answers to starts the capture line, and is its first letter.
         await pilot.press(*"Silos", "enter", *"Queues", "enter")
         await pilot.pause()
-        assert saved_pain_points(store) == [("Silos", None), ("Queues", None)]
+        assert saved_pain_points(store)[1:] == [("Silos", None), ("Queues", None)]
         # Escape leaves the capture line for the list, where the letters are keys again.
         await pilot.press("escape")
         await pilot.pause()

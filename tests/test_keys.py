@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from helpers import notices, pilot_wait_until, visible_text
+from textual.actions import parse as parse_action
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from console.store.core import WorkshopStore
 from console.store.display import display_state
+from console.store.inventory import capture_pain_point
+from console.store.inventory_votes import open_round
 from console.ui.app import PANES, ConsoleApp, key_sections, make_app
 from console.ui.common.help_modal import HelpModal
 from console.ui.common.keys import PaneKey, binding_keys, declared_bindings, key_name
@@ -144,6 +147,8 @@ async def test_the_footer_shows_help_undo_and_export_whole(store: WorkshopStore,
 async def test_the_palette_finds_every_key_of_the_pane_by_what_it_does(
     store: WorkshopStore,
 ) -> None:
+    capture_pain_point(store, "Silos")
+    open_round(store, "hand_count")
     app = make_app(store, first_pane="agenda")
     async with app.run_test(size=(120, 40)) as pilot:
         found = await palette(pilot, app, "timer")
@@ -156,9 +161,15 @@ async def test_the_palette_finds_every_key_of_the_pane_by_what_it_does(
         await pilot.press("escape")
         found = await palette(pilot, app, "round")
         assert any("Inventory: new round" in line for line in found), found
+        # Every command that can act now is offered, and only those (no marks: no merge).
         titles = [command.title for command in app.key_commands()]
-        for binding in declared_bindings(type(app.query_one("#inventory"))):
-            assert f"Inventory: {binding.description}" in titles, binding
+        pane = app.query_one("#inventory")
+        for binding in declared_bindings(type(pane)):
+            _namespace, name, parameters = parse_action(binding.action)
+            offered = f"Inventory: {binding.description}" in titles
+            assert offered == bool(pane.check_action(name, parameters)), binding
+        assert "Inventory: one more hand" in titles
+        assert "Inventory: merge" not in titles
         # Choosing a command does what its key does: here, the new round dialog opens.
         await pilot.press("escape")
         await palette(pilot, app, "Inventory: new round")

@@ -231,12 +231,14 @@ async def test_actions_view_status_keys_edit_and_undo(store: WorkshopStore) -> N
         )
         assert row == [{"due_on": "2026-12-24", "done_means": "signed", "action_status": "done"}]
         assert shown_rows(app)[0][3] == "Alice, 24 Dec"
-        # Status keys refuse a takeaway that is not an action.
+        # Status keys act on actions only: on another takeaway, d is text and starts the line.
         await pilot.press("f10")
         await pilot.pause()
         await pilot.press("ctrl+home", "d")
         await pilot.pause()
-        assert any("Only actions have a status" in text for text in notices(app))
+        assert not any("Only actions have a status" in text for text in notices(app))
+        capture = app.query_one("#takeaways-input", Input)
+        assert app.focused is capture and capture.value == "d"
 
 
 async def test_empty_line_markup_escapes_bad_dates_and_delete_with_undo(

@@ -192,7 +192,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             "ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (everything is already saved)"
         ),
     ]
-    MORE_KEYS: ClassVar = (("Ctrl+P", "Command palette: every command and key by name"),)
+    MORE_KEYS: ClassVar = (("Ctrl+P", "Command palette: every command that can act now, by name"),)
     COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {_key_commands}
 
     def __init__(
@@ -305,7 +305,24 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
             # Lines are waiting for the file: this one goes behind them, in the order typed.
             self._hold_line(focused)
             return True
+        if focused is None or isinstance(focused, Input) or not event.is_printable:
+            return False
+        pane = self.current_pane()
+        if pane is None or pane not in focused.ancestors:
+            return False
+        if pane.disabled_key(event.key) or self._shows_pane(event.key, pane):
+            # A pane key that cannot act now (p on an empty list) is text, as is the letter of
+            # the pane on screen (t in the takeaways): else another key of that letter would
+            # act in its place, or nothing would.
+            return pane.type_key(event)
         return False
+
+    def _shows_pane(self, key: str, pane: Pane) -> bool:
+        """Tell whether one of the console's own keys is the letter of this pane."""
+        return any(
+            binding.action == f"show_pane('{pane.id}')" and key in binding.key.split(",")
+            for binding in declared_bindings(type(self))
+        )
 
     async def key_settled(self, focused: Widget | None) -> None:
         if self.store.busy_count == self._busy_seen:
@@ -436,14 +453,17 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
         """Switch to a pane, building it first if the console has not yet."""
         if self.screen is not self.screen_stack[0]:
             return  # a dialog is open: it keeps the keys until it closes
+        leaving = self.current_pane()
+        if leaving is not None:
+            leaving.leave(self.screen.focused)
         pane = await self._built_pane(pane_id)
         if pane is None:
             return  # the console is closing
         self.query_one(ContentSwitcher).current = pane_id
         self.query_one(WorkshopHeader).pane_title = pane.TITLE
         # Focus moves now, not after the keys already queued: a line typed right after F3
-        # belongs to the new pane.
-        self.screen.set_focus(pane.default_focus())
+        # belongs to the new pane, and to the line it was left in, if it was.
+        pane.take_focus()
 
     def action_workshop_details(self) -> None:
         """Open the workshop details screen."""

@@ -492,9 +492,17 @@ class CardsPane(TablePane[ListedCard]):
         return self._ballot_line() or self.table
 
     def on_key(self, event: events.Key) -> None:
+        if not isinstance(self.app.focused, Input):
+            self.type_key(event)
+
+    def type_key(self, event: events.Key) -> bool:
         # A ballot typed on the list (7: 1 2 10) starts the ballot line while a round is open.
-        if not isinstance(self.app.focused, Input) and (ballot := self._ballot_line()):
-            start_capture(ballot, event)
+        ballot = self._ballot_line()
+        return ballot is not None and start_capture(ballot, event)
+
+    def can_return_to(self, line: Input) -> bool:
+        # The ballot line takes ballots only while the round shown is open to them.
+        return isinstance(line, BallotInput) and self._ballot_line() is not None
 
     def _ballot_line(self) -> BallotInput | None:
         """Return the ballot line while the round shown is open to ballots, else None."""

@@ -59,7 +59,8 @@ def start_capture(line: Input, event: events.Key) -> bool:
     """Start capture with a printable key typed on a pane's list: focus the line, type the key.
 
     Keys bound on the list act before a key gets here, so a pane key is never typed as text,
-    and any other character is kept rather than lost. Tell whether the key was taken.
+    and any other character (a pane key that cannot act now too) is kept rather than lost.
+    Tell whether the key was taken.
     """
     character = event.character
     if not event.is_printable or character is None or character.isspace():
@@ -152,7 +153,10 @@ class CapturePane(TablePane):
 
     def on_key(self, event: events.Key) -> None:
         if not isinstance(self.app.focused, Input):
-            start_capture(self.capture_input, event)
+            self.type_key(event)
+
+    def type_key(self, event: events.Key) -> bool:
+        return start_capture(self.capture_input, event)
 
     @on(CaptureTable.ToCapture)
     def _to_capture(self, event: CaptureTable.ToCapture) -> None:
@@ -161,6 +165,9 @@ class CapturePane(TablePane):
 
     def start_focus(self) -> Widget:
         return self.capture_input
+
+    def can_return_to(self, line: Input) -> bool:
+        return line is self.capture_input
 
     def action_focus_capture(self) -> None:
         """Go back to the capture line."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -68,8 +69,12 @@ class Command:
 
 
 def commands_of(target: Any, bindings: Iterable[Binding], where: str = "") -> Iterator[Command]:
-    """Return a palette command for every binding of target, run as its key would run it."""
+    """Return a palette command for every binding of target that can act now (as its key
+    would: one that cannot is not offered), run as its key would run it."""
     for row in key_rows(bindings):
+        _namespace, name, parameters = parse_action(row.action)
+        if not target.check_action(name, parameters):
+            continue
         prefix = f"{where}: " if where else ""
         run = partial(target.call_later, target.run_action, row.action)
         yield Command(f"{prefix}{row.label}", f"{row.keys} · {row.meaning}", run)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import events
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
@@ -52,6 +53,10 @@ class Pane(Widget):
     def __init__(self, store: WorkshopStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.store = store
+        self._left_in: Input | None = None
+        """The text line that had the focus when the facilitator last left the pane."""
+        self._keys_state: tuple[object, ...] | None = None
+        """What the pane's keys depended on when they were last offered (refresh_keys)."""
 
     @property
     def being_removed(self) -> bool:
@@ -93,6 +98,73 @@ class Pane(Widget):
     def start_focus(self) -> Widget:
         """Return where the keyboard focus is when the console opens on this pane."""
         return self.default_focus()
+
+    def leave(self, focused: Widget | None) -> None:
+        """Remember the text line the facilitator leaves the pane in (None: not in a line)."""
+        inside = isinstance(focused, Input) and self in focused.ancestors
+        self._left_in = focused if inside else None
+
+    def take_focus(self) -> None:
+        """Put the focus where a pane key puts it (return_focus), at once: a line keeps its
+        text as it was left, not selected anew by the focus (a ballot line selects on focus),
+        so that typing goes on where it stopped."""
+        target = self.return_focus()
+        self.screen.set_focus(target)
+        if target is self._left_in and isinstance(target, Input):
+            # Queued behind the focus, which selects, and before the keys typed next.
+            target.call_later(setattr, target, "selection", target.selection)
+
+    def return_focus(self) -> Widget:
+        """Return where a pane key puts the focus: the line the facilitator left the pane in,
+        so that typing goes on as text, or else the list."""
+        line = self._left_in
+        if (
+            line is not None
+            and line.is_attached
+            and line.focusable
+            and _shown_within(line, self)
+            and self.can_return_to(line)
+        ):
+            return line
+        return self.default_focus()
+
+    def can_return_to(self, line: Input) -> bool:
+        """Tell whether a pane key goes back to this line the pane was left in: a capture or
+        ballot line that still takes typing (a search line: no, the list is where keys act)."""
+        return False
+
+    def keys_state(self) -> tuple[object, ...]:
+        """Return what the pane's check_action depends on (its keys act or are text by it)."""
+        return ()
+
+    def refresh_keys(self) -> None:
+        """Offer the keys anew when what they depend on changed (not on every sync: the
+        footer's redraw is not free)."""
+        state = self.keys_state()
+        if state == self._keys_state:
+            return
+        first, self._keys_state = self._keys_state is None, state
+        if not first:  # the first time, the footer reads the keys as the pane is shown
+            self.refresh_bindings()
+
+    def disabled_key(self, key: str) -> bool:
+        """Tell whether the pane binds a key and none of its commands can act now: then the
+        key is text, even where the console binds it too (p)."""
+        actions = [
+            binding.action
+            for binding in declared_bindings(type(self))
+            if key in binding.key.split(",")
+        ]
+        return bool(actions) and not any(self._can_act(action) for action in actions)
+
+    def _can_act(self, action: str) -> bool:
+        """Tell whether one of the pane's actions (with its parameters) can act now."""
+        _namespace, name, parameters = parse_action(action)
+        return bool(self.check_action(name, parameters))
+
+    def type_key(self, event: events.Key) -> bool:
+        """Type a printable key into the pane's text line; tell whether the pane took it."""
+        return False
 
     def _attempt(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         """Run one user action; bring the console up to date, or show its one-line refusal."""
@@ -183,6 +255,17 @@ class TablePane(Pane, Generic[ListedT]):
         if not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+
+def _shown_within(widget: Widget, pane: Widget) -> bool:
+    """Tell whether a widget and its containers up to the pane are displayed (a closed ballot
+    bar is not)."""
+    node: Any = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent
+    return node is pane
 
 
 def cell(text: object, width: int | None = None) -> Text:

@@ -216,6 +216,11 @@ class InventoryPane(Pane):
         ("Up/Down in ballots", "Previous/next delegate; re-entering replaces a ballot"),
     )
 
+    ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"edit", "delete", "mark", "group", "projector", "toggle_order", "bump", "type_count"}
+    )
+    """Commands on the pain point under the cursor (or on the list): none when it is empty."""
+
     def __init__(self, store: Any, *, id: str | None = None) -> None:
         super().__init__(store, id=id)
         self.projector_top = 10
@@ -374,6 +379,7 @@ class InventoryPane(Pane):
         self._show_status()
         if full or len(str(listing.largest_number)) != len(str(self._header_for)):
             self._show_header()
+        self.refresh_keys()
 
     def _show_first_screen(self) -> None:
         """Show the round's leading pain points at once; load the rest in a worker thread."""
@@ -512,7 +518,72 @@ class InventoryPane(Pane):
 
     def on_key(self, event: events.Key) -> None:
         if not isinstance(self.app.focused, Input):
-            start_capture(self.capture_input, event)
+            self.type_key(event)
+
+    def type_key(self, event: events.Key) -> bool:
+        return start_capture(self.capture_input, event)
+
+    def can_return_to(self, line: Input) -> bool:
+        # The ballot line takes ballots only while its round is still open to them.
+        return line is self.capture_input or self.check_action("ballots", ())
+
+    # Which keys act now -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer a key only when its command can act now: otherwise it is text (start_capture),
+        so a pain point typed at once after F3 keeps its first letter."""
+        if not self.is_mounted or not self.children:
+            return True
+        listing = self.item_list
+        focused = self.screen.focused
+        if action in self.ROW_ACTIONS and not listing.row_count:
+            return False
+        current = self.rounds.current
+        hands = (
+            current is not None
+            and current.method is VotingMethod.HAND_COUNT
+            and current.status == "open"
+        )
+        match action:
+            case "delete" | "mark":
+                return focused is listing
+            case "merge":
+                if focused is self.theme_table:
+                    return self.theme_table.row_count > 1
+                return listing.row_count > 0 and bool(listing.marked)
+            case "rename_theme":
+                return self._theme_in_focus() is not None
+            case "ballots":
+                return (
+                    current is not None
+                    and current.method is VotingMethod.DOT
+                    and current.status == "open"
+                )
+            case "bump" | "type_count":
+                return hands
+            case "reveal":
+                return current is not None
+            case "switch_round":
+                step = parameters[0] if parameters else 0
+                return isinstance(step, int) and self._round_after(step) is not None
+        return True
+
+    def keys_state(self) -> tuple[object, ...]:
+        current = self.rounds.current
+        return (
+            self.item_list.row_count > 0,
+            bool(self.item_list.marked),
+            (current.id, current.status) if current is not None else None,
+            len(self.rounds.all_rounds),
+        )
+
+    def _round_after(self, step: int) -> str | None:
+        """Return the round [ (-1) or ] (+1) would show, None if there is none that way."""
+        ids = [item.id for item in self.rounds.all_rounds]
+        if not ids:
+            return None
+        index = ids.index(self.rounds.round_id) if self.rounds.round_id in ids else len(ids) - 1
+        return ids[index + step] if 0 <= index + step < len(ids) else None
 
     @on(Input.Changed, "#inventory-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -547,6 +618,7 @@ class InventoryPane(Pane):
             self._show_status()
         elif self.item_list.marked:
             self.item_list.clear_marks()
+            self.refresh_keys()
 
     def action_edit(self) -> None:
         """Edit the pain point under the cursor."""
@@ -580,6 +652,7 @@ class InventoryPane(Pane):
         """Mark or unmark the pain point under the cursor for a merge or a theme."""
         if self.app.focused is self.item_list:
             self.item_list.toggle_mark()
+            self.refresh_keys()
 
     def action_merge(self) -> None:
         """Merge the marked pain points into the one under the cursor, or merge two themes."""
@@ -709,6 +782,7 @@ class InventoryPane(Pane):
         self.item_list.rerank()
         self._show_themes()
         self._show_status()
+        self.refresh_keys()
 
     # Helpers ----------------------------------------------------------------------------------
 

@@ -174,8 +174,9 @@ class TakeawaysPane(CapturePane):
     )
 
     ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"edit", "tag", "link", "set_status", "show_on_projector", "delete_row"}
+        {"edit", "tag", "link", "toggle_status", "show_on_projector", "delete_row"}
     )
+    """Commands on the selected takeaway: none in a text line or on an empty list."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,6 +186,8 @@ class TakeawaysPane(CapturePane):
         self.filter = TakeawayFilter()
         self.filter_error = ""
         self._order: dict[str, Order] = {}
+        self._kinds: dict[str, TakeawayKind] = {}
+        """The kind of each listed takeaway: d and x act on actions only."""
         self._follow: str | None = None
         self._counts: tuple[int, int] | None = None
         """How many takeaways pass the filter and how many there are (None: count again)."""
@@ -300,6 +303,7 @@ class TakeawaysPane(CapturePane):
         table = self.table
         table.clear()
         self._order.clear()
+        self._kinds.clear()
         try:
             records = listed_takeaways(self.store, 0, self.filter, limit=MAX_SHOWN)
         except StoreError as error:
@@ -308,9 +312,11 @@ class TakeawaysPane(CapturePane):
         for record in records:
             table.add_row(*self.cells(record), key=record.id)
             self._order[record.id] = record.order
+            self._kinds[record.id] = record.kind
         if records:
             table.move_cursor(row=table.row_count - 1)
         self._show_status()
+        self.refresh_keys()
 
     def _apply(self, records: list[Takeaway]) -> None:
         """Update rows in place, remove those that left, and insert new ones in capture order."""
@@ -323,7 +329,9 @@ class TakeawaysPane(CapturePane):
                 if present:
                     table.remove_row(key)
                     self._order.pop(key, None)
+                    self._kinds.pop(key, None)
                 continue
+            self._kinds[key] = record.kind
             if present:
                 for column, value in zip(table.columns, self.cells(record), strict=True):
                     table.update_cell(key, column, value)
@@ -335,6 +343,7 @@ class TakeawaysPane(CapturePane):
         if self._follow is not None and self._follow in table.rows:
             table.move_cursor(row=table.get_row_index(self._follow))
             self._follow = None
+        self.refresh_keys()
 
     def _insert(self, records: list[Takeaway]) -> None:
         """Insert rows in capture order: usually at the end, re-placing the few rows after them."""
@@ -364,6 +373,7 @@ class TakeawaysPane(CapturePane):
             key = str(table_row.key.value)
             table.remove_row(key)
             self._order.pop(key, None)
+            self._kinds.pop(key, None)
 
     def _show_status(self) -> None:
         """Say how many takeaways are shown, which filter is on, and the state of the actions."""
@@ -491,8 +501,21 @@ class TakeawaysPane(CapturePane):
     # Actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer row keys only while the list has the focus (letters type text in a line)."""
-        return not (action in self.ROW_ACTIONS and isinstance(self.app.focused, Input))
+        """Offer row keys only while the list has the focus and a row they can act on: else a
+        letter is text (start_capture), so a line typed at once after F5 keeps its first one."""
+        if action not in self.ROW_ACTIONS:
+            return True
+        # The pane's own screen: the palette, open over it, has a text line of its own.
+        if not self.is_mounted or isinstance(self.screen.focused, Input):
+            return False
+        row_id = self.selected_id()
+        if row_id is None:
+            return False
+        return action != "toggle_status" or self._kinds.get(row_id) is TakeawayKind.ACTION
+
+    def keys_state(self) -> tuple[object, ...]:
+        row_id = self.selected_id()
+        return row_id is not None, self._kinds.get(row_id or "")
 
     def action_cycle_kind(self) -> None:
         """Save the next lines as the next kind."""
