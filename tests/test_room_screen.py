@@ -13,6 +13,7 @@ from conftest import START, FakeClock
 from helpers import poll_until
 from starlette.testclient import TestClient
 
+from console.domain.ranking import top_n
 from console.domain.room import RoomActivity, new_place_token
 from console.room.app import make_app
 from console.room.screen import qr_svg
@@ -218,6 +219,23 @@ def test_pain_point_scores_appear_only_after_the_reveal_with_ties_marked(
             int(row.find("bar")[0].children[0].attrs["width"]) for row in tree.find("rank-row")
         ]
         assert widths[0] == 1000 and widths[1] == widths[2] and widths[3] < widths[1]
+
+
+def test_the_screen_shows_as_many_as_the_facilitator_asked_for_up_to_the_projectors_most(
+    screen: TestClient, store: WorkshopStore
+) -> None:
+    # The console lets the facilitator ask for up to 20: the browser must not say "Top 10"
+    # while the terminal projector shows 15.
+    titles = [f"Pain point {number:02d}" for number in range(1, 25)]
+    ballots = [{index: 1 + index % 3} for index in range(len(titles))]
+    round_id = dot_round(store, titles, ballots)
+    inventory_votes.set_revealed(store, round_id, True)
+    for asked, shown in ((15, 15), (20, 20), (50, 20)):
+        set_display(store, "inventory", {"round_id": round_id, "top": asked})
+        for tree in both_views(screen):
+            assert f"Top {shown} pain points" in tree.by_id("results").text
+            ranked = top_n(inventory_votes.rank_pain_points(store, round_id), shown)
+            assert len(rows_of(tree)) == len(ranked) >= shown  # ties at the end are all kept
 
 
 def expected_pain_point_rows(store: WorkshopStore, round_id: str) -> list[tuple[str, str, str]]:

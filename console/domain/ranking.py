@@ -21,6 +21,9 @@ TIE_BREAK_RULE: str = (
     "Items with the same score and the same number of voters share a rank and are marked as tied."
 )
 
+MOST_SHOWN = 20
+"""The most entries of a ranking the facilitator can put on a projector, terminal or browser."""
+
 _ELLIPSIS_END = re.compile(r"(…|\.{2,})\s*$")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_+")

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from console.domain.capture import TakeawayKind
-from console.domain.ranking import Ranked, top_n
+from console.domain.ranking import MOST_SHOWN, Ranked, top_n
 from console.domain.room import join_address
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
 from console.store.agenda import current_item, load_agenda
@@ -25,9 +25,6 @@ from console.store.display import display_state
 from console.store.inventory_votes import rank_pain_points, rank_themes, rounds, voters_in
 from console.store.room import room_counts, room_state
 from console.store.takeaways import latest_takeaway, takeaway
-
-MAX_ROWS = 10
-"""The most ranked rows the screen shows: ten fit a 1024×768 projector in readable type."""
 
 INVENTORY_TOP = 10
 CARDS_TOP = 5
@@ -193,11 +190,12 @@ def _agenda(store: WorkshopStore, now: datetime) -> AgendaFrame:
 
 
 def _top(payload: dict[str, Any], default: int) -> int:
-    """Return how many entries the facilitator asked for, within what the screen can show."""
+    """Return how many entries the facilitator asked for, within what a projector shows (rows
+    the screen has no room for are left out by the page, which says how many)."""
     top = payload.get("top", default)
     if isinstance(top, bool) or not isinstance(top, int):
         top = default
-    return max(1, min(MAX_ROWS, top))
+    return max(1, min(MOST_SHOWN, top))
 
 
 def _score_text(score: float) -> str:

@@ -20,6 +20,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
+from console.domain.ranking import MOST_SHOWN
 from console.store.card_links import pain_point_choices, pain_points_for_card, set_card_links
 from console.store.card_rounds import (
     CARD_METHODS,
@@ -225,7 +226,7 @@ class CardsProjectorModal(ModalScreen[int | None]):
 
     BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
 
-    MAX_TOP = 20
+    MAX_TOP = MOST_SHOWN
 
     def __init__(self, round_title: str, top: int, revealed: bool) -> None:
         super().__init__()

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
+from console.domain.ranking import MOST_SHOWN
 from console.domain.voting import VotingMethod
 from console.store.card_links import pain_points_for_card
 from console.store.card_rounds import (
@@ -52,7 +53,6 @@ from console.ui.common.pane import TablePane, cell
 from console.ui.common.text import literal
 
 DEFAULT_TOP = 5
-MAX_TOP = 20
 MAX_BALLOT_CHARS = 2_000
 IMMEDIATE_ROWS = 60
 """A search that leaves this many cards or fewer redraws at once; more waits for a pause."""
@@ -640,7 +640,7 @@ class CardsPane(TablePane[ListedCard]):
 
     def action_change_top(self, delta: int) -> None:
         """Show more or fewer top cards."""
-        self.top = max(1, min(MAX_TOP, self.top + delta))
+        self.top = max(1, min(MOST_SHOWN, self.top + delta))
         self.show_round()
 
     # Helpers --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from console.domain.ranking import MOST_SHOWN
 from console.domain.text import MAX_TEXT_CHARS
 from console.domain.voting import VotingMethod
 from console.store.inventory import Theme
@@ -244,7 +245,7 @@ class InventoryProjectorModal(ModalScreen[ProjectorChoice | None]):
         Binding("ctrl+t", "choose('themes')", "Themes"),
     ]
 
-    MAX_TOP = 20
+    MAX_TOP = MOST_SHOWN
 
     def __init__(self, top: int) -> None:
         super().__init__()

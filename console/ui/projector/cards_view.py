@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from console.domain.ranking import MOST_SHOWN
 from console.store.card_rounds import CardResult, RoundResults, card_rounds, round_results
 from console.store.changes import Feature
 from console.ui.common.text import literal
@@ -16,7 +17,6 @@ from console.ui.projector.base import ProjectorView
 from console.ui.projector.board import BoardRow, BoardSection, RankingBoard
 
 DEFAULT_TOP = 5
-MAX_TOP = 20
 
 
 def board_rows(results: Sequence[CardResult]) -> tuple[BoardRow, ...]:
@@ -67,7 +67,7 @@ class CardsView(ProjectorView):
         top = payload.get("top", DEFAULT_TOP)
         if isinstance(top, bool) or not isinstance(top, int):
             top = DEFAULT_TOP
-        top = max(1, min(MAX_TOP, top))
+        top = max(1, min(MOST_SHOWN, top))
         if chosen is None:
             self.results = None
             title.update("Cards")

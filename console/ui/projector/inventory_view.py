@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.domain.ranking import Ranked, top_n
+from console.domain.ranking import MOST_SHOWN, Ranked, top_n
 from console.store.changes import Feature
 from console.store.inventory_votes import Round, rank_pain_points, rank_themes, rounds, voters_in
 from console.ui.common.text import literal
@@ -16,7 +16,6 @@ from console.ui.projector.base import ProjectorView
 from console.ui.projector.board import BoardRow, BoardSection, RankingBoard
 
 DEFAULT_TOP = 10
-MAX_TOP = 20
 
 
 def board_rows(ranked: list[Ranked]) -> tuple[BoardRow, ...]:
@@ -62,7 +61,7 @@ class InventoryView(ProjectorView):
         top = payload.get("top", DEFAULT_TOP)
         if isinstance(top, bool) or not isinstance(top, int):
             top = DEFAULT_TOP
-        top = max(1, min(MAX_TOP, top))
+        top = max(1, min(MOST_SHOWN, top))
         what = "themes" if themes else "pain points"
         self.shown = []
         if chosen is None:
