@@ -28,7 +28,8 @@ def key_map_markdown() -> str:
         "its capture line (or ballot line) if you were typing there, else to the list. On the",
         "list a key acts only when its command can (+ in a hand-count round, m with pain points",
         "marked, e with a row to edit); any other key starts the capture line, so nothing typed",
-        "is lost.\n",
+        "is lost. The first time you open a pane the list has the focus: press n or Enter before",
+        "a line that starts with a key's letter (p, v, e...), or it acts as that key.\n",
         f"**Ranking rule.** {TIE_BREAK_RULE}",
         END,
     ]
