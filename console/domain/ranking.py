@@ -24,6 +24,14 @@ TIE_BREAK_RULE: str = (
 MOST_SHOWN = 20
 """The most entries of a ranking the facilitator can put on a projector, terminal or browser."""
 
+
+def shown_top(asked: object, default: int) -> int:
+    """Return how many top entries a projector shows when asked for this many: the default
+    unless a whole number, kept within 1 and MOST_SHOWN."""
+    top = asked if isinstance(asked, int) and not isinstance(asked, bool) else default
+    return max(1, min(MOST_SHOWN, top))
+
+
 _ELLIPSIS_END = re.compile(r"(…|\.{2,})\s*$")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_+")

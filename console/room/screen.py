@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from console.domain.capture import TakeawayKind
-from console.domain.ranking import MOST_SHOWN, Ranked, top_n
+from console.domain.ranking import Ranked, shown_top, top_n
 from console.domain.room import join_address
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
 from console.store.agenda import current_item, load_agenda
@@ -192,10 +192,7 @@ def _agenda(store: WorkshopStore, now: datetime) -> AgendaFrame:
 def _top(payload: dict[str, Any], default: int) -> int:
     """Return how many entries the facilitator asked for, within what a projector shows (rows
     the screen has no room for are left out by the page, which says how many)."""
-    top = payload.get("top", default)
-    if isinstance(top, bool) or not isinstance(top, int):
-        top = default
-    return max(1, min(MOST_SHOWN, top))
+    return shown_top(payload.get("top"), default)
 
 
 def _score_text(score: float) -> str:

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from console.ui.common.keys import binding_keys
+from console.ui.common.keys import binding_keys, can_act
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,7 @@ def commands_of(target: Any, bindings: Iterable[Binding], where: str = "") -> It
     """Return a palette command for every binding of target that can act now (as its key
     would: one that cannot is not offered), run as its key would run it."""
     for row in key_rows(bindings):
-        _namespace, name, parameters = parse_action(row.action)
-        if not target.check_action(name, parameters):
+        if not can_act(target, row.action):
             continue
         prefix = f"{where}: " if where else ""
         run = partial(target.call_later, target.run_action, row.action)

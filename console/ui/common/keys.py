@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -63,6 +65,13 @@ def key_name(key: str) -> str:
 def binding_keys(binding: Binding, joiner: str = " or ") -> str:
     """Return every key of a binding, as read."""
     return joiner.join(key_name(key.strip()) for key in binding.key.split(","))
+
+
+def can_act(target: Any, action: str) -> bool:
+    """Tell whether an action string (with its parameters) can act now on target, as its key
+    would find it: by the target's check_action."""
+    _namespace, name, parameters = parse_action(action)
+    return bool(target.check_action(name, parameters))
 
 
 def declared_bindings(cls: type) -> list[Binding]:

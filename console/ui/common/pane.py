@@ -7,7 +7,6 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import events
-from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
@@ -15,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError, WorkshopStore
-from console.ui.common.keys import TYPING_HINT, HintLine, declared_bindings, hint_line
+from console.ui.common.keys import TYPING_HINT, HintLine, can_act, declared_bindings, hint_line
 from console.ui.common.text import literal
 
 
@@ -155,12 +154,7 @@ class Pane(Widget):
             for binding in declared_bindings(type(self))
             if key in binding.key.split(",")
         ]
-        return bool(actions) and not any(self._can_act(action) for action in actions)
-
-    def _can_act(self, action: str) -> bool:
-        """Tell whether one of the pane's actions (with its parameters) can act now."""
-        _namespace, name, parameters = parse_action(action)
-        return bool(self.check_action(name, parameters))
+        return bool(actions) and not any(can_act(self, action) for action in actions)
 
     def type_key(self, event: events.Key) -> bool:
         """Type a printable key into the pane's text line; tell whether the pane took it."""

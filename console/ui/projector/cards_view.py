@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.domain.ranking import MOST_SHOWN
+from console.domain.ranking import shown_top
 from console.store.card_rounds import CardResult, RoundResults, card_rounds, round_results
 from console.store.changes import Feature
 from console.ui.common.text import literal
@@ -64,10 +64,7 @@ class CardsView(ProjectorView):
         rounds = card_rounds(self.store)
         wanted = payload.get("round_id")
         chosen = next((r for r in rounds if r.id == wanted), rounds[-1] if rounds else None)
-        top = payload.get("top", DEFAULT_TOP)
-        if isinstance(top, bool) or not isinstance(top, int):
-            top = DEFAULT_TOP
-        top = max(1, min(MOST_SHOWN, top))
+        top = shown_top(payload.get("top"), DEFAULT_TOP)
         if chosen is None:
             self.results = None
             title.update("Cards")

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.domain.ranking import MOST_SHOWN, Ranked, top_n
+from console.domain.ranking import Ranked, shown_top, top_n
 from console.store.changes import Feature
 from console.store.inventory_votes import Round, rank_pain_points, rank_themes, rounds, voters_in
 from console.ui.common.text import literal
@@ -58,10 +58,7 @@ class InventoryView(ProjectorView):
             all_rounds[-1] if all_rounds else None,
         )
         themes = payload.get("show") == "themes"
-        top = payload.get("top", DEFAULT_TOP)
-        if isinstance(top, bool) or not isinstance(top, int):
-            top = DEFAULT_TOP
-        top = max(1, min(MOST_SHOWN, top))
+        top = shown_top(payload.get("top"), DEFAULT_TOP)
         what = "themes" if themes else "pain points"
         self.shown = []
         if chosen is None:
