@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import FakeClock, make_workshop
 from helpers import notices
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from console.domain.timers import format_clock, timer_state
 from console.store.agenda import current_item, load_agenda, timer_events
 from console.store.core import WorkshopStore
 from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
+from console.ui.agenda.agenda_table import AgendaTable
 from console.ui.app import make_app
 
 
@@ -25,7 +26,7 @@ def shown(app, selector: str) -> str:
 
 def table_rows(app) -> list[list[str]]:
     """Return the agenda table's rows as text, in the order shown."""
-    table = app.query_one("#agenda-table", DataTable)
+    table = app.query_one("#agenda-table", AgendaTable)
     return [[str(value) for value in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -63,7 +64,7 @@ async def add_item(pilot, title: str, minutes: str) -> None:
 
 async def select_row(pilot, title: str) -> None:
     """Move the table cursor onto the row with this title."""
-    table = pilot.app.query_one("#agenda-table", DataTable)
+    table = pilot.app.query_one("#agenda-table", AgendaTable)
     target = row_index(pilot.app, title)
     while table.cursor_row != target:
         await pilot.press("down" if table.cursor_row < target else "up")
@@ -214,7 +215,7 @@ async def test_edit_move_skip_delete_undo_and_days_by_keys(
             ["2", "13:30", "Day 2 · Afternoon · 2026-11-27"],
             ["2.1", "13:30", "Two"],
         ]
-        assert app.query_one("#agenda-table", DataTable).cursor_row == row_index(app, "Two")
+        assert app.query_one("#agenda-table", AgendaTable).cursor_row == row_index(app, "Two")
         await pilot.press("shift+up", "shift+up")  # back to day 1, then above "One"
         assert [row[2] for row in table_rows(app)][:3] == ["Day 1", "Two", "One"]
         assert table_rows(app)[row_index(app, "One")][1] == "09:20"
