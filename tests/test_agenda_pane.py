@@ -295,3 +295,28 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
         assert store.query("SELECT start_time, deleted_at FROM agenda_days") == [
             {"start_time": "09:00", "deleted_at": None}
         ]
+
+
+async def test_s_on_a_day_row_starts_the_days_first_planned_item(
+    blank_store: WorkshopStore, clock: FakeClock
+) -> None:
+    store = blank_store
+    app = make_app(store, clock=clock)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await add_item(pilot, "Warm-up", "10")
+        await add_item(pilot, "Talk", "20")
+        await select_row(pilot, "Warm-up")
+        await pilot.press("x")  # skipped: the day's first planned item is now Talk
+        await pilot.press("home")  # the day row, where a fresh agenda opens
+        assert app.query_one("#agenda-table", AgendaTable).cursor_row == 0
+        await pilot.press("s")
+        assert isinstance(app.screen, TimerPresetModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table_rows(app)[row_index(app, "Talk")][5] == "running"
+        assert current_item(store).title == "Talk"
+        assert app.query_one("#agenda-table", AgendaTable).cursor_row == row_index(app, "Talk")
+
+        await pilot.press("S", "home", "s")  # Talk done, Warm-up skipped: nothing left to start
+        assert not isinstance(app.screen, TimerPresetModal)
+        assert notices(app, "warning")[-1] == "Day 1 has no planned item left to start."

@@ -87,7 +87,8 @@ class AgendaPane(Pane):
             "s",
             "start",
             "start timer",
-            tooltip="Start the selected item's timer: Enter = planned time, or a preset",
+            tooltip="Start the selected item's timer (on a day: its first planned item): "
+            "Enter = planned time, or a preset",
         ),
         PaneKey("space", "pause", "pause", tooltip="Pause or resume the timer"),
         PaneKey(
@@ -336,6 +337,14 @@ class AgendaPane(Pane):
         item = self.agenda.item(key)
         return self.agenda.day(item.day_id) if item else None
 
+    def _first_planned_of_selected_day(self) -> AgendaItem | None:
+        """Return the first planned item of the day row under the cursor (s on a day starts it)."""
+        key = self.selected_key()
+        if key is None or not key.startswith(DAY_KEY_PREFIX):
+            return None
+        day_id = key.removeprefix(DAY_KEY_PREFIX)
+        return next((i for i in self.agenda.items_of(day_id) if i.status == "planned"), None)
+
     def select_key(self, key: str) -> None:
         """Put the cursor on a row."""
         if key in self._shown:
@@ -347,9 +356,15 @@ class AgendaPane(Pane):
         """Start the selected item's timer after choosing its length."""
         from console.ui.agenda.agenda_modals import TimerPresetModal
 
-        item = self.selected_item()
+        item = self.selected_item() or self._first_planned_of_selected_day()
         if item is None:
-            self.notify("Select an agenda item (not a day) to start it.", severity="warning")
+            day = self.selected_day()
+            self.notify(
+                f"Day {day.ordinal} has no planned item left to start."
+                if day
+                else "Add an agenda item first (n).",
+                severity="warning",
+            )
             return
         seen = self.current.id if self.current else None
 
@@ -357,6 +372,7 @@ class AgendaPane(Pane):
             if seconds is not None and self._attempt(
                 start_item, self.store, item.id, seconds, seen_running=seen
             ):
+                self.select_key(item.id)
                 self.notify(f"Started: {item.title} ({format_clock(seconds)}).")
 
         self.app.push_screen(TimerPresetModal(item.title, item.planned_minutes), started)
