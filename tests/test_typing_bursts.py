@@ -24,6 +24,9 @@ from console.store.workshop import add_participants
 
 LINES = 200
 LIST_ROW = re.compile(r"\s*\d+\s+(?:\d+=?\s+\d+\s+)?(burst pain point \d{3})")
+KIND_QUOTE = re.compile(r"\s+quote\s+▊")
+"""The takeaways' capture line with quote as the kind of the next lines."""
+QUOTE_KIND = "SELECT kind FROM takeaways WHERE text = 'a quote kept as a quote'"
 CARD_ZZ01 = "SELECT code || '|' || title || '|' || category FROM cards WHERE code = 'ZZ01'"
 
 
@@ -195,3 +198,27 @@ def saved_ballots(path: Path, round_id: str) -> dict[int, list[str]]:
         ):
             found.setdefault(number, []).append(code)
     return found
+
+
+def test_escape_typed_just_before_a_key_leaves_the_line_and_the_key_acts(workshop: Path) -> None:
+    before = pain_points(workshop)
+    with console_on(workshop, "f3", "Inventory") as console:
+        # The terminal sends Escape and v as one Alt+v: the line keeps its text, Escape leaves
+        # it for the list, and v opens a voting round, as the two keys typed one by one do.
+        os.write(console.fd, b"npricing is opaque\x1bv")
+        console.wait_for("New voting round")
+        os.write(console.fd, b"\x1b")  # cancel the dialog: back on the list
+        console.read(30, until=lambda screen: "New voting round" not in screen.text())
+        os.write(console.fd, b"n\r")  # back to the line, whose text is as it was typed
+        wait_for_rows(console, len(before) + 1, pain_points, workshop)
+        # Escape then q in the takeaways' line: Alt+q is a key there (quotes), even in the line.
+        console.send("f5")
+        console.wait_for("Takeaways")
+        os.write(console.fd, b"\r")  # to the capture line (if it is there: an empty line, kept)
+        console.wait_for("Typing: letters are text")
+        os.write(console.fd, b"\x1bq")
+        console.read(30, until=lambda screen: any(KIND_QUOTE.match(row) for row in screen.rows()))
+        os.write(console.fd, b"a quote kept as a quote\r")
+        console.read(30, until=lambda _screen: bool(rows(workshop, QUOTE_KIND)))
+    assert pain_points(workshop) == [*before, "pricing is opaque"]
+    assert rows(workshop, QUOTE_KIND) == ["quote"]

@@ -12,6 +12,12 @@ and its containers have handled everything sent before it, runs its binding at o
 messages that binding posted (a submitted line, a dialog opening) be handled before the next key
 is routed. A key typed while a dialog opens waits until the dialog has focus, so type-ahead lands
 in its first field.
+
+A terminal sends Alt+letter as Escape then the letter, and Escape typed just before a letter
+the same way, as one key with the letter as its character: a text line would take it as that
+letter. An Alt+letter bound where the focus is (the takeaways' kinds) runs its binding, even in
+a line; any other is the two keys typed, so that the letter does not land in the line Escape
+was leaving.
 """
 
 from __future__ import annotations
@@ -83,6 +89,9 @@ class OrderedKeysApp(App[ReturnType]):
         if isinstance(event, events.Paste):
             await super().on_event(event)  # pasted text: straight to the focused widget
             return True
+        if (keys := self._alt_key(event)) is not None:
+            self._held_keys.extendleft(reversed(keys))  # routed next, in this order
+            return False
         if focused is not None and focused.check_consume_key(event.key, event.character):
             await super().on_event(event)  # typed text: the widget's own queue keeps the order
             return True
@@ -101,6 +110,22 @@ class OrderedKeysApp(App[ReturnType]):
         await super().on_event(event)
         await self.settle(focused)
         return False
+
+    def _alt_key(self, event: events.Key) -> tuple[events.Key, ...] | None:
+        """Return what an Alt+character key stands for: the key bound to it where the focus is
+        (never text, even in a line), or else Escape and the character typed just after it,
+        which the terminal sent as one; None for any other key."""
+        key, character = event.key, event.character
+        if not key.startswith("alt+") or character is None or len(character) != 1:
+            return None
+        if not character.isprintable():
+            return None
+        if key in self.active_bindings:
+            return (events.Key(key, None),)  # no character: a text line does not take it
+        plain = key.removeprefix("alt+")
+        if plain.startswith("shift+") and len(plain) == len("shift+") + 1:
+            plain = plain.removeprefix("shift+").upper()  # Escape then V: "V", as typed alone
+        return events.Key("escape", "\x1b"), events.Key(plain, character)
 
     async def _after_binding(self, focused: Widget | None) -> None:
         await self.settle(focused)
