@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FakeClock, make_workshop
-from helpers import notices
+from helpers import notices, visible_text
 from textual.widgets import Static
 
 from console.domain.timers import format_clock, timer_state
@@ -297,7 +297,7 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
         ]
 
 
-async def test_s_on_a_day_row_starts_the_days_first_planned_item(
+async def test_s_on_a_day_row_starts_the_next_planned_item(
     blank_store: WorkshopStore, clock: FakeClock
 ) -> None:
     store = blank_store
@@ -317,6 +317,17 @@ async def test_s_on_a_day_row_starts_the_days_first_planned_item(
         assert current_item(store).title == "Talk"
         assert app.query_one("#agenda-table", AgendaTable).cursor_row == row_index(app, "Talk")
 
-        await pilot.press("S", "home", "s")  # Talk done, Warm-up skipped: nothing left to start
+        # A second day: with day 1 done, s on day 1's row starts day 2's first item.
+        await pilot.press("S", "D")
+        await pilot.press("enter")  # the new day, as proposed
+        await pilot.pause()
+        await add_item(pilot, "Day two opening", "15")
+        await pilot.press("home", "s")
+        assert isinstance(app.screen, TimerPresetModal)
+        assert "Day two opening" in visible_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await select_row(pilot, "Day two opening")
+        await pilot.press("x", "home", "s")  # skipped: nothing is left to start
         assert not isinstance(app.screen, TimerPresetModal)
-        assert notices(app, "warning")[-1] == "Day 1 has no planned item left to start."
+        assert notices(app, "warning")[-1] == "No planned item is left to start from day 1 on."

@@ -87,7 +87,7 @@ class AgendaPane(Pane):
             "s",
             "start",
             "start timer",
-            tooltip="Start the selected item's timer (on a day: its first planned item): "
+            tooltip="Start the selected item's timer (on a day: the next planned item): "
             "Enter = planned time, or a preset",
         ),
         PaneKey("space", "pause", "pause", tooltip="Pause or resume the timer"),
@@ -337,13 +337,17 @@ class AgendaPane(Pane):
         item = self.agenda.item(key)
         return self.agenda.day(item.day_id) if item else None
 
-    def _first_planned_of_selected_day(self) -> AgendaItem | None:
-        """Return the first planned item of the day row under the cursor (s on a day starts it)."""
+    def _first_planned_from_selected_day(self) -> AgendaItem | None:
+        """Return the first planned item of the day row under the cursor, or of a later day
+        (s on a day row starts it)."""
         key = self.selected_key()
         if key is None or not key.startswith(DAY_KEY_PREFIX):
             return None
-        day_id = key.removeprefix(DAY_KEY_PREFIX)
-        return next((i for i in self.agenda.items_of(day_id) if i.status == "planned"), None)
+        day_ids = [day.id for day in self.agenda.days]
+        later = set(day_ids[day_ids.index(key.removeprefix(DAY_KEY_PREFIX)) :])
+        return next(
+            (i for i in self.agenda.items if i.day_id in later and i.status == "planned"), None
+        )
 
     def select_key(self, key: str) -> None:
         """Put the cursor on a row."""
@@ -356,11 +360,11 @@ class AgendaPane(Pane):
         """Start the selected item's timer after choosing its length."""
         from console.ui.agenda.agenda_modals import TimerPresetModal
 
-        item = self.selected_item() or self._first_planned_of_selected_day()
+        item = self.selected_item() or self._first_planned_from_selected_day()
         if item is None:
             day = self.selected_day()
             self.notify(
-                f"Day {day.ordinal} has no planned item left to start."
+                f"No planned item is left to start from day {day.ordinal} on."
                 if day
                 else "Add an agenda item first (n).",
                 severity="warning",
