@@ -35,9 +35,9 @@ BALLOTS = [
 """Eight delegates' pick-3 ballots: ABC02 8, ABC01 5, ABC11 4, ABC10 3, then single votes."""
 
 
-def rendered(app, selector: str) -> str:
+def rendered(app, selector: str, width: int = 200) -> str:
     """Return a Static's content as the user reads it (Rich tables rendered to text)."""
-    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
     console.print(app.query_one(selector, Static).content)
     return console.export_text()
 
@@ -189,6 +189,12 @@ async def test_reveal_and_the_comparison_with_published_rankings(
         assert row[0] == "1" and row[-3:] == ["#10", "#1", "–"]
         row = next(line for line in compare.splitlines() if "ABC01" in line).split()
         assert row[0] == "2" and row[-3:] == ["–", "–", "top"]
+        # As narrow as the panel is at 80 columns: the titles are cut, the ranks stay whole.
+        narrow = rendered(app, "#cards-compare", width=32)
+        heading = next(line for line in narrow.splitlines() if "Card" in line).split()
+        assert heading[-3:] == ["2010", "2012", "2015"]
+        row = next(line for line in narrow.splitlines() if "ABC02" in line).split()
+        assert row[0] == "1" and row[-3:] == ["#10", "#1", "–"]
         comparisons = compare_round(store, card_round.id, top=3)
         for comparison in comparisons:
             codes = ", ".join(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -107,13 +109,7 @@ def comparison_renderable(
     if not comparisons:
         return Text("No published rankings for this deck.", style="dim")
     shown = results.top(top)
-    table = Table(title="Room and published rankings", title_justify="left", box=None)
-    table.title_style = "bold"
-    table.add_column("Room", justify="right", no_wrap=True)
-    table.add_column("Card", no_wrap=True)
-    for comparison in comparisons:
-        heading = str(comparison.year) if comparison.year else comparison.name
-        table.add_column(literal(heading, width=10), justify="right", no_wrap=True)
+    rows: list[list[Text]] = []
     for result in shown:
         cells: list[Text] = [
             Text(f"{result.rank}=" if result.tied else str(result.rank)),
@@ -127,8 +123,12 @@ def comparison_renderable(
                 cells.append(Text("top", style="bold"))
             else:
                 cells.append(Text(f"#{rank}", style="bold"))
-        table.add_row(*cells)
-    lines: list[RenderableType] = [table] if shown else []
+        rows.append(cells)
+    headings = [
+        literal(str(comparison.year) if comparison.year else comparison.name, width=10)
+        for comparison in comparisons
+    ]
+    lines: list[RenderableType] = [_ComparisonTable(headings, rows)] if shown else []
     for comparison in comparisons:
         line = Text()
         year = f" ({comparison.year})" if comparison.year else ""
@@ -141,6 +141,43 @@ def comparison_renderable(
             line.append(f"shares none of the room's top {top}.", style="dim")
         lines.append(line)
     return Group(*lines)
+
+
+@dataclass(frozen=True)
+class _ComparisonTable:
+    """The room's top cards beside the published ranks: as wide as it needs, or, in a narrower
+    panel, as wide as the panel, the card titles cut short and the rank columns whole."""
+
+    headings: list[Text]
+    rows: list[list[Text]]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = self._table(fit=False)
+        needed = Measurement.get(console, options.update_width(_UNBOUNDED), table).maximum
+        yield self._table(fit=True) if needed > options.max_width else table
+
+    def _table(self, *, fit: bool) -> Table:
+        """Return the table; fit: the card column takes what the fixed-width ranks leave."""
+        table = Table(
+            title="Room and published rankings",
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            expand=fit,
+            pad_edge=not fit,  # two more cells for the card, where every cell counts
+        )
+        table.add_column("Room", justify="right", no_wrap=True, width=4 if fit else None)
+        table.add_column("Card", no_wrap=True, ratio=1 if fit else None)
+        for heading in self.headings:
+            width = max(heading.cell_len, 4) if fit else None
+            table.add_column(heading, justify="right", no_wrap=True, width=width)
+        for cells in self.rows:
+            table.add_row(*cells)
+        return table
+
+
+_UNBOUNDED = 10_000
+"""A width no panel reaches: the table measured as wide as it would like to be."""
 
 
 def _code_of(results: RoundResults, card_id: str | None) -> str:
