@@ -98,7 +98,8 @@ class Pane(Widget):
         return self
 
     def start_focus(self) -> Widget:
-        """Return where the keyboard focus is when the console opens on this pane."""
+        """Return where the keyboard focus is when the console opens on this pane, or a pane key
+        first shows it."""
         return self.default_focus()
 
     def leave(self, focused: Widget | None) -> None:
