@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import FakeClock, make_workshop
 from helpers import notices
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from console.domain.timers import format_clock, timer_state
 from console.store.agenda import current_item, load_agenda, timer_events
 from console.store.core import WorkshopStore
 from console.ui.agenda.agenda_modals import AgendaDayModal, AgendaItemModal, TimerPresetModal
+from console.ui.agenda.agenda_table import AgendaTable
 from console.ui.app import make_app
 
 
@@ -25,7 +26,7 @@ def shown(app, selector: str) -> str:
 
 def table_rows(app) -> list[list[str]]:
     """Return the agenda table's rows as text, in the order shown."""
-    table = app.query_one("#agenda-table", DataTable)
+    table = app.query_one("#agenda-table", AgendaTable)
     return [[str(value) for value in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -63,7 +64,7 @@ async def add_item(pilot, title: str, minutes: str) -> None:
 
 async def select_row(pilot, title: str) -> None:
     """Move the table cursor onto the row with this title."""
-    table = pilot.app.query_one("#agenda-table", DataTable)
+    table = pilot.app.query_one("#agenda-table", AgendaTable)
     target = row_index(pilot.app, title)
     while table.cursor_row != target:
         await pilot.press("down" if table.cursor_row < target else "up")
@@ -214,7 +215,7 @@ async def test_edit_move_skip_delete_undo_and_days_by_keys(
             ["2", "13:30", "Day 2 · Afternoon · 2026-11-27"],
             ["2.1", "13:30", "Two"],
         ]
-        assert app.query_one("#agenda-table", DataTable).cursor_row == row_index(app, "Two")
+        assert app.query_one("#agenda-table", AgendaTable).cursor_row == row_index(app, "Two")
         await pilot.press("shift+up", "shift+up")  # back to day 1, then above "One"
         assert [row[2] for row in table_rows(app)][:3] == ["Day 1", "Two", "One"]
         assert table_rows(app)[row_index(app, "One")][1] == "09:20"
@@ -294,3 +295,28 @@ async def test_bad_input_gives_clear_messages_and_keeps_the_dialog_open(
         assert store.query("SELECT start_time, deleted_at FROM agenda_days") == [
             {"start_time": "09:00", "deleted_at": None}
         ]
+
+
+async def test_s_on_a_day_row_starts_the_days_first_planned_item(
+    blank_store: WorkshopStore, clock: FakeClock
+) -> None:
+    store = blank_store
+    app = make_app(store, clock=clock)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await add_item(pilot, "Warm-up", "10")
+        await add_item(pilot, "Talk", "20")
+        await select_row(pilot, "Warm-up")
+        await pilot.press("x")  # skipped: the day's first planned item is now Talk
+        await pilot.press("home")  # the day row, where a fresh agenda opens
+        assert app.query_one("#agenda-table", AgendaTable).cursor_row == 0
+        await pilot.press("s")
+        assert isinstance(app.screen, TimerPresetModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table_rows(app)[row_index(app, "Talk")][5] == "running"
+        assert current_item(store).title == "Talk"
+        assert app.query_one("#agenda-table", AgendaTable).cursor_row == row_index(app, "Talk")
+
+        await pilot.press("S", "home", "s")  # Talk done, Warm-up skipped: nothing left to start
+        assert not isinstance(app.screen, TimerPresetModal)
+        assert notices(app, "warning")[-1] == "Day 1 has no planned item left to start."

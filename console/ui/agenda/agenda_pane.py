@@ -9,7 +9,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from console.domain.schedule import format_drift
 from console.domain.timers import TimerPhase, TimerStatus, format_clock, timer_state
@@ -38,8 +39,9 @@ from console.store.agenda import (
 )
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError
-from console.ui.common.keys import PaneKey
-from console.ui.common.pane import TablePane, cell
+from console.ui.agenda.agenda_table import AgendaTable, ShownCells
+from console.ui.common.keys import HintLine, PaneKey
+from console.ui.common.pane import Pane, cell
 
 DAY_KEY_PREFIX = "day:"
 STATUS_STYLES = {
@@ -52,11 +54,8 @@ STATUS_STYLES = {
 
 Cells = tuple[str, str, str, str, str, str, str]
 """Number, planned start, title, kind, planned minutes, status, actual time: as plain text."""
-
-
-def _order_key(number: str) -> tuple[int, ...]:
-    """Sort '2' (a day) before '2.1', '2.2', ... (its items)."""
-    return tuple(int(part) for part in str(number).split("."))
+ACTUAL = 6
+"""The column of the actual time, which the running item's timer updates every second."""
 
 
 def _clock_time(instant: datetime) -> str:
@@ -75,10 +74,10 @@ def _day_label(day: AgendaDay) -> str:
 # and it does not need them.
 
 TITLE_WIDTH = 56
-"""Cells shown of an item's title (columns have fixed widths: see TablePane.COLUMNS)."""
+"""Cells shown of an item's title (columns have fixed widths: see AgendaPane.COLUMNS)."""
 
 
-class AgendaPane(TablePane):
+class AgendaPane(Pane):
     """The agenda over one or more days, with the timer of the item the room is on."""
 
     TIME = Binding.Group("add 1/5 min")
@@ -88,7 +87,8 @@ class AgendaPane(TablePane):
             "s",
             "start",
             "start timer",
-            tooltip="Start the selected item's timer: Enter = planned time, or a preset",
+            tooltip="Start the selected item's timer (on a day: its first planned item): "
+            "Enter = planned time, or a preset",
         ),
         PaneKey("space", "pause", "pause", tooltip="Pause or resume the timer"),
         PaneKey(
@@ -139,7 +139,7 @@ class AgendaPane(TablePane):
 
     TITLE = "Agenda"
     WATCHED = frozenset({Feature.AGENDA})
-    COLUMNS = (
+    COLUMNS: ClassVar[tuple[tuple[str, int], ...]] = (
         ("#", 5),
         ("Start", 5),
         ("Item", TITLE_WIDTH),
@@ -154,23 +154,33 @@ class AgendaPane(TablePane):
         self.agenda = Agenda((), ())
         self.current: CurrentItem | None = None
         self._shown: dict[str, Cells] = {}
-        self._order: list[str] = []
+        self._rendered: dict[str, ShownCells] = {}
 
     def compose(self) -> ComposeResult:
-        parts = list(super().compose())
-        yield parts[0]
+        yield Static(self.TITLE, classes="pane-title")
         yield Static(id="agenda-now")
         yield Static(id="agenda-drift")
-        yield from parts[1:]
+        yield AgendaTable(self.COLUMNS, id="agenda-table")
+        yield HintLine(self.hint())
 
     def on_mount(self) -> None:
-        # TablePane's own on_mount then loads the rows (Textual calls every class's handler).
+        if self.being_removed:
+            return  # the console closed while this pane was being built: it has no children
+        self.sync(0, EVERY_FEATURE)
         self.set_interval(1.0, self.tick)
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(AgendaTable.RowSelected)
+    def _row_selected(self, event: AgendaTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
+
+    @property
+    def table(self) -> AgendaTable:
+        """Return the agenda's table."""
+        return self.query_one(AgendaTable)
+
+    def default_focus(self) -> Widget:
+        return self.table
 
     # Showing ------------------------------------------------------------------------------
 
@@ -183,32 +193,16 @@ class AgendaPane(TablePane):
         self.agenda = load_agenda(self.store)
         self.current = current_item(self.store)
         wanted = self._all_cells()
-        table = self.table
-        for key in list(self._shown):
-            if key not in wanted:
-                table.remove_row(key)
-                del self._shown[key]
-        for key, values in wanted.items():
-            shown = self._shown.get(key)
-            if shown == values:
-                continue
-            rendered = self._render_cells(key, values)
-            if shown is None:
-                table.add_row(*rendered, key=key)
-            else:
-                for column, old, new, value in zip(
-                    table.columns, shown, values, rendered, strict=True
-                ):
-                    if old != new:
-                        table.update_cell(key, column, value)
-            self._shown[key] = values
-        order = list(wanted)
-        if order != self._order:
-            selected = self.selected_key()
-            table.sort("#", key=_order_key)
-            self._order = order
-            if selected in wanted:
-                table.move_cursor(row=table.get_row_index(selected))
+        if wanted != self._shown:
+            # Only a changed row is drawn anew; the table keeps the cursor on its row.
+            self._rendered = {
+                key: self._rendered[key]
+                if self._shown.get(key) == values
+                else self._render_cells(key, values)
+                for key, values in wanted.items()
+            }
+            self._shown = wanted
+            self.table.set_rows(self._rendered)
         self.tick()
 
     def tick(self) -> None:
@@ -235,7 +229,7 @@ class AgendaPane(TablePane):
         now_line.add_class(f"phase-{state.phase.value}")
         key = current.id
         if key in self._shown:
-            self.table.update_cell(key, "Actual", Text(format_clock(state.elapsed_seconds)))
+            self.table.update_cell(key, ACTUAL, Text(format_clock(state.elapsed_seconds)))
         self.query_one("#agenda-drift", Static).update(self._drift_text(current, now))
 
     def _drift_text(self, current: CurrentItem | None, now: datetime) -> Text:
@@ -326,7 +320,7 @@ class AgendaPane(TablePane):
 
     def selected_key(self) -> str | None:
         """Return the key of the row under the cursor."""
-        return self.selected_id()
+        return self.table.cursor_key
 
     def selected_item(self) -> AgendaItem | None:
         """Return the selected agenda item (None on a day row)."""
@@ -343,10 +337,18 @@ class AgendaPane(TablePane):
         item = self.agenda.item(key)
         return self.agenda.day(item.day_id) if item else None
 
+    def _first_planned_of_selected_day(self) -> AgendaItem | None:
+        """Return the first planned item of the day row under the cursor (s on a day starts it)."""
+        key = self.selected_key()
+        if key is None or not key.startswith(DAY_KEY_PREFIX):
+            return None
+        day_id = key.removeprefix(DAY_KEY_PREFIX)
+        return next((i for i in self.agenda.items_of(day_id) if i.status == "planned"), None)
+
     def select_key(self, key: str) -> None:
         """Put the cursor on a row."""
-        if key in self.table.rows:
-            self.table.move_cursor(row=self.table.get_row_index(key))
+        if key in self._shown:
+            self.table.move_cursor(self.table.get_row_index(key))
 
     # Actions ------------------------------------------------------------------------------
 
@@ -354,9 +356,15 @@ class AgendaPane(TablePane):
         """Start the selected item's timer after choosing its length."""
         from console.ui.agenda.agenda_modals import TimerPresetModal
 
-        item = self.selected_item()
+        item = self.selected_item() or self._first_planned_of_selected_day()
         if item is None:
-            self.notify("Select an agenda item (not a day) to start it.", severity="warning")
+            day = self.selected_day()
+            self.notify(
+                f"Day {day.ordinal} has no planned item left to start."
+                if day
+                else "Add an agenda item first (n).",
+                severity="warning",
+            )
             return
         seen = self.current.id if self.current else None
 
@@ -364,6 +372,7 @@ class AgendaPane(TablePane):
             if seconds is not None and self._attempt(
                 start_item, self.store, item.id, seconds, seen_running=seen
             ):
+                self.select_key(item.id)
                 self.notify(f"Started: {item.title} ({format_clock(seconds)}).")
 
         self.app.push_screen(TimerPresetModal(item.title, item.planned_minutes), started)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError, WorkshopStore
 from console.ui.common.keys import TYPING_HINT, HintLine, can_act, declared_bindings, hint_line
 from console.ui.common.text import literal
+
+if TYPE_CHECKING:
+    # Imported where a table is built: the first screen (the agenda) has none.
+    from textual.widgets import DataTable
 
 
 class Listed(Protocol):
@@ -190,6 +194,8 @@ class TablePane(Pane, Generic[ListedT]):
     """
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import DataTable
+
         yield Static(self.TITLE, classes="pane-title")
         table: DataTable[Any] = DataTable(
             cursor_type="row", zebra_stripes=True, id=f"{self.id}-table"
@@ -209,6 +215,8 @@ class TablePane(Pane, Generic[ListedT]):
     @property
     def table(self) -> DataTable[Any]:
         """Return the pane's table."""
+        from textual.widgets import DataTable
+
         return self.query_one(DataTable)
 
     def fetch(self, since_rev: int) -> Sequence[ListedT]:
