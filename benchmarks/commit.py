@@ -99,7 +99,7 @@ async def console_run(path: Path, samples: int) -> dict[str, list[float]]:
                 await pilot.press(key)
                 await probe.settle(app)
                 line = app.query_one(line_id, Input)
-                line.focus()  # a pane key puts the focus on the list
+                line.focus()  # where the pane key put it: the figures must not depend on that
                 await probe.settle(app)
                 for number in range(samples):
                     line.value = f"Benchmark {kind} {number}"

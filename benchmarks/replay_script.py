@@ -145,7 +145,7 @@ def _steps() -> tuple[list[Step], list[tuple[str, int]]]:
     )
     # The inventory: nine pain points, new themes marked before Enter.
     parts.append(("pain points", len(steps)))
-    steps.append(Step("go to the inventory's capture line", ("f3", "n"), shows="letters are text"))
+    steps.append(Step("go to the inventory's capture line", ("f3",), shows="letters are text"))
     for text, typed_theme, theme in PAIN_POINTS:
         line = f"{text} {typed_theme}"
         new = typed_theme.startswith("#") and "_" in typed_theme
@@ -184,7 +184,7 @@ def _steps() -> tuple[list[Step], list[tuple[str, int]]]:
             notice="Started: Conversation with Gene Kim",
         )
     )
-    steps.append(Step("go to the takeaways' capture line", ("f5", "n"), shows="letters are text"))
+    steps.append(Step("go to the takeaways' capture line", ("f5",), shows="letters are text"))
     for text, speaker in QUOTES:
         steps.append(Step("a quote", (Typed(f"q: {text} -- {speaker}"), "enter"), shows=speaker))
     for text, speaker in INSIGHTS:

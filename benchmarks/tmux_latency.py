@@ -65,9 +65,9 @@ CONSOLE = Program(
     "Wrap-up of day 1",
     (
         # Any row of the list: #, rank and score run together when the numbers are wide.
-        # A pane key puts the focus on the list; n (new) goes to the capture line, as a user does.
-        Pane("F3", "Pain point, then Enter", r"^\s+\d+\s*\d*[=.]?\s+-?\d+\s+\S", "n"),
-        Pane("F5", "Takeaway, then Enter", ROWS_OF_KINDS, "n"),
+        # A pane's first visit opens on its capture line, and a pane key goes back to it.
+        Pane("F3", "Pain point, then Enter", r"^\s+\d+\s*\d*[=.]?\s+-?\d+\s+\S"),
+        Pane("F5", "Takeaway, then Enter", ROWS_OF_KINDS),
     ),
 )
 FLOOR = Program(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from console.domain.ranking import TIE_BREAK_RULE
 from console.ui.app import key_sections
+from console.ui.common.key_map import FOCUS_RULE
 
 README = Path(__file__).parent.parent / "README.md"
 START, END = "<!-- keys", "<!-- /keys -->"
@@ -23,13 +25,7 @@ def key_map_markdown() -> str:
         lines += [f"\n**{section.title}**\n", "| key | what it does |", "| --- | --- |"]
         lines += [f"| {escape(row.keys)} | {escape(row.meaning)} |" for row in section.rows]
     lines += [
-        "\nLetters act as keys only when no text field has the focus: while you type, they are",
-        "text. Escape leaves a text field. A pane key goes back to where you left that pane: to",
-        "its capture line (or ballot line) if you were typing there, else to the list. On the",
-        "list a key acts only when its command can (+ in a hand-count round, m with pain points",
-        "marked, e with a row to edit); any other key starts the capture line, so nothing typed",
-        "is lost. The first time you open a pane the list has the focus: press n or Enter before",
-        "a line that starts with a key's letter (p, v, e...), or it acts as that key.\n",
+        "\n" + textwrap.fill(FOCUS_RULE, width=90, break_on_hyphens=False) + "\n",
         f"**Ranking rule.** {TIE_BREAK_RULE}",
         END,
     ]

@@ -292,6 +292,21 @@ async def pilot_wait_until(
             )
 
 
+async def open_on_list(pilot: Any, pane_key: str) -> Any:
+    """Open a pane by its key and leave its line for the list, where letters are the list's
+    keys (a pane's first visit opens on its capture line); return the focused widget."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await pilot.press(pane_key, "escape")
+    await pilot_wait_until(
+        pilot,
+        lambda: app.focused is not None and not isinstance(app.focused, Input),
+        message=f"the list has the focus after {pane_key} and Escape",
+    )
+    return app.focused
+
+
 def visible_text(app: Any) -> str:
     """Return the text of the screen, line by line, as the user reads it.
 

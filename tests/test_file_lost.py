@@ -362,8 +362,7 @@ def test_the_real_console_says_the_file_is_lost_refuses_and_writes_it_back(
     with Console(["open", str(path)]) as console:
         console.wait_for("Agenda")
         console.send("f3")
-        console.wait_for("0 pain points")
-        console.send("enter")  # from the list, where p is a key, to the capture line
+        console.wait_for("0 pain points")  # the first visit opens on the capture line
         for number in (1, 2):
             type_line(console, f"pp-before-{number}")
             console.wait_for(f"{number} pain point")

@@ -126,9 +126,9 @@ async def test_the_console_works_offline_on_every_pane(
             for key, pane in (("f2", "agenda"), ("f4", "cards"), ("f5", "takeaways")):
                 await pilot.press(key)
                 assert app.query_one(ContentSwitcher).current == pane
-            # After a pane key the list has the focus, where o is a key: Enter goes to the line.
-            await pilot.press("enter", *"offline insight", "enter")
-            await pilot.press("f3", "enter", *"offline pain point", "enter")
+            # A pane's first visit opens on its capture line, where o is text.
+            await pilot.press(*"offline insight", "enter")
+            await pilot.press("f3", *"offline pain point", "enter")
             await pilot.press(*"second one", "enter", "escape")
             await pilot.press("v")
             await pilot.pause()

@@ -30,13 +30,13 @@ QUOTE_KIND = "SELECT kind FROM takeaways WHERE text = 'a quote kept as a quote'"
 CARD_ZZ01 = "SELECT code || '|' || title || '|' || category FROM cards WHERE code = 'ZZ01'"
 
 
-def burst(console: Console, lines: list[str], *, first: str = "") -> None:
+def burst(console: Console, lines: list[str]) -> None:
     """Write every line and its Enter to the terminal at once, in chunks as a pty takes them.
 
-    first is typed before the lines, in the same burst: `n` goes from the list to the capture
-    line, where letters that are keys on the list (b, t) are text.
+    A pane's first visit opens on its capture line, where letters that are keys on the list
+    (b, t) are text.
     """
-    data = (first + "".join(f"{line}\r" for line in lines)).encode()
+    data = "".join(f"{line}\r" for line in lines).encode()
     for start in range(0, len(data), 1024):
         os.write(console.fd, data[start : start + 1024])
         console.read(0)  # keep the console's output flowing so it never blocks on the pty
@@ -84,7 +84,7 @@ def test_200_lines_with_no_gap_become_200_inventory_rows_exactly_as_typed(worksh
     before = pain_points(workshop)
     lines = [f"burst pain point {number:03d}" for number in range(LINES)]
     with console_on(workshop, "f3", "Inventory") as console:
-        burst(console, lines, first="n")
+        burst(console, lines)
         saved = wait_for_rows(console, len(before) + LINES, pain_points, workshop)
         assert saved == before + lines
         console.wait_for(f"{len(saved)} pain points")
@@ -151,7 +151,7 @@ def test_a_lock_held_by_another_program_keeps_typed_lines_and_saves_them_when_it
     with console_on(workshop, "f3", "Inventory") as console:
         with closing(sqlite3.connect(workshop, isolation_level=None)) as other:
             other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-            burst(console, ["typed while locked", "and one more"], first="n")
+            burst(console, ["typed while locked", "and one more"])
             console.send(b"still typing")
             console.wait_for("Waiting for the workshop file")
             console.wait_for("2 typed lines wait")

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from console.domain.ranking import TIE_BREAK_RULE
-from console.ui.common.key_map import KeySection
+from console.ui.common.key_map import FOCUS_RULE, KeySection
 
 
 class HelpModal(ModalScreen[None]):
@@ -37,6 +37,7 @@ class HelpModal(ModalScreen[None]):
                 for row in section.rows:
                     table.add_row(row.keys, row.meaning)
                 yield Static(table)
+            yield Static(Text(FOCUS_RULE), id="help-focus")
             yield Static(Text("Ranking: " + TIE_BREAK_RULE), id="help-ranking")
             yield Static(Text("Escape closes this help.", style="dim"))
 

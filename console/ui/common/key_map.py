@@ -13,6 +13,18 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.ui.common.keys import binding_keys, can_act
 
+FOCUS_RULE = (
+    "Letters act as keys only when no text field has the focus: while you type, they are text. "
+    "Escape leaves a text field. The first time you open a pane, the focus is where you would "
+    "type: the capture line in the inventory and the takeaways (no n or Enter needed first), "
+    "the ballot line in the cards while a round takes ballots, else the list. After that a pane "
+    "key goes back to where you left that pane: to its capture line (or ballot line) if you were "
+    "typing there, else to the list. On the list a key acts only when its command can (+ in a "
+    "hand-count round, m with pain points marked, e with a row to edit); any other key starts "
+    "the capture line, so nothing typed is lost."
+)
+"""Where the keys go, for the help and the README."""
+
 
 @dataclass(frozen=True)
 class KeyRow:

@@ -58,6 +58,9 @@ class Pane(Widget):
         self.store = store
         self._left_in: Input | None = None
         """The text line that had the focus when the facilitator last left the pane."""
+        self._left_before = False
+        """Whether the facilitator has left the pane once: until then a pane key opens it where
+        the console would open on it (start_focus), so a line typed at once is text."""
         self._keys_state: tuple[object, ...] | None = None
         """What the pane's keys depended on when they were last offered (refresh_keys)."""
 
@@ -99,13 +102,15 @@ class Pane(Widget):
         return self
 
     def start_focus(self) -> Widget:
-        """Return where the keyboard focus is when the console opens on this pane."""
+        """Return where the keyboard focus is when the console opens on this pane, or a pane key
+        first shows it."""
         return self.default_focus()
 
     def leave(self, focused: Widget | None) -> None:
         """Remember the text line the facilitator leaves the pane in (None: not in a line)."""
         inside = isinstance(focused, Input) and self in focused.ancestors
         self._left_in = focused if inside else None
+        self._left_before = True
 
     def take_focus(self) -> None:
         """Put the focus where a pane key puts it (return_focus), at once: a line keeps its
@@ -118,8 +123,11 @@ class Pane(Widget):
             target.call_later(setattr, target, "selection", target.selection)
 
     def return_focus(self) -> Widget:
-        """Return where a pane key puts the focus: the line the facilitator left the pane in,
-        so that typing goes on as text, or else the list."""
+        """Return where a pane key puts the focus: on the first visit where the console would
+        open on the pane, then the line the facilitator left the pane in, so that typing goes
+        on as text, or else the list."""
+        if not self._left_before:
+            return self.start_focus()
         line = self._left_in
         if (
             line is not None
