@@ -202,10 +202,10 @@ def saved_ballots(path: Path, round_id: str) -> dict[int, list[str]]:
 
 def test_escape_typed_just_before_a_key_leaves_the_line_and_the_key_acts(workshop: Path) -> None:
     before = pain_points(workshop)
-    with console_on(workshop, "f3", "Inventory") as console:
+    with console_on(workshop, "f3", "Inventory") as console:  # on the capture line
         # The terminal sends Escape and v as one Alt+v: the line keeps its text, Escape leaves
         # it for the list, and v opens a voting round, as the two keys typed one by one do.
-        os.write(console.fd, b"npricing is opaque\x1bv")
+        os.write(console.fd, b"pricing is opaque\x1bv")
         console.wait_for("New voting round")
         os.write(console.fd, b"\x1b")  # cancel the dialog: back on the list
         console.read(30, until=lambda screen: "New voting round" not in screen.text())
@@ -214,8 +214,7 @@ def test_escape_typed_just_before_a_key_leaves_the_line_and_the_key_acts(worksho
         # Escape then q in the takeaways' line: Alt+q is a key there (quotes), even in the line.
         console.send("f5")
         console.wait_for("Takeaways")
-        os.write(console.fd, b"\r")  # to the capture line (if it is there: an empty line, kept)
-        console.wait_for("Typing: letters are text")
+        console.wait_for("Typing: letters are text")  # a first visit opens on the line
         os.write(console.fd, b"\x1bq")
         console.read(30, until=lambda screen: any(KIND_QUOTE.match(row) for row in screen.rows()))
         os.write(console.fd, b"a quote kept as a quote\r")
