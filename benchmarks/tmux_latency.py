@@ -45,8 +45,6 @@ class Pane:
     key: str
     placeholder: str
     rows: str
-    to_line: str = ""
-    """The key that takes the focus from the pane's list to its capture line (none: it is there)."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +77,6 @@ FLOOR = Program(
         Pane("F5", "Line two, then Enter", "FLOOR PANE TWO"),
     ),
 )
-
-
-def to_line(session: Session, pane: Pane) -> None:
-    """Go from the pane's list to its capture line, and wait until the keys go there."""
-    if pane.to_line:
-        session.keys(pane.to_line)
-        session.until(lambda lines: any("letters are text" in line for line in lines))
 
 
 class Session:
@@ -164,7 +155,6 @@ def one_run(program: Program, cwd: Path, run: int, samples: int, settle: float) 
         figures["at start"] = (session.until(pane_shown(inventory)) - sent) * 1000
         time.sleep(settle)  # let the console build its other panes before the steady figures
         line = line_row(session, inventory)
-        to_line(session, inventory)
         typed, keys = "", []
         for number in range(samples):
             char = "abcdefghij"[number % 10]
@@ -181,7 +171,6 @@ def one_run(program: Program, cwd: Path, run: int, samples: int, settle: float) 
                 sent = session.keys(takeaways.key)
                 switches.append((session.until(pane_shown(takeaways)) - sent) * 1000)
             line = line_row(session, pane)
-            to_line(session, pane)
             enter, line_enter = [], []
             for number in range(samples):
                 text = f"Tmux {run}.{number} zq"
