@@ -31,6 +31,11 @@ README = HERE.parent / "README.md"
 START = "<!-- benchmarks:start -->"
 END = "<!-- benchmarks:end -->"
 
+STARTUP_RUNS = 15
+"""Fewest runs of the start-up benchmark in a full run: a start-up takes under half a second
+and its spread on a shared machine is a quarter of that, so more runs keep its median (and the
+ratio to the floor's) still."""
+
 SCRIPTS: list[tuple[str, bool, list[str], list[str]]] = [
     # (script, takes --sizes/--runs/--quick, arguments of a full run, of a quick run)
     ("startup.py", True, [], []),
@@ -111,13 +116,18 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def report(
-    sized: list[dict[str, Any]], other: list[list[str]], failures: list[str], runs: int
+    sized: list[dict[str, Any]],
+    other: list[list[str]],
+    failures: list[str],
+    runs: int,
+    startup_runs: int,
 ) -> list[str]:
     """Return the tables as Markdown lines."""
     lines = [
         f"Measured with `python benchmarks/run_all.py` on {date.today().isoformat()} "
         f"({platform.system()}, {platform.python_version()}, a shared 2-core machine): every "
-        f"figure is taken in {runs} runs and shown as min / median / max, the floor beside it "
+        f"figure is taken in {runs} runs (start-up in {startup_runs}) and shown as "
+        "min / median / max, the floor beside it "
         "is the same work without the console, measured in the same runs; met? compares the "
         "median with the target.",
     ]
@@ -161,6 +171,7 @@ def main() -> int:
         *(["--quick"] if found.quick else []),
     ]
     chosen = set(found.only.split(",")) if found.only else None
+    startup_runs = max(found.runs or 5, STARTUP_RUNS)
     # Byte-compiled, as an installed wheel is (PYTHONDONTWRITEBYTECODE may be set): otherwise
     # every start of the console would compile its modules first.
     compileall.compile_dir(HERE.parent / "console", quiet=1)
@@ -173,6 +184,8 @@ def main() -> int:
         if not (HERE / script).exists():
             continue  # a benchmark of a feature not in this copy yet
         arguments = (common if takes_options else []) + (quick if found.quick else full)
+        if script == "startup.py" and not found.quick:
+            arguments += ["--runs", str(startup_runs)]  # the last --runs given counts
         started = time.perf_counter()
         found_sized, found_other, failure = run(script, arguments)
         print(f"{script}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
@@ -180,7 +193,7 @@ def main() -> int:
         other += found_other
         failures += [failure] if failure else []
     runs = found.runs or (2 if found.quick else 5)
-    lines = report(sized, other, failures, runs)
+    lines = report(sized, other, failures, runs, runs if found.quick else startup_runs)
     print("\n".join(lines))
     if not found.quick and not found.no_readme and chosen is None:
         write_readme(lines)

@@ -126,11 +126,6 @@ class AgendaTable(ScrollView, can_focus=True):
         """Return how many rows the table has."""
         return len(self._keys)
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """Return the rows' keys, in the order shown."""
-        return tuple(self._keys)
-
     def get_row_at(self, index: int) -> ShownCells:
         """Return the cells of the row shown at index."""
         return self._rows[self._keys[index]]
