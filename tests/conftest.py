@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,6 +60,16 @@ def record_notices(monkeypatch: pytest.MonkeyPatch) -> None:
 def clock() -> FakeClock:
     """A fake clock starting at 09:00 UTC on a workshop day."""
     return FakeClock()
+
+
+@pytest.fixture
+def local_time_is_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Make the machine's local time UTC, so local clock times line up with the fake clock."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def make_workshop(path: Path, template: str = "executive-connections") -> Path:

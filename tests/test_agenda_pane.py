@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,14 +33,8 @@ def row_index(app, title: str) -> int:
     return next(i for i, row in enumerate(table_rows(app)) if row[2] == title)
 
 
-@pytest.fixture(autouse=True)
-def local_time_is_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make the machine's local time UTC, so day start times line up with the fake clock."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# Local clock times (planned starts, the projector's clock) line up with the fake clock.
+pytestmark = pytest.mark.usefixtures("local_time_is_utc")
 
 
 @pytest.fixture

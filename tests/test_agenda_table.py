@@ -3,7 +3,6 @@ Enter and a click choose the row, and a running item's time is drawn anew each s
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,14 +19,8 @@ from console.ui.app import make_app
 ITEMS = 30
 
 
-@pytest.fixture(autouse=True)
-def local_time_is_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make the machine's local time UTC, so planned starts line up with the fake clock."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# Local clock times (planned starts, the projector's clock) line up with the fake clock.
+pytestmark = pytest.mark.usefixtures("local_time_is_utc")
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,15 +21,8 @@ from console.ui.projector.app import make_projector_app
 from console.ui.projector.base import ProjectorView
 from console.ui.projector.chooser_modal import ProjectorChooserModal
 
-
-@pytest.fixture(autouse=True)
-def local_time_is_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make the machine's local time UTC, so the wall clock lines up with the fake clock."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# Local clock times (planned starts, the projector's clock) line up with the fake clock.
+pytestmark = pytest.mark.usefixtures("local_time_is_utc")
 
 
 class EchoView(ProjectorView):
