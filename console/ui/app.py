@@ -26,7 +26,7 @@ from console.ui.common.file_busy import LOCK_WAIT_SECONDS, FileBusyBanner
 from console.ui.common.footer import ConsoleFooter
 from console.ui.common.header import WorkshopHeader
 from console.ui.common.key_order import OrderedKeysApp
-from console.ui.common.keys import declared_bindings
+from console.ui.common.keys import bound_actions, declared_bindings
 from console.ui.common.pane import Pane
 from console.ui.common.themes import CONSOLE_THEME, PROJECTOR_THEME
 from console.ui.room.room_console import ROOM_FEATURES, RoomConsole
@@ -319,10 +319,7 @@ class ConsoleApp(OrderedKeysApp[None], ReportingApp, RoomConsole):
 
     def _shows_pane(self, key: str, pane: Pane) -> bool:
         """Tell whether one of the console's own keys is the letter of this pane."""
-        return any(
-            binding.action == f"show_pane('{pane.id}')" and key in binding.key.split(",")
-            for binding in declared_bindings(type(self))
-        )
+        return f"show_pane('{pane.id}')" in bound_actions(type(self), key)
 
     async def key_settled(self, focused: Widget | None) -> None:
         if self.store.busy_count == self._busy_seen:

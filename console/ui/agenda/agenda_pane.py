@@ -39,7 +39,7 @@ from console.store.agenda import (
 )
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError
-from console.ui.agenda.agenda_table import AgendaTable, ShownCells
+from console.ui.agenda.agenda_table import AgendaTable
 from console.ui.common.keys import HintLine, PaneKey
 from console.ui.common.pane import Pane, cell
 
@@ -154,7 +154,6 @@ class AgendaPane(Pane):
         self.agenda = Agenda((), ())
         self.current: CurrentItem | None = None
         self._shown: dict[str, Cells] = {}
-        self._rendered: dict[str, ShownCells] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="pane-title")
@@ -193,16 +192,9 @@ class AgendaPane(Pane):
         self.agenda = load_agenda(self.store)
         self.current = current_item(self.store)
         wanted = self._all_cells()
-        if wanted != self._shown:
-            # Only a changed row is drawn anew; the table keeps the cursor on its row.
-            self._rendered = {
-                key: self._rendered[key]
-                if self._shown.get(key) == values
-                else self._render_cells(key, values)
-                for key, values in wanted.items()
-            }
+        if wanted != self._shown:  # the table keeps the cursor on its row
             self._shown = wanted
-            self.table.set_rows(self._rendered)
+            self.table.set_rows({key: self._render_cells(key, v) for key, v in wanted.items()})
         self.tick()
 
     def tick(self) -> None:

@@ -231,10 +231,7 @@ class AgendaTable(ScrollView, can_focus=True):
         for value, width in zip(cells, self.widths, strict=True):
             # A Text without spans renders without its own style: it is added here.
             own = row_style + over + console.get_style(value.style, default=Style.null())
-            drawn = [
-                Segment(text, own + style + after if style else own + after)
-                for text, style, _ in value.render(console, end="")
-            ]
+            drawn = [Segment(text, own + style + after) for text, style, _ in value.render(console)]
             segments.append(pad)
             segments.extend(Segment.adjust_line_length(drawn, width, style=around))
             segments.append(pad)

@@ -74,6 +74,11 @@ def can_act(target: Any, action: str) -> bool:
     return bool(target.check_action(name, parameters))
 
 
+def bound_actions(cls: type, key: str) -> list[str]:
+    """Return the actions a class binds (or inherits) to a key."""
+    return [binding.action for binding in declared_bindings(cls) if key in binding.key.split(",")]
+
+
 def declared_bindings(cls: type) -> list[Binding]:
     """Return the bindings a class declares and inherits, its own first, as Textual binds them."""
     found: list[Binding] = []

@@ -14,7 +14,14 @@ from textual.widgets import Input, Static
 
 from console.store.changes import EVERY_FEATURE, Feature
 from console.store.core import StoreError, WorkshopStore
-from console.ui.common.keys import TYPING_HINT, HintLine, can_act, declared_bindings, hint_line
+from console.ui.common.keys import (
+    TYPING_HINT,
+    HintLine,
+    bound_actions,
+    can_act,
+    declared_bindings,
+    hint_line,
+)
 from console.ui.common.text import literal
 
 if TYPE_CHECKING:
@@ -161,11 +168,7 @@ class Pane(Widget):
     def disabled_key(self, key: str) -> bool:
         """Tell whether the pane binds a key and none of its commands can act now: then the
         key is text, even where the console binds it too (p)."""
-        actions = [
-            binding.action
-            for binding in declared_bindings(type(self))
-            if key in binding.key.split(",")
-        ]
+        actions = bound_actions(type(self), key)
         return bool(actions) and not any(can_act(self, action) for action in actions)
 
     def type_key(self, event: events.Key) -> bool:
