@@ -18,17 +18,18 @@ STEP_NAMES = (
     "0010_hot_path_indexes",
     "0011_round_scores_index",
     "0012_faster_ranking_views",
+    "0013_kept_pain_point_scores",
 )
 """Every migration step, in the order it applies; a test keeps this equal to migrations.py."""
 
 FORMAT_VERSION = max(int(name.split("_", 1)[0]) for name in STEP_NAMES)
 """The newest file format this console reads and writes: the number of its newest step."""
 
-SCHEMA_SQL_FINGERPRINT = "5c089d8a497c5995"
+SCHEMA_SQL_FINGERPRINT = "a33325ef59429c23"
 """Digest of the SQL text of the schema the steps build (console.store.schema.sql_fingerprint):
 a file with it opens without reading its structure. A test keeps it equal to a new file's."""
 
-SCHEMA_FINGERPRINT = "595326e779ca10c7"
+SCHEMA_FINGERPRINT = "cf18baf0e877a268"
 """Digest of the structure the steps build (console.store.schema.Schema.fingerprint): a file
 with it opens without a detailed comparison. A test keeps it equal to a new file's."""
 

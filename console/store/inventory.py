@@ -105,8 +105,8 @@ def leading_pain_points(
     """Return the live pain points a round's ranking starts with: at least the first count shown
     ones (all those tied with the last of them too) and the rows merged into them.
 
-    Without a round that is the first count by number. With one, the round's votes are summed
-    per pain point in the index alone; the few pain points that merges touch are added whole,
+    Without a round that is the first count by number. With one, the round's kept scores
+    (pain_point_scores) are read best first; the few pain points that merges touch are added whole,
     so that domain/scoring can score what is returned exactly as it scores everything.
     """
     with store.snapshot():
@@ -158,18 +158,16 @@ def _best_scored(store: Reader, round_id: str, count: int, skip: set[str]) -> se
     return {row["id"] for row in rows if row["kind"] == "best"}
 
 
-# The round's votes are added up once (a materialized table): the first rows by score give the
-# cut, the last shown pain point's score and voters, and the same table gives the pain points
-# tied with it, which rank by their number (the lowest numbers are shown). Two rows say how many
-# rows were read and how many of them were live, to look further down if too few were.
+# The round's kept scores (pain_point_scores, in step with its votes) are read best first from
+# their index: the first rows give the cut, the last shown pain point's score and voters, and the
+# same index gives the pain points tied with it, which rank by their number (the lowest numbers
+# are shown). Two rows say how many rows were read and how many of them were live, to look
+# further down if too few were.
 _BEST_SCORED = """
-WITH scores AS MATERIALIZED (
-    SELECT pain_point_id AS id, sum(points) AS score,
-        count(DISTINCT participant_id) AS voters
-    FROM pain_point_votes INDEXED BY pain_point_votes_round_scores
-    WHERE round_id = :round AND deleted_at IS NULL GROUP BY pain_point_id
+WITH top AS (
+    SELECT pain_point_id AS id, score, voters FROM pain_point_scores
+    WHERE round_id = :round ORDER BY score DESC, voters DESC LIMIT :limit
 ),
-top AS (SELECT id, score, voters FROM scores ORDER BY score DESC, voters DESC LIMIT :limit),
 found AS (
     SELECT top.id, top.score, top.voters FROM top JOIN pain_points p ON p.id = top.id
     WHERE p.deleted_at IS NULL AND top.id NOT IN (SELECT value FROM json_each(:skip))
@@ -187,8 +185,9 @@ SELECT 'best', found.id, 0 FROM found, cut
 WHERE found.score > cut.score OR (found.score = cut.score AND found.voters > cut.voters)
 UNION ALL
 SELECT 'best', id, 0 FROM (
-    SELECT scores.id FROM cut CROSS JOIN scores CROSS JOIN pain_points p ON p.id = scores.id
-    WHERE +scores.score = cut.score AND +scores.voters = cut.voters
+    SELECT s.pain_point_id AS id
+    FROM cut CROSS JOIN pain_point_scores s CROSS JOIN pain_points p ON p.id = s.pain_point_id
+    WHERE s.round_id = :round AND s.score = cut.score AND s.voters = cut.voters
         AND p.deleted_at IS NULL AND p.merged_into_id IS NULL
     ORDER BY p.position, p.created_at LIMIT :tied
 ) WHERE id NOT IN (SELECT value FROM json_each(:skip))

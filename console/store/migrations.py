@@ -761,6 +761,83 @@ def faster_ranking_views(db: Database) -> None:
     )
 
 
+def _add_vote(vote: str) -> str:
+    """Return the SQL that adds a live vote (NEW or OLD) to its pain point's kept score."""
+    return f"""
+        INSERT INTO pain_point_scores (round_id, pain_point_id, score, voters, votes)
+        VALUES ({vote}.round_id, {vote}.pain_point_id, {vote}.points, {_first_of_voter(vote)}, 1)
+        ON CONFLICT (round_id, pain_point_id) DO UPDATE SET score = score + excluded.score,
+            voters = voters + excluded.voters, votes = votes + 1;
+    """
+
+
+def _take_vote(vote: str) -> str:
+    """Return the SQL that takes a vote that was live (OLD) out of its pain point's kept score."""
+    return f"""
+        UPDATE pain_point_scores SET score = score - {vote}.points,
+            voters = voters - {_first_of_voter(vote)}, votes = votes - 1
+        WHERE round_id = {vote}.round_id AND pain_point_id = {vote}.pain_point_id;
+        DELETE FROM pain_point_scores
+        WHERE round_id = {vote}.round_id AND pain_point_id = {vote}.pain_point_id AND votes = 0;
+    """
+
+
+def _first_of_voter(vote: str) -> str:
+    """Return SQL telling whether the vote is its delegate's only live one on that pain point in
+    that round (the vote itself left out): adding or taking it changes the voters by one."""
+    return f"""(
+        {vote}.participant_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM pain_point_votes v
+            WHERE v.round_id = {vote}.round_id AND v.deleted_at IS NULL
+                AND v.pain_point_id = {vote}.pain_point_id
+                AND v.participant_id = {vote}.participant_id AND v.rowid <> {vote}.rowid
+        )
+    )"""
+
+
+_VOTE_COLUMNS = "round_id, pain_point_id, participant_id, points, deleted_at"
+"""The columns of a vote that its pain point's kept score depends on."""
+
+
+@migrations(name="0013_kept_pain_point_scores")
+def kept_pain_point_scores(db: Database) -> None:
+    """Keep each pain point's score, voters and live votes per round in a table of their own,
+    kept in step with pain_point_votes by triggers, so the inventory's first screen reads a
+    round's best-scored pain points from an index instead of adding up every vote (85 ms at
+    100,000 votes, before the pane could show).
+
+    The scores are the plain sums of each pain point's own live votes (merges and deletions of
+    pain points are applied by console.domain.scoring to what is read); no console writes the
+    table, and exports, imports and merges leave it out: the triggers rebuild it from the votes.
+    """
+    db.executescript(
+        f"""
+        CREATE TABLE pain_point_scores (
+            round_id TEXT NOT NULL,
+            pain_point_id TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            voters INTEGER NOT NULL,
+            votes INTEGER NOT NULL,
+            PRIMARY KEY (round_id, pain_point_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX pain_point_scores_rank ON pain_point_scores (round_id, score, voters);
+
+        INSERT INTO pain_point_scores (round_id, pain_point_id, score, voters, votes)
+        SELECT round_id, pain_point_id, sum(points), count(DISTINCT participant_id), count(*)
+        FROM pain_point_votes WHERE deleted_at IS NULL GROUP BY round_id, pain_point_id;
+
+        CREATE TRIGGER pain_point_scores_ai AFTER INSERT ON pain_point_votes
+        WHEN NEW.deleted_at IS NULL BEGIN {_add_vote("NEW")} END;
+        CREATE TRIGGER pain_point_scores_ad AFTER DELETE ON pain_point_votes
+        WHEN OLD.deleted_at IS NULL BEGIN {_take_vote("OLD")} END;
+        CREATE TRIGGER pain_point_scores_au_old AFTER UPDATE OF {_VOTE_COLUMNS} ON pain_point_votes
+        WHEN OLD.deleted_at IS NULL BEGIN {_take_vote("OLD")} END;
+        CREATE TRIGGER pain_point_scores_au_new AFTER UPDATE OF {_VOTE_COLUMNS} ON pain_point_votes
+        WHEN NEW.deleted_at IS NULL BEGIN {_add_vote("NEW")} END;
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Return the names of every migration step, in the order they apply."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]
