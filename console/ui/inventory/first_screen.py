@@ -64,7 +64,7 @@ def _out_of_date(read: Future[LeadingPainPoints], store: WorkshopStore) -> bool:
 def read_in_thread(path: Path, count: int) -> Future[LeadingPainPoints]:
     """Start reading the leading pain points on a thread of its own; return the result to come.
 
-    SQLite adds up the round's votes without the interpreter: the console does its own work
+    SQLite reads the round's kept scores without the interpreter: the console does its own work
     meanwhile.
     """
     result: Future[LeadingPainPoints] = Future()
