@@ -27,6 +27,7 @@ LIST_ROW = re.compile(r"\s*\d+\s+(?:\d+=?\s+\d+\s+)?(burst pain point \d{3})")
 KIND_QUOTE = re.compile(r"\s+quote\s+▊")
 """The takeaways' capture line with quote as the kind of the next lines."""
 QUOTE_KIND = "SELECT kind FROM takeaways WHERE text = 'a quote kept as a quote'"
+LAST_TAKEAWAY = "SELECT kind || '|' || text FROM takeaways ORDER BY rowid DESC LIMIT 1"
 CARD_ZZ01 = "SELECT code || '|' || title || '|' || category FROM cards WHERE code = 'ZZ01'"
 
 
@@ -221,3 +222,23 @@ def test_escape_typed_just_before_a_key_leaves_the_line_and_the_key_acts(worksho
         console.read(30, until=lambda _screen: bool(rows(workshop, QUOTE_KIND)))
     assert pain_points(workshop) == [*before, "pricing is opaque"]
     assert rows(workshop, QUOTE_KIND) == ["quote"]
+
+
+def test_escape_and_a_key_typed_twice_at_once_never_type_a_circumflex(workshop: Path) -> None:
+    before = pain_points(workshop)
+    with console_on(workshop, "f3", "Inventory") as console:  # on the capture line
+        # Escape n twice in one write: each leaves the line and comes back to it, its text kept.
+        # The terminal's parser used to wait after "ESC n" and show it as "^n" in the line.
+        os.write(console.fd, b"pricing is opaque\x1bn\x1bn and slow\r")
+        wait_for_rows(console, len(before) + 1, pain_points, workshop)
+        # In the takeaways' line Alt+q and Alt+a choose the kind: quote, then action.
+        console.send("f5")
+        console.wait_for("Takeaways")
+        console.wait_for("Typing: letters are text")
+        os.write(console.fd, b"\x1bq\x1baan action typed at once\r")
+        console.read(30, until=lambda _screen: "an action typed at once" in takeaways(workshop))
+        console.wait_for("an action typed at once")
+        shown = [row for row in console.screen.rows() if "typed at once" in row]
+        assert shown and not any("^" in row for row in shown), console.screen.text()
+    assert pain_points(workshop) == [*before, "pricing is opaque and slow"]
+    assert rows(workshop, LAST_TAKEAWAY) == ["action|an action typed at once"]

@@ -14,22 +14,24 @@ is routed. A key typed while a dialog opens waits until the dialog has focus, so
 in its first field.
 
 A terminal sends Alt+letter as Escape then the letter, and Escape typed just before a letter
-the same way, as one key with the letter as its character: a text line would take it as that
-letter. An Alt+letter bound where the focus is (the takeaways' kinds) runs its binding, even in
-a line; any other is the two keys typed, so that the letter does not land in the line Escape
-was leaving.
+the same way, as one key with the letter as its character (escape_keys.py has Textual read it
+so however fast keys come): a text line would take it as that letter. An Alt+letter bound where
+the focus is (the takeaways' kinds) runs its binding, even in a line; any other is the two keys
+typed, so that the letter does not land in the line Escape was leaving.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections import deque
 from typing import Any
 
 from textual import events
 from textual.app import App, ReturnType
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -47,6 +49,16 @@ class OrderedKeysApp(App[ReturnType]):
         self._keys_settled_screen: Screen[Any] | None = None
         self._keys_turned_screen: Screen[Any] | None = None
         self._binding_settling: asyncio.Future[None] | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        """Return Textual's driver for this terminal, or EscapeKeysDriver for its LinuxDriver."""
+        driver_class = super().get_driver_class()
+        linux = sys.modules.get("textual.drivers.linux_driver")  # loaded if it was picked
+        if linux is not None and driver_class is linux.LinuxDriver:
+            from console.ui.common.escape_keys import EscapeKeysDriver
+
+            return EscapeKeysDriver
+        return driver_class
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
