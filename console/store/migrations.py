@@ -762,7 +762,7 @@ def faster_ranking_views(db: Database) -> None:
 
 
 def _add_vote(vote: str) -> str:
-    """Return the SQL that adds a live vote (NEW or OLD) to its pain point's kept score."""
+    """Return the SQL that adds a vote now live (NEW) to its pain point's kept score."""
     return f"""
         INSERT INTO pain_point_scores (round_id, pain_point_id, score, voters, votes)
         VALUES ({vote}.round_id, {vote}.pain_point_id, {vote}.points, {_first_of_voter(vote)}, 1)
